@@ -1,0 +1,574 @@
+//! YAML via `saphyr-parser`'s event stream, which carries the start and end of every
+//! event. The tree is built iteratively, CloudFormation short-form tags become their long
+//! forms (`!Ref X` -> `{"Ref": "X"}`), and alias expansion is bounded by [`MAX_NODES`].
+
+use std::collections::HashMap;
+
+use saphyr_parser::{Event, Parser, ScalarStyle, Tag};
+
+use super::{Entry, MAX_DEPTH, MAX_NODES, Node, ParseError, Value};
+use crate::source::{FileId, Span};
+
+/// Short-form tags whose long form is `Fn::<Name>`.
+const FN_TAGS: &[&str] = &[
+    "Base64",
+    "Cidr",
+    "And",
+    "Equals",
+    "If",
+    "Not",
+    "Or",
+    "FindInMap",
+    "GetAtt",
+    "GetAZs",
+    "ImportValue",
+    "Join",
+    "Select",
+    "Split",
+    "Sub",
+    "Transform",
+    "Length",
+    "ToJsonString",
+    "ForEach",
+];
+
+pub fn parse(file: FileId, text: &str) -> Result<Node, ParseError> {
+    let offsets = CharOffsets::new(text);
+    let mut builder = Builder {
+        file,
+        text,
+        stack: Vec::new(),
+        anchors: HashMap::new(),
+        nodes: 0,
+        root: None,
+    };
+    for event in Parser::new_from_str(text) {
+        let (event, span) = event.map_err(|e| {
+            let at = offsets.byte(e.marker().index());
+            ParseError {
+                span: Span::new(file, at, (at + 1).min(text.len()).max(at)),
+                message: e.info().to_string(),
+            }
+        })?;
+        let start = offsets.byte(span.start.index());
+        let end = offsets.byte(span.end.index());
+        if builder.event(event, start, end)? {
+            break;
+        }
+    }
+    builder.root.ok_or_else(|| ParseError {
+        span: Span::new(file, 0, 0),
+        message: "the file holds no YAML document".to_string(),
+    })
+}
+
+/// saphyr reports positions in characters; spans are bytes.
+struct CharOffsets {
+    /// Byte offset of each character, or empty when the text is ASCII.
+    bytes: Vec<u32>,
+    len: usize,
+}
+
+impl CharOffsets {
+    fn new(text: &str) -> CharOffsets {
+        let bytes = if text.is_ascii() {
+            Vec::new()
+        } else {
+            text.char_indices().map(|(i, _)| i as u32).collect()
+        };
+        CharOffsets {
+            bytes,
+            len: text.len(),
+        }
+    }
+
+    fn byte(&self, char_index: usize) -> usize {
+        if self.bytes.is_empty() {
+            char_index.min(self.len)
+        } else {
+            self.bytes.get(char_index).map_or(self.len, |&b| b as usize)
+        }
+    }
+}
+
+enum Frame {
+    Sequence {
+        start: usize,
+        tag: Option<Tag>,
+        anchor: usize,
+        items: Vec<Node>,
+    },
+    Mapping {
+        start: usize,
+        tag: Option<Tag>,
+        anchor: usize,
+        entries: Vec<Entry>,
+        key: Option<(String, Span)>,
+    },
+}
+
+struct Builder<'a> {
+    file: FileId,
+    text: &'a str,
+    stack: Vec<Frame>,
+    anchors: HashMap<usize, (Node, usize)>,
+    nodes: usize,
+    root: Option<Node>,
+}
+
+impl Builder<'_> {
+    /// Handles one event; returns true once the first document is complete.
+    fn event(&mut self, event: Event<'_>, start: usize, end: usize) -> Result<bool, ParseError> {
+        match event {
+            Event::Scalar(value, style, anchor, tag) => {
+                let tag = tag.map(|t| t.into_owned());
+                let node = self.scalar(value.into_owned(), style, tag, start, end);
+                self.count(1, start)?;
+                if anchor > 0 {
+                    self.anchors.insert(anchor, (node.clone(), 1));
+                }
+                self.push(node)?;
+            }
+            Event::SequenceStart(anchor, tag) => {
+                self.open(start)?;
+                self.stack.push(Frame::Sequence {
+                    start,
+                    tag: tag.map(|t| t.into_owned()),
+                    anchor,
+                    items: Vec::new(),
+                });
+            }
+            Event::MappingStart(anchor, tag) => {
+                self.open(start)?;
+                self.stack.push(Frame::Mapping {
+                    start,
+                    tag: tag.map(|t| t.into_owned()),
+                    anchor,
+                    entries: Vec::new(),
+                    key: None,
+                });
+            }
+            Event::SequenceEnd | Event::MappingEnd => {
+                let Some(frame) = self.stack.pop() else {
+                    return Ok(false);
+                };
+                self.count(1, start)?;
+                let (node, tag, anchor) = match frame {
+                    Frame::Sequence {
+                        start: s,
+                        tag,
+                        anchor,
+                        items,
+                    } => {
+                        let last = items.last().map(|n| n.span.end as usize);
+                        let span = self.container_span(s, start, end, last);
+                        (
+                            Node {
+                                span,
+                                value: Value::Array(items),
+                            },
+                            tag,
+                            anchor,
+                        )
+                    }
+                    Frame::Mapping {
+                        start: s,
+                        tag,
+                        anchor,
+                        entries,
+                        ..
+                    } => {
+                        let last = entries.last().map(|e| e.value.span.end as usize);
+                        let span = self.container_span(s, start, end, last);
+                        (
+                            Node {
+                                span,
+                                value: Value::Object(entries),
+                            },
+                            tag,
+                            anchor,
+                        )
+                    }
+                };
+                let node = match tag {
+                    Some(tag) => {
+                        let (open, close) = (node.span.start as usize, node.span.end as usize);
+                        let mut inner = node;
+                        inner.span.start = self.after_tag(&tag, open, close) as u32;
+                        self.apply_tag(&tag, inner, open, close)
+                    }
+                    None => node,
+                };
+                if anchor > 0 {
+                    let mut size = 0;
+                    node.walk(&mut |_| size += 1);
+                    self.anchors.insert(anchor, (node.clone(), size));
+                }
+                self.push(node)?;
+            }
+            Event::Alias(id) => {
+                let Some((node, size)) = self.anchors.get(&id).cloned() else {
+                    return Err(self.error(start, end, "alias to an unknown anchor"));
+                };
+                self.count(size, start)?;
+                let mut node = node;
+                // The copy is reported where the alias is written.
+                node.span = Span::new(self.file, start, end);
+                self.push(node)?;
+            }
+            Event::DocumentEnd => return Ok(self.root.is_some()),
+            _ => {}
+        }
+        Ok(false)
+    }
+
+    fn open(&mut self, at: usize) -> Result<(), ParseError> {
+        if self.stack.len() >= MAX_DEPTH {
+            return Err(self.error(at, at + 1, &format!("nesting deeper than {MAX_DEPTH} levels")));
+        }
+        Ok(())
+    }
+
+    fn count(&mut self, n: usize, at: usize) -> Result<(), ParseError> {
+        self.nodes += n;
+        if self.nodes > MAX_NODES {
+            return Err(self.error(
+                at,
+                at + 1,
+                &format!("the document expands to more than {MAX_NODES} nodes (alias expansion?)"),
+            ));
+        }
+        Ok(())
+    }
+
+    fn error(&self, start: usize, end: usize, message: &str) -> ParseError {
+        ParseError {
+            span: Span::new(self.file, start, end.min(self.text.len())),
+            message: message.to_string(),
+        }
+    }
+
+    /// Block collections have empty start/end events; their span runs from the first to
+    /// the last child. Flow collections end at their closing bracket.
+    fn container_span(&self, start: usize, end_start: usize, end: usize, last: Option<usize>) -> Span {
+        let end = if end > end_start {
+            end
+        } else {
+            last.unwrap_or(start).max(start)
+        };
+        Span::new(self.file, start, end)
+    }
+
+    fn push(&mut self, node: Node) -> Result<(), ParseError> {
+        match self.stack.last_mut() {
+            None => {
+                if self.root.is_none() {
+                    self.root = Some(node);
+                }
+            }
+            Some(Frame::Sequence { items, .. }) => items.push(node),
+            Some(Frame::Mapping { entries, key, .. }) => match key.take() {
+                None => {
+                    let text = match &node.value {
+                        Value::String(s) | Value::Number(s) => s.clone(),
+                        Value::Bool(b) => b.to_string(),
+                        Value::Null => String::new(),
+                        _ => {
+                            let span = node.span;
+                            return Err(self.error(
+                                span.start as usize,
+                                span.end.max(span.start + 1) as usize,
+                                "a mapping key must be a scalar",
+                            ));
+                        }
+                    };
+                    *key = Some((text, node.span));
+                }
+                Some((key, key_span)) => entries.push(Entry {
+                    key,
+                    key_span,
+                    value: node,
+                }),
+            },
+        }
+        Ok(())
+    }
+
+    fn scalar(&self, text: String, style: ScalarStyle, tag: Option<Tag>, start: usize, end: usize) -> Node {
+        let value_start = match &tag {
+            Some(tag) => self.after_tag(tag, start, end),
+            None => start,
+        };
+        let mut value_end = end;
+        if matches!(style, ScalarStyle::Literal | ScalarStyle::Folded) {
+            value_end = value_start + self.text[value_start..end].trim_end().len();
+        }
+        let span = Span::new(self.file, value_start, value_end);
+        let value = match (&tag, style) {
+            (Some(t), _) if t.handle == "tag:yaml.org,2002:" || t.handle == "!!" => {
+                core_tagged(&t.suffix, text)
+            }
+            (_, ScalarStyle::Plain) => resolve_plain(text),
+            _ => Value::String(text),
+        };
+        let node = Node { span, value };
+        match tag {
+            Some(tag) if tag.handle == "!" || !tag.is_yaml_core_schema() => {
+                self.apply_tag(&tag, node, start, end)
+            }
+            _ => node,
+        }
+    }
+
+    /// Where `!Tag` is written inside the event that starts at `start` (an anchor may
+    /// precede it).
+    fn tag_start(&self, tag: &Tag, start: usize, end: usize) -> usize {
+        let written = format!("{}{}", tag.handle, tag.suffix);
+        let window = &self.text[start..end.max(start)];
+        window.find(&written).map_or(start, |i| start + i)
+    }
+
+    /// Byte offset of the operand that follows `!Tag` and its whitespace.
+    fn after_tag(&self, tag: &Tag, start: usize, end: usize) -> usize {
+        let at = self.tag_start(tag, start, end) + tag.handle.len() + tag.suffix.len();
+        let operand = self.text[at..].trim_start();
+        (self.text.len() - operand.len()).min(end.max(at))
+    }
+
+    /// Turns a CloudFormation short-form tag into its long form. Unknown local tags are
+    /// kept as a one-key object named after the tag, so no rule mistakes them for a
+    /// literal.
+    fn apply_tag(&self, tag: &Tag, node: Node, event_start: usize, event_end: usize) -> Node {
+        if tag.handle == "!!" || tag.handle == "tag:yaml.org,2002:" {
+            return node;
+        }
+        let name = tag.suffix.as_str();
+        let key = match name {
+            "Ref" | "Condition" => name.to_string(),
+            _ if FN_TAGS.contains(&name) => format!("Fn::{name}"),
+            _ => format!("{}{}", tag.handle, tag.suffix),
+        };
+        let tag_start = self.tag_start(tag, event_start, event_end);
+        let key_span = Span::new(
+            self.file,
+            tag_start,
+            tag_start + tag.handle.len() + tag.suffix.len(),
+        );
+        let outer = Span::new(self.file, tag_start, node.span.end as usize);
+        let value = if name == "GetAtt" {
+            split_get_att(node, self.text)
+        } else {
+            node
+        };
+        Node {
+            span: outer,
+            value: Value::Object(vec![Entry { key, key_span, value }]),
+        }
+    }
+}
+
+/// `!GetAtt Resource.Attribute` -> `["Resource", "Attribute"]`, each with its own span.
+fn split_get_att(node: Node, text: &str) -> Node {
+    let Value::String(s) = &node.value else {
+        return node;
+    };
+    let Some(dot) = s.find('.') else {
+        return node;
+    };
+    let (resource, attribute) = (s[..dot].to_string(), s[dot + 1..].to_string());
+    let raw = &text[node.span.range()];
+    // Quoted operands start one byte later than the text they hold.
+    let quote = usize::from(raw.starts_with(['"', '\'']));
+    let base = node.span.start as usize + quote;
+    let file = node.span.file;
+    let exact = raw.get(quote..quote + s.len()) == Some(s.as_str());
+    let (first, second) = if exact {
+        (
+            Span::new(file, base, base + dot),
+            Span::new(file, base + dot + 1, base + s.len()),
+        )
+    } else {
+        (node.span, node.span)
+    };
+    Node {
+        span: node.span,
+        value: Value::Array(vec![
+            Node {
+                span: first,
+                value: Value::String(resource),
+            },
+            Node {
+                span: second,
+                value: Value::String(attribute),
+            },
+        ]),
+    }
+}
+
+/// Resolves a plain scalar as the YAML 1.2 core schema does (which is what
+/// CloudFormation's own parser accepts for booleans, nulls and numbers).
+fn resolve_plain(text: String) -> Value {
+    match text.as_str() {
+        "" | "~" | "null" | "Null" | "NULL" => Value::Null,
+        "true" | "True" | "TRUE" => Value::Bool(true),
+        "false" | "False" | "FALSE" => Value::Bool(false),
+        _ if looks_numeric(&text) => Value::Number(text),
+        _ => Value::String(text),
+    }
+}
+
+fn core_tagged(suffix: &str, text: String) -> Value {
+    match suffix {
+        "str" => Value::String(text),
+        "null" => Value::Null,
+        "bool" => match text.to_ascii_lowercase().as_str() {
+            "true" => Value::Bool(true),
+            "false" => Value::Bool(false),
+            _ => Value::String(text),
+        },
+        "int" | "float" if looks_numeric(&text) => Value::Number(text),
+        _ => Value::String(text),
+    }
+}
+
+fn looks_numeric(text: &str) -> bool {
+    let body = text.strip_prefix(['-', '+']).unwrap_or(text);
+    if body.is_empty() {
+        return false;
+    }
+    if let Some(hex) = body.strip_prefix("0x") {
+        return !hex.is_empty() && hex.chars().all(|c| c.is_ascii_hexdigit());
+    }
+    if let Some(oct) = body.strip_prefix("0o") {
+        return !oct.is_empty() && oct.chars().all(|c| ('0'..='7').contains(&c));
+    }
+    if matches!(body, ".inf" | ".Inf" | ".INF") || matches!(text, ".nan" | ".NaN" | ".NAN") {
+        return true;
+    }
+    let mut digits = false;
+    let mut chars = body.chars().peekable();
+    while chars.peek().is_some_and(char::is_ascii_digit) {
+        chars.next();
+        digits = true;
+    }
+    if chars.peek() == Some(&'.') {
+        chars.next();
+        while chars.peek().is_some_and(char::is_ascii_digit) {
+            chars.next();
+            digits = true;
+        }
+    }
+    if !digits {
+        return false;
+    }
+    if matches!(chars.peek(), Some('e' | 'E')) {
+        chars.next();
+        if matches!(chars.peek(), Some('+' | '-')) {
+            chars.next();
+        }
+        let mut exponent = false;
+        while chars.peek().is_some_and(char::is_ascii_digit) {
+            chars.next();
+            exponent = true;
+        }
+        if !exponent {
+            return false;
+        }
+    }
+    chars.next().is_none()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_str(text: &str) -> Node {
+        parse(FileId(0), text).unwrap()
+    }
+
+    #[test]
+    fn short_form_tags_become_long_forms_with_spans() {
+        let text = "A: !Ref Pw\nB: !GetAtt Db.Endpoint.Address\nC: !Sub 'x-${AWS::Region}'\n";
+        let root = parse_str(text);
+        let a = root.get("A").unwrap();
+        let (name, operand) = a.intrinsic().unwrap();
+        assert_eq!(name, "Ref");
+        assert_eq!(operand.as_str(), Some("Pw"));
+        assert_eq!(&text[operand.span.range()], "Pw");
+        assert_eq!(&text[a.span.range()], "!Ref Pw");
+        assert_eq!(&text[a.entry("Ref").unwrap().key_span.range()], "!Ref");
+
+        let (name, operand) = root.get("B").unwrap().intrinsic().unwrap();
+        assert_eq!(name, "Fn::GetAtt");
+        let parts = operand.as_array().unwrap();
+        assert_eq!(parts[0].as_str(), Some("Db"));
+        assert_eq!(&text[parts[1].span.range()], "Endpoint.Address");
+
+        let (name, operand) = root.get("C").unwrap().intrinsic().unwrap();
+        assert_eq!(name, "Fn::Sub");
+        assert_eq!(&text[operand.span.range()], "'x-${AWS::Region}'");
+    }
+
+    #[test]
+    fn tagged_sequences_and_plain_scalars() {
+        let text = "J: !Join\n  - ''\n  - [a, 1, true, ~]\n";
+        let root = parse_str(text);
+        let (name, operand) = root.get("J").unwrap().intrinsic().unwrap();
+        assert_eq!(name, "Fn::Join");
+        let parts = operand.as_array().unwrap()[1].as_array().unwrap();
+        assert_eq!(parts[0].value, Value::String("a".into()));
+        assert_eq!(parts[1].value, Value::Number("1".into()));
+        assert_eq!(parts[2].value, Value::Bool(true));
+        assert_eq!(parts[3].value, Value::Null);
+    }
+
+    #[test]
+    fn block_mapping_span_ends_at_its_last_value() {
+        let text = "Outer:\n  K: v\n  L: w\n\nNext: 1\n";
+        let root = parse_str(text);
+        let outer = root.get("Outer").unwrap();
+        assert_eq!(&text[outer.span.range()], "K: v\n  L: w");
+    }
+
+    #[test]
+    fn spans_are_bytes_in_non_ascii_text() {
+        let text = "Description: çà\nKey: value\n";
+        let root = parse_str(text);
+        assert_eq!(&text[root.get("Key").unwrap().span.range()], "value");
+    }
+
+    #[test]
+    fn alias_bombs_are_bounded() {
+        let mut text = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
+        for level in 1..10 {
+            let prev = level - 1;
+            let refs = vec![format!("*l{prev}"); 10].join(", ");
+            let name = format!("l{level}");
+            if level == 1 {
+                text.push_str(&format!("{name}: &{name} [{}]\n", ["*a"; 10].join(", ")));
+            } else {
+                text.push_str(&format!("{name}: &{name} [{refs}]\n"));
+            }
+        }
+        let err = parse(FileId(0), &text).unwrap_err();
+        assert!(err.message.contains("alias"), "{}", err.message);
+    }
+
+    #[test]
+    fn deep_nesting_is_an_error() {
+        let text = "[".repeat(10_000);
+        let err = parse(FileId(0), &text).unwrap_err();
+        assert!(
+            err.message.contains("nesting") || err.message.contains("recursion"),
+            "{}",
+            err.message
+        );
+    }
+
+    #[test]
+    fn syntax_errors_have_a_location() {
+        let text = "a: [1, 2\nb: c\n";
+        let err = parse(FileId(0), text).unwrap_err();
+        assert!(err.span.start > 0);
+    }
+}
