@@ -1,0 +1,145 @@
+//! Which files to read: paths from the command line, directories walked recursively
+//! (skipping `.git`, `node_modules`, `target`, `.terraform`), filtered by `--include` and
+//! `--exclude` globs.
+
+use std::path::{Path, PathBuf};
+
+use glob::Pattern;
+use walkdir::WalkDir;
+
+/// Directories never walked into.
+pub const SKIPPED_DIRS: [&str; 4] = [".git", "node_modules", "target", ".terraform"];
+
+/// Extensions considered when walking a directory. A file named explicitly is read
+/// whatever its extension.
+pub const EXTENSIONS: [&str; 4] = ["json", "yaml", "yml", "template"];
+
+#[derive(Default)]
+pub struct Filters {
+    pub include: Vec<Pattern>,
+    pub exclude: Vec<Pattern>,
+    /// Apply `--exclude` to files named on the command line too (as ruff's
+    /// `--force-exclude`; useful for pre-commit, which passes every changed file).
+    pub force_exclude: bool,
+}
+
+impl Filters {
+    fn excluded(&self, path: &Path, relative: &Path) -> bool {
+        matches_any(&self.exclude, path, relative)
+    }
+
+    fn included(&self, path: &Path, relative: &Path) -> bool {
+        if self.include.is_empty() {
+            path.extension()
+                .and_then(|e| e.to_str())
+                .is_some_and(|e| EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
+        } else {
+            matches_any(&self.include, path, relative)
+        }
+    }
+}
+
+/// A glob matches the path as written, the path below the directory walked, or the file
+/// name alone.
+fn matches_any(patterns: &[Pattern], path: &Path, relative: &Path) -> bool {
+    let written = path.to_string_lossy();
+    let written = written.strip_prefix("./").unwrap_or(&written);
+    let relative = relative.to_string_lossy();
+    let name = path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
+    patterns
+        .iter()
+        .any(|p| p.matches(written) || p.matches(&relative) || p.matches(&name))
+}
+
+/// One input to check.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Input {
+    File {
+        path: PathBuf,
+        /// Named on the command line (not found by walking): problems with it are always
+        /// reported.
+        explicit: bool,
+    },
+    /// A directory entry that could not be read while walking.
+    Unreadable {
+        path: PathBuf,
+        error: String,
+    },
+    Stdin {
+        name: String,
+    },
+}
+
+impl Input {
+    pub fn display(&self) -> String {
+        match self {
+            Input::File { path, .. } | Input::Unreadable { path, .. } => path.to_string_lossy().into_owned(),
+            Input::Stdin { name } => name.clone(),
+        }
+    }
+}
+
+/// Expands the paths given into inputs. A path that does not exist is a usage error.
+pub fn discover(paths: &[String], stdin_name: &str, filters: &Filters) -> Result<Vec<Input>, String> {
+    let mut inputs = Vec::new();
+    for given in paths {
+        if given == "-" {
+            inputs.push(Input::Stdin {
+                name: stdin_name.to_string(),
+            });
+            continue;
+        }
+        let path = PathBuf::from(given);
+        let metadata = std::fs::metadata(&path).map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => format!("{given}: no such file or directory"),
+            _ => format!("{given}: {e}"),
+        })?;
+        if !metadata.is_dir() {
+            let excluded = filters.force_exclude && filters.excluded(&path, &path);
+            if !excluded {
+                inputs.push(Input::File { path, explicit: true });
+            }
+            continue;
+        }
+        walk(&path, filters, &mut inputs);
+    }
+    Ok(inputs)
+}
+
+fn walk(root: &Path, filters: &Filters, inputs: &mut Vec<Input>) {
+    let entries = WalkDir::new(root)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|entry| {
+            if entry.depth() == 0 {
+                return true;
+            }
+            let relative = entry.path().strip_prefix(root).unwrap_or(entry.path());
+            if entry.file_type().is_dir() {
+                let name = entry.file_name().to_string_lossy();
+                return !SKIPPED_DIRS.contains(&name.as_ref()) && !filters.excluded(entry.path(), relative);
+            }
+            !filters.excluded(entry.path(), relative)
+        });
+    for entry in entries {
+        match entry {
+            Ok(entry) if entry.file_type().is_file() => {
+                let relative = entry.path().strip_prefix(root).unwrap_or(entry.path());
+                if filters.included(entry.path(), relative) {
+                    inputs.push(Input::File {
+                        path: entry.into_path(),
+                        explicit: false,
+                    });
+                }
+            }
+            Ok(_) => {}
+            Err(err) => {
+                let path = err.path().map_or_else(|| root.to_path_buf(), Path::to_path_buf);
+                let error = err
+                    .io_error()
+                    .map_or_else(|| err.to_string(), ToString::to_string);
+                inputs.push(Input::Unreadable { path, error });
+            }
+        }
+    }
+}

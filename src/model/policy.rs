@@ -1,0 +1,324 @@
+//! IAM policy documents: statements, their action lists and conditions, with spans.
+
+use crate::parse::{Node, Value};
+use crate::source::Span;
+
+/// The kind of policy a document is, which decides its grammar.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PolicyKind {
+    /// A plain policy file: nothing says how it is attached.
+    Unspecified,
+    /// Attached to a role, user or group.
+    Identity,
+    /// A role's trust policy.
+    Trust,
+    /// A service control policy (or resource control policy) of AWS Organizations.
+    ServiceControl,
+    /// A KMS key policy.
+    KeyPolicy,
+    /// Another resource-based policy (bucket, secret).
+    Resource,
+}
+
+impl PolicyKind {
+    /// Whether statements of this document can grant permissions to the principal that
+    /// holds it.
+    pub fn grants_to_holder(self) -> bool {
+        matches!(self, PolicyKind::Unspecified | PolicyKind::Identity)
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct PolicyDocument {
+    pub kind: PolicyKind,
+    pub span: Span,
+    /// The template resource that holds it, when it comes from a template.
+    pub owner: Option<String>,
+    pub statements: Vec<Statement>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Effect {
+    Allow,
+    Deny,
+}
+
+#[derive(Clone, Debug)]
+pub struct Statement {
+    pub span: Span,
+    pub effect: Option<(Effect, Span)>,
+    /// `Action` or `NotAction` (then `negated`).
+    pub action: Option<ElementList>,
+    /// `Resource` or `NotResource`.
+    pub resource: Option<ElementList>,
+    pub condition: Vec<ConditionClause>,
+}
+
+/// A policy element that holds one string or a list of strings.
+#[derive(Clone, Debug)]
+pub struct ElementList {
+    pub negated: bool,
+    pub key_span: Span,
+    pub span: Span,
+    pub items: Vec<ElementItem>,
+}
+
+#[derive(Clone, Debug)]
+pub struct ElementItem {
+    pub span: Span,
+    /// `None` when the item is not a literal string (an intrinsic function).
+    pub text: Option<String>,
+}
+
+impl ElementList {
+    /// Whether this `Action`/`NotAction` element applies to `action`: `Some(true)` or
+    /// `Some(false)`, or `None` when a non-literal item makes it impossible to say.
+    pub fn covers_action(&self, action: &str) -> Option<bool> {
+        let mut unknown = false;
+        let mut matched = false;
+        for item in &self.items {
+            match &item.text {
+                Some(pattern) if action_matches(pattern, action) => matched = true,
+                Some(_) => {}
+                None => unknown = true,
+            }
+        }
+        match (matched, unknown) {
+            (true, _) => Some(!self.negated),
+            (false, true) => None,
+            (false, false) => Some(self.negated),
+        }
+    }
+
+    /// The first item that matches `action`, for labels.
+    pub fn matching_item(&self, action: &str) -> Option<&ElementItem> {
+        self.items
+            .iter()
+            .find(|i| i.text.as_deref().is_some_and(|p| action_matches(p, action)))
+    }
+}
+
+/// IAM action matching: case-insensitive, `*` matches any run of characters and `?` one.
+pub fn action_matches(pattern: &str, action: &str) -> bool {
+    let pattern: Vec<char> = pattern.chars().flat_map(char::to_lowercase).collect();
+    let action: Vec<char> = action.chars().flat_map(char::to_lowercase).collect();
+    wildcard_match(&pattern, &action)
+}
+
+/// Iterative glob match with single-star backtracking: linear in practice, never
+/// exponential.
+fn wildcard_match(pattern: &[char], text: &[char]) -> bool {
+    let (mut p, mut t) = (0, 0);
+    let mut star: Option<(usize, usize)> = None;
+    while t < text.len() {
+        if p < pattern.len() && (pattern[p] == '?' || pattern[p] == text[t]) {
+            p += 1;
+            t += 1;
+        } else if p < pattern.len() && pattern[p] == '*' {
+            star = Some((p, t));
+            p += 1;
+        } else if let Some((sp, st)) = star {
+            p = sp + 1;
+            t = st + 1;
+            star = Some((sp, st + 1));
+        } else {
+            return false;
+        }
+    }
+    pattern[p..].iter().all(|&c| c == '*')
+}
+
+/// `ForAnyValue:` / `ForAllValues:` qualifiers of a condition operator.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SetQualifier {
+    ForAnyValue,
+    ForAllValues,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Operator {
+    pub qualifier: Option<SetQualifier>,
+    /// The operator without qualifier and `IfExists`, as written (`StringEquals`).
+    pub base: String,
+    pub if_exists: bool,
+}
+
+impl Operator {
+    pub fn parse(written: &str) -> Operator {
+        let (qualifier, rest) = if let Some(rest) = written.strip_prefix("ForAnyValue:") {
+            (Some(SetQualifier::ForAnyValue), rest)
+        } else if let Some(rest) = written.strip_prefix("ForAllValues:") {
+            (Some(SetQualifier::ForAllValues), rest)
+        } else {
+            (None, written)
+        };
+        let (base, if_exists) = match rest.strip_suffix("IfExists") {
+            Some(base) => (base, true),
+            None => (rest, false),
+        };
+        Operator {
+            qualifier,
+            base: base.to_string(),
+            if_exists,
+        }
+    }
+}
+
+/// One `operator: { key: values }` pair of a `Condition` block.
+#[derive(Clone, Debug)]
+pub struct ConditionClause {
+    pub operator: Operator,
+    pub operator_span: Span,
+    pub key: String,
+    pub key_span: Span,
+    pub values: Vec<ConditionValue>,
+    /// The span of the whole value (a string or a list).
+    pub values_span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct ConditionValue {
+    pub span: Span,
+    /// The value as IAM compares it (`true` for a JSON boolean), or `None` when it is not
+    /// a literal.
+    pub text: Option<String>,
+}
+
+impl PolicyDocument {
+    pub fn from_node(node: &Node, kind: PolicyKind, owner: Option<String>) -> PolicyDocument {
+        let statements = match node.get("Statement") {
+            Some(Node {
+                value: Value::Array(items),
+                ..
+            }) => items.iter().filter_map(Statement::from_node).collect(),
+            Some(single) => Statement::from_node(single).into_iter().collect(),
+            None => Vec::new(),
+        };
+        PolicyDocument {
+            kind,
+            span: node.span,
+            owner,
+            statements,
+        }
+    }
+}
+
+impl Statement {
+    fn from_node(node: &Node) -> Option<Statement> {
+        node.as_object()?;
+        let effect = node.get("Effect").and_then(|e| {
+            let effect = match e.as_str()? {
+                "Allow" => Effect::Allow,
+                "Deny" => Effect::Deny,
+                _ => return None,
+            };
+            Some((effect, e.span))
+        });
+        Some(Statement {
+            span: node.span,
+            effect,
+            action: ElementList::from_statement(node, "Action", "NotAction"),
+            resource: ElementList::from_statement(node, "Resource", "NotResource"),
+            condition: node.get("Condition").map(conditions).unwrap_or_default(),
+        })
+    }
+
+    pub fn is(&self, effect: Effect) -> bool {
+        self.effect.is_some_and(|(e, _)| e == effect)
+    }
+
+    /// Whether this statement's `Action`/`NotAction` applies to `action`; a statement with
+    /// neither applies to nothing.
+    pub fn covers_action(&self, action: &str) -> Option<bool> {
+        self.action
+            .as_ref()
+            .map_or(Some(false), |a| a.covers_action(action))
+    }
+
+    /// The clauses that test `key` (condition keys are case-insensitive).
+    pub fn clauses_on<'s>(&'s self, key: &'s str) -> impl Iterator<Item = &'s ConditionClause> + 's {
+        self.condition
+            .iter()
+            .filter(move |c| c.key.eq_ignore_ascii_case(key))
+    }
+}
+
+impl ElementList {
+    fn from_statement(node: &Node, positive: &str, negative: &str) -> Option<ElementList> {
+        let (entry, negated) = match (node.entry(positive), node.entry(negative)) {
+            (Some(e), _) => (e, false),
+            (None, Some(e)) => (e, true),
+            (None, None) => return None,
+        };
+        let item = |n: &Node| ElementItem {
+            span: n.span,
+            text: n.as_str().map(str::to_string),
+        };
+        let items = match &entry.value.value {
+            Value::Array(list) => list.iter().map(item).collect(),
+            _ => vec![item(&entry.value)],
+        };
+        Some(ElementList {
+            negated,
+            key_span: entry.key_span,
+            span: entry.value.span,
+            items,
+        })
+    }
+}
+
+fn conditions(block: &Node) -> Vec<ConditionClause> {
+    let mut clauses = Vec::new();
+    for op in block.as_object().unwrap_or_default() {
+        for key in op.value.as_object().unwrap_or_default() {
+            let value = |n: &Node| ConditionValue {
+                span: n.span,
+                text: match &n.value {
+                    Value::String(s) | Value::Number(s) => Some(s.clone()),
+                    Value::Bool(b) => Some(b.to_string()),
+                    _ => None,
+                },
+            };
+            let values = match &key.value.value {
+                Value::Array(list) => list.iter().map(value).collect(),
+                _ => vec![value(&key.value)],
+            };
+            clauses.push(ConditionClause {
+                operator: Operator::parse(&op.key),
+                operator_span: op.key_span,
+                key: key.key.clone(),
+                key_span: key.key_span,
+                values,
+                values_span: key.value.span,
+            });
+        }
+    }
+    clauses
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wildcards_and_case() {
+        assert!(action_matches("rds:Modify*", "rds:ModifyDBInstance"));
+        assert!(action_matches("RDS:modifydbinstance", "rds:ModifyDBInstance"));
+        assert!(action_matches("*", "rds:ModifyDBInstance"));
+        assert!(action_matches("rds:*DB?nstance", "rds:CreateDBInstance"));
+        assert!(!action_matches("rds:Create*", "rds:ModifyDBInstance"));
+        assert!(!action_matches(
+            "rds:CreateDBInstance",
+            "rds:CreateDBInstanceReadReplica"
+        ));
+        assert!(action_matches("r*s:*e*e*", "rds:CreateDBInstance"));
+    }
+
+    #[test]
+    fn operators_split_into_parts() {
+        let op = Operator::parse("ForAnyValue:StringEqualsIfExists");
+        assert_eq!(op.qualifier, Some(SetQualifier::ForAnyValue));
+        assert_eq!(op.base, "StringEquals");
+        assert!(op.if_exists);
+    }
+}

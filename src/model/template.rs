@@ -1,0 +1,160 @@
+//! CloudFormation templates: parameters, resources, and the policy documents that
+//! resources carry (inline, or as JSON strings).
+
+use super::policy::{PolicyDocument, PolicyKind};
+use crate::parse::{Node, ParseError, Value, parse_embedded_json};
+use crate::source::Span;
+
+pub struct Template<'a> {
+    pub parameters: Vec<Parameter<'a>>,
+    pub resources: Vec<Resource<'a>>,
+}
+
+pub struct Parameter<'a> {
+    pub name: &'a str,
+    pub name_span: Span,
+    pub node: &'a Node,
+}
+
+impl<'a> Parameter<'a> {
+    pub fn default(&self) -> Option<&'a Node> {
+        self.node.get("Default")
+    }
+}
+
+pub struct Resource<'a> {
+    pub logical_id: &'a str,
+    pub id_span: Span,
+    /// `Type`, when it is a literal string.
+    pub resource_type: Option<&'a str>,
+    pub properties: Option<&'a Node>,
+}
+
+impl<'a> Resource<'a> {
+    pub fn property(&self, name: &str) -> Option<&'a Node> {
+        self.properties?.get(name)
+    }
+
+    pub fn property_entry(&self, name: &str) -> Option<&'a crate::parse::Entry> {
+        self.properties?.entry(name)
+    }
+
+    pub fn is_type(&self, types: &[&str]) -> bool {
+        self.resource_type.is_some_and(|t| types.contains(&t))
+    }
+}
+
+/// The pseudo parameters of CloudFormation (`Ref: AWS::Region`).
+pub fn is_pseudo_parameter(name: &str) -> bool {
+    name.starts_with("AWS::")
+}
+
+impl<'a> Template<'a> {
+    pub fn from_node(root: &'a Node) -> Template<'a> {
+        let entries = |section: &str| -> &'a [crate::parse::Entry] {
+            root.get(section).and_then(Node::as_object).unwrap_or_default()
+        };
+        Template {
+            parameters: entries("Parameters")
+                .iter()
+                .map(|e| Parameter {
+                    name: &e.key,
+                    name_span: e.key_span,
+                    node: &e.value,
+                })
+                .collect(),
+            resources: entries("Resources")
+                .iter()
+                .map(|e| Resource {
+                    logical_id: &e.key,
+                    id_span: e.key_span,
+                    resource_type: e.value.get("Type").and_then(Node::as_str),
+                    properties: e.value.get("Properties"),
+                })
+                .collect(),
+        }
+    }
+
+    pub fn parameter(&self, name: &str) -> Option<&Parameter<'a>> {
+        self.parameters.iter().find(|p| p.name == name)
+    }
+
+    pub fn resource(&self, logical_id: &str) -> Option<&Resource<'a>> {
+        self.resources.iter().find(|r| r.logical_id == logical_id)
+    }
+
+    /// Every policy document held by a resource of the template. Documents written as
+    /// JSON strings are parsed; those that fail are returned in `errors`.
+    pub fn policies(&self, text: &str, errors: &mut Vec<ParseError>) -> Vec<PolicyDocument> {
+        let mut found = Vec::new();
+        for resource in &self.resources {
+            let Some(kind) = resource.resource_type else {
+                continue;
+            };
+            let mut take = |node: Option<&Node>, kind: PolicyKind| {
+                if let Some(doc) = node.and_then(|n| document(n, kind, resource.logical_id, text, errors)) {
+                    found.push(doc);
+                }
+            };
+            match kind {
+                "AWS::IAM::Policy" | "AWS::IAM::ManagedPolicy" => {
+                    take(resource.property("PolicyDocument"), PolicyKind::Identity);
+                }
+                "AWS::IAM::Role" | "AWS::IAM::User" | "AWS::IAM::Group" => {
+                    if kind == "AWS::IAM::Role" {
+                        take(resource.property("AssumeRolePolicyDocument"), PolicyKind::Trust);
+                    }
+                    for inline in resource
+                        .property("Policies")
+                        .and_then(Node::as_array)
+                        .unwrap_or_default()
+                    {
+                        take(inline.get("PolicyDocument"), PolicyKind::Identity);
+                    }
+                }
+                "AWS::Organizations::Policy" => {
+                    let policy_type = resource.property("Type").and_then(Node::as_str);
+                    if matches!(
+                        policy_type,
+                        Some("SERVICE_CONTROL_POLICY" | "RESOURCE_CONTROL_POLICY")
+                    ) {
+                        take(resource.property("Content"), PolicyKind::ServiceControl);
+                    }
+                }
+                "AWS::KMS::Key" => take(resource.property("KeyPolicy"), PolicyKind::KeyPolicy),
+                "AWS::SecretsManager::ResourcePolicy" => {
+                    take(resource.property("ResourcePolicy"), PolicyKind::Resource);
+                }
+                "AWS::S3::BucketPolicy" => {
+                    take(resource.property("PolicyDocument"), PolicyKind::Resource);
+                }
+                _ => {}
+            }
+        }
+        found
+    }
+}
+
+/// A policy document given inline or as a JSON string; intrinsic functions (`Fn::If`,
+/// `Fn::Sub` of a document) are not documents we can read and are skipped.
+fn document(
+    node: &Node,
+    kind: PolicyKind,
+    owner: &str,
+    text: &str,
+    errors: &mut Vec<ParseError>,
+) -> Option<PolicyDocument> {
+    match &node.value {
+        Value::Object(_) if node.intrinsic().is_none() => {
+            Some(PolicyDocument::from_node(node, kind, Some(owner.to_string())))
+        }
+        Value::String(s) if s.trim_start().starts_with('{') => match parse_embedded_json(node, text) {
+            Ok(parsed) => Some(PolicyDocument::from_node(&parsed, kind, Some(owner.to_string()))),
+            Err(err) => {
+                errors.push(err);
+                None
+            }
+        },
+        _ => None,
+    }
+}

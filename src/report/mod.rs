@@ -1,0 +1,149 @@
+//! Reporters: each turns an [`Outcome`] into one output format. They see findings, spans
+//! and rule metadata, never rule internals. Only this module writes to standard output.
+
+mod github;
+mod gnu;
+mod human;
+mod json;
+mod sarif;
+
+use std::io::{self, Write};
+
+use crate::engine::Outcome;
+use crate::finding::{Finding, Severity};
+use crate::rules::Registry;
+use crate::source::{LineCol, LineIndex, Span};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Graphical reports with source snippets (miette)
+    Human,
+    /// Stable JSON (version 1)
+    Json,
+    /// One line per finding: file:line:col: severity: message [rule]
+    Gnu,
+    /// SARIF 2.1.0, for GitHub code scanning
+    Sarif,
+    /// GitHub Actions workflow commands (annotations)
+    Github,
+}
+
+pub struct Report<'a> {
+    pub outcome: &'a Outcome,
+    pub registry: &'static Registry,
+    pub color: bool,
+    /// Width of the human report; `None` for the terminal's.
+    pub width: Option<usize>,
+}
+
+pub fn write(format: Format, report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
+    match format {
+        Format::Human => human::write(report, out),
+        Format::Json => json::write(report, out),
+        Format::Gnu => gnu::write(report, out),
+        Format::Sarif => sarif::write(report, out),
+        Format::Github => github::write(report, out),
+    }
+}
+
+/// A span resolved to a path and 1-based lines and columns (the end is exclusive).
+pub struct Location<'a> {
+    pub path: &'a str,
+    pub start: LineCol,
+    pub end: LineCol,
+}
+
+/// Computes line/column positions, building each file's [`LineIndex`] once.
+pub struct Locator<'a> {
+    outcome: &'a Outcome,
+    indexes: Vec<std::cell::OnceCell<LineIndex>>,
+}
+
+impl<'a> Locator<'a> {
+    pub fn new(outcome: &'a Outcome) -> Locator<'a> {
+        Locator {
+            outcome,
+            indexes: (0..outcome.sources.len())
+                .map(|_| std::cell::OnceCell::new())
+                .collect(),
+        }
+    }
+
+    pub fn locate(&self, span: Span) -> Location<'a> {
+        let file = self.outcome.sources.get(span.file);
+        let index = self.indexes[span.file.0 as usize].get_or_init(|| LineIndex::new(&file.text));
+        Location {
+            path: &file.path,
+            start: index.line_col(&file.text, span.start as usize),
+            end: index.line_col(&file.text, span.end as usize),
+        }
+    }
+}
+
+pub struct Counts {
+    pub errors: usize,
+    pub warnings: usize,
+    pub infos: usize,
+}
+
+pub fn counts(findings: &[Finding]) -> Counts {
+    let count = |s| findings.iter().filter(|f| f.severity == s).count();
+    Counts {
+        errors: count(Severity::Error),
+        warnings: count(Severity::Warning),
+        infos: count(Severity::Info),
+    }
+}
+
+/// Messages are single lines in every line-oriented format.
+pub fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// `iamlint rules`: one line per rule, or a JSON array.
+pub fn list_rules(registry: &Registry, json: bool, out: &mut dyn Write) -> io::Result<()> {
+    if json {
+        let rules: Vec<serde_json::Value> = registry
+            .rules()
+            .iter()
+            .map(|r| {
+                serde_json::json!({
+                    "id": r.meta.id,
+                    "severity": r.meta.severity.as_str(),
+                    "summary": r.meta.summary,
+                    "declarative": r.meta.declarative,
+                    "help_uri": r.meta.help_uri(),
+                })
+            })
+            .collect();
+        serde_json::to_writer_pretty(&mut *out, &rules)?;
+        return writeln!(out);
+    }
+    let width = registry
+        .rules()
+        .iter()
+        .map(|r| r.meta.id.len())
+        .max()
+        .unwrap_or(0);
+    for rule in registry.rules() {
+        writeln!(
+            out,
+            "{:width$}  {:7}  {}",
+            rule.meta.id,
+            rule.meta.severity.as_str(),
+            rule.meta.summary
+        )?;
+    }
+    Ok(())
+}
+
+/// `iamlint explain RULE`: the rule's documentation.
+pub fn explain(rule: &crate::rules::RegisteredRule, out: &mut dyn Write) -> io::Result<()> {
+    let meta = &rule.meta;
+    writeln!(
+        out,
+        "# {} ({})\n\n{}\n\n{}",
+        meta.id, meta.severity, meta.summary, meta.docs
+    )?;
+    writeln!(out, "\nDocumentation: {}", meta.help_uri())
+}

@@ -1,0 +1,140 @@
+//! Declarative rules: a JSONPath query over a template selects the nodes to report.
+//! jsonpath-rust answers with normalized paths (`$['Resources']['Db']...`), which are
+//! resolved back to the spanned tree for the exact location.
+
+use jsonpath_rust::parser::model::JpQuery;
+use jsonpath_rust::parser::parse_json_path;
+use jsonpath_rust::query::js_path_process;
+use serde::Deserialize;
+
+use super::Rule;
+use crate::finding::Diagnostic;
+use crate::model::{DocumentKind, FileModel};
+use crate::parse::{Entry, Node};
+
+/// The `[query]` table of a rule file.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct QuerySpec {
+    /// A JSONPath (RFC 9535) query over the template; every match is a finding.
+    pub path: String,
+    /// Whether to point at the matched property's key or its value.
+    #[serde(default)]
+    pub target: Target,
+    /// The message; `{resource}` is replaced by the logical id of the resource matched.
+    pub message: String,
+    pub help: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum Target {
+    Key,
+    #[default]
+    Value,
+}
+
+pub struct QueryRule {
+    query: JpQuery,
+    spec: QuerySpec,
+}
+
+impl QueryRule {
+    pub fn new(spec: QuerySpec) -> Result<QueryRule, String> {
+        let query = parse_json_path(&spec.path).map_err(|e| format!("invalid JSONPath: {e}"))?;
+        Ok(QueryRule { query, spec })
+    }
+}
+
+impl Rule for QueryRule {
+    fn check(&self, file: &FileModel<'_>, out: &mut Vec<Diagnostic>) {
+        if file.kind != DocumentKind::Template {
+            return;
+        }
+        let Ok(matches) = js_path_process(&self.query, file.json()) else {
+            return;
+        };
+        for found in matches {
+            let path = parse_path(&found.path());
+            let Some((entry, node)) = resolve(file.root, &path) else {
+                continue;
+            };
+            let span = match (self.spec.target, entry) {
+                (Target::Key, Some(entry)) => entry.key_span,
+                _ => node.span,
+            };
+            let resource = match path.as_slice() {
+                [Segment::Key(section), Segment::Key(id), ..] if section == "Resources" => id.as_str(),
+                _ => "",
+            };
+            let mut diagnostic = Diagnostic::new(span, self.spec.message.replace("{resource}", resource));
+            if let Some(help) = &self.spec.help {
+                diagnostic = diagnostic.help(help.replace("{resource}", resource));
+            }
+            out.push(diagnostic);
+        }
+    }
+}
+
+#[derive(Debug, PartialEq)]
+enum Segment {
+    Key(String),
+    Index(usize),
+}
+
+/// Parses a normalized path as jsonpath-rust writes it: `$['a']['b'][0]`.
+fn parse_path(path: &str) -> Vec<Segment> {
+    let mut segments = Vec::new();
+    let mut rest = path.strip_prefix('$').unwrap_or(path);
+    while let Some(after) = rest.strip_prefix('[') {
+        if let Some(quoted) = after.strip_prefix('\'') {
+            let Some(end) = quoted.find("']") else { break };
+            segments.push(Segment::Key(quoted[..end].to_string()));
+            rest = &quoted[end + 2..];
+        } else {
+            let Some(end) = after.find(']') else { break };
+            let Ok(index) = after[..end].parse() else { break };
+            segments.push(Segment::Index(index));
+            rest = &after[end + 1..];
+        }
+    }
+    segments
+}
+
+/// The node at `path`, with the object entry that holds it when the last step is a key.
+fn resolve<'a>(root: &'a Node, path: &[Segment]) -> Option<(Option<&'a Entry>, &'a Node)> {
+    let mut node = root;
+    let mut entry = None;
+    for segment in path {
+        match segment {
+            Segment::Key(key) => {
+                let found = node.entry(key)?;
+                entry = Some(found);
+                node = &found.value;
+            }
+            Segment::Index(i) => {
+                node = node.as_array()?.get(*i)?;
+                entry = None;
+            }
+        }
+    }
+    Some((entry, node))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalized_paths_round_trip() {
+        assert_eq!(
+            parse_path("$['Resources']['Db'][2]['x']"),
+            vec![
+                Segment::Key("Resources".into()),
+                Segment::Key("Db".into()),
+                Segment::Index(2),
+                Segment::Key("x".into())
+            ]
+        );
+    }
+}

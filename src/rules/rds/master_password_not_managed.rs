@@ -1,0 +1,37 @@
+//! `rds/master-password-not-managed`: a master password supplied from outside where RDS
+//! could generate and rotate it.
+
+use super::{ManageFlag, PasswordSource, classify_password, db_resources, describe, manage_flag};
+use crate::finding::Diagnostic;
+use crate::model::FileModel;
+use crate::rules::Rule;
+
+pub struct MasterPasswordNotManaged;
+
+impl Rule for MasterPasswordNotManaged {
+    fn check(&self, file: &FileModel<'_>, out: &mut Vec<Diagnostic>) {
+        let Some(template) = &file.template else {
+            return;
+        };
+        for resource in db_resources(template) {
+            let Some(value) = resource.property("MasterUserPassword") else {
+                continue;
+            };
+            if !matches!(manage_flag(resource), ManageFlag::Absent | ManageFlag::False) {
+                continue;
+            }
+            if let PasswordSource::External = classify_password(value, template) {
+                out.push(
+                    Diagnostic::new(
+                        value.span,
+                        format!(
+                            "{} sets `MasterUserPassword` instead of letting RDS manage it in Secrets Manager",
+                            describe(resource)
+                        ),
+                    )
+                    .help("replace `MasterUserPassword` with `ManageMasterUserPassword: true`; RDS then generates the password, stores it in Secrets Manager and rotates it"),
+                );
+            }
+        }
+    }
+}
