@@ -2,9 +2,9 @@
 //! (skipping `.git`, `node_modules`, `target`, `.terraform`), filtered by `--include` and
 //! `--exclude` globs.
 
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 
-use glob::Pattern;
+use glob::{MatchOptions, Pattern};
 use walkdir::WalkDir;
 
 /// Directories never walked into.
@@ -24,31 +24,41 @@ pub struct Filters {
 }
 
 impl Filters {
-    fn excluded(&self, path: &Path, relative: &Path) -> bool {
-        matches_any(&self.exclude, path, relative)
+    fn excluded(&self, path: &Path) -> bool {
+        matches_any(&self.exclude, path)
     }
 
-    fn included(&self, path: &Path, relative: &Path) -> bool {
+    fn included(&self, path: &Path) -> bool {
         if self.include.is_empty() {
             path.extension()
                 .and_then(|e| e.to_str())
                 .is_some_and(|e| EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
         } else {
-            matches_any(&self.include, path, relative)
+            matches_any(&self.include, path)
         }
     }
 }
 
-/// A glob matches the path as written, the path below the directory walked, or the file
-/// name alone.
-fn matches_any(patterns: &[Pattern], path: &Path, relative: &Path) -> bool {
-    let written = path.to_string_lossy();
-    let written = written.strip_prefix("./").unwrap_or(&written);
-    let relative = relative.to_string_lossy();
-    let name = path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
-    patterns
-        .iter()
-        .any(|p| p.matches(written) || p.matches(&relative) || p.matches(&name))
+/// Globs match as in `.gitignore`: against the path or any trailing run of its components,
+/// so `dev`, `dev/*` and `*.json` work wherever the file is; `*` stays within one
+/// component and `**` crosses them. Walked paths are relative to the directory walked.
+fn matches_any(patterns: &[Pattern], path: &Path) -> bool {
+    if patterns.is_empty() {
+        return false;
+    }
+    let options = MatchOptions {
+        require_literal_separator: true,
+        ..MatchOptions::new()
+    };
+    let components: Vec<String> = path
+        .components()
+        .filter(|c| !matches!(c, Component::CurDir | Component::RootDir | Component::Prefix(_)))
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    (0..components.len()).any(|i| {
+        let suffix = components[i..].join("/");
+        patterns.iter().any(|p| p.matches_with(&suffix, options))
+    })
 }
 
 /// One input to check.
@@ -95,7 +105,7 @@ pub fn discover(paths: &[String], stdin_name: &str, filters: &Filters) -> Result
             _ => format!("{given}: {e}"),
         })?;
         if !metadata.is_dir() {
-            let excluded = filters.force_exclude && filters.excluded(&path, &path);
+            let excluded = filters.force_exclude && filters.excluded(&path);
             if !excluded {
                 inputs.push(Input::File { path, explicit: true });
             }
@@ -117,15 +127,15 @@ fn walk(root: &Path, filters: &Filters, inputs: &mut Vec<Input>) {
             let relative = entry.path().strip_prefix(root).unwrap_or(entry.path());
             if entry.file_type().is_dir() {
                 let name = entry.file_name().to_string_lossy();
-                return !SKIPPED_DIRS.contains(&name.as_ref()) && !filters.excluded(entry.path(), relative);
+                return !SKIPPED_DIRS.contains(&name.as_ref()) && !filters.excluded(relative);
             }
-            !filters.excluded(entry.path(), relative)
+            !filters.excluded(relative)
         });
     for entry in entries {
         match entry {
             Ok(entry) if entry.file_type().is_file() => {
                 let relative = entry.path().strip_prefix(root).unwrap_or(entry.path());
-                if filters.included(entry.path(), relative) {
+                if filters.included(relative) {
                     inputs.push(Input::File {
                         path: entry.into_path(),
                         explicit: false,

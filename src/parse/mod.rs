@@ -15,7 +15,7 @@ pub const MAX_DEPTH: usize = 128;
 
 /// Upper bound on the number of nodes one file may expand to (YAML aliases included), so
 /// that a "billion laughs" document costs a bounded amount of time and memory.
-pub const MAX_NODES: usize = 500_000;
+pub const MAX_NODES: usize = 250_000;
 
 /// A parsed value with the span of its text. For a YAML short-form tag such as `!Ref X`,
 /// the span covers the tag and its operand.

@@ -207,11 +207,12 @@ impl Builder<'_> {
                 self.push(node)?;
             }
             Event::Alias(id) => {
-                let Some((node, size)) = self.anchors.get(&id).cloned() else {
+                let Some(size) = self.anchors.get(&id).map(|(_, size)| *size) else {
                     return Err(self.error(start, end, "alias to an unknown anchor"));
                 };
+                // Count before copying, so an alias bomb stops before it allocates.
                 self.count(size, start)?;
-                let mut node = node;
+                let mut node = self.anchors[&id].0.clone();
                 // The copy is reported where the alias is written.
                 node.span = Span::new(self.file, start, end);
                 self.push(node)?;
@@ -308,11 +309,14 @@ impl Builder<'_> {
             (Some(t), _) if t.handle == "tag:yaml.org,2002:" || t.handle == "!!" => {
                 core_tagged(&t.suffix, text)
             }
+            // The non-specific tag `!` means "not resolved": a plain string.
+            (Some(t), _) if is_non_specific(t) => Value::String(text),
             (_, ScalarStyle::Plain) => resolve_plain(text),
             _ => Value::String(text),
         };
         let node = Node { span, value };
         match tag {
+            Some(tag) if is_non_specific(&tag) => node,
             Some(tag) if tag.handle == "!" || !tag.is_yaml_core_schema() => {
                 self.apply_tag(&tag, node, start, end)
             }
@@ -339,7 +343,7 @@ impl Builder<'_> {
     /// kept as a one-key object named after the tag, so no rule mistakes them for a
     /// literal.
     fn apply_tag(&self, tag: &Tag, node: Node, event_start: usize, event_end: usize) -> Node {
-        if tag.handle == "!!" || tag.handle == "tag:yaml.org,2002:" {
+        if tag.handle == "!!" || tag.handle == "tag:yaml.org,2002:" || is_non_specific(tag) {
             return node;
         }
         let name = tag.suffix.as_str();
@@ -365,6 +369,11 @@ impl Builder<'_> {
             value: Value::Object(vec![Entry { key, key_span, value }]),
         }
     }
+}
+
+/// saphyr writes the non-specific tag `!` as an empty handle with suffix `!`.
+fn is_non_specific(tag: &Tag) -> bool {
+    (tag.handle.is_empty() && tag.suffix == "!") || (tag.handle == "!" && tag.suffix.is_empty())
 }
 
 /// `!GetAtt Resource.Attribute` -> `["Resource", "Attribute"]`, each with its own span.
@@ -520,6 +529,13 @@ mod tests {
         assert_eq!(parts[1].value, Value::Number("1".into()));
         assert_eq!(parts[2].value, Value::Bool(true));
         assert_eq!(parts[3].value, Value::Null);
+    }
+
+    #[test]
+    fn the_non_specific_tag_is_a_plain_string() {
+        let root = parse_str("S: [a, ! \"Ref\": \"AWS::AccountId\"]\n");
+        let pair = &root.get("S").unwrap().as_array().unwrap()[1];
+        assert_eq!(pair.get("Ref").and_then(Node::as_str), Some("AWS::AccountId"));
     }
 
     #[test]

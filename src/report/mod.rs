@@ -111,7 +111,7 @@ pub fn list_rules(registry: &Registry, json: bool, out: &mut dyn Write) -> io::R
                     "id": r.meta.id,
                     "severity": r.meta.severity.as_str(),
                     "summary": r.meta.summary,
-                    "declarative": r.meta.declarative,
+                    "kind": r.meta.kind(),
                     "help_uri": r.meta.help_uri(),
                 })
             })
@@ -146,4 +146,26 @@ pub fn explain(rule: &crate::rules::RegisteredRule, out: &mut dyn Write) -> io::
         meta.id, meta.severity, meta.summary, meta.docs
     )?;
     writeln!(out, "\nDocumentation: {}", meta.help_uri())
+}
+
+/// `docs/rules.md`: the index of every rule, generated from the rule files (a test keeps
+/// the committed copy in sync).
+pub fn rules_index_markdown(registry: &Registry) -> String {
+    let mut out = String::from(
+        "# Rules\n\n<!-- Generated from rules/*.md by `UPDATE_DOCS=1 cargo test --test docs`; do not edit. -->\n\n\
+         | Rule | Severity | Kind | Summary |\n|---|---|---|---|\n",
+    );
+    for rule in registry.rules() {
+        let meta = &rule.meta;
+        let kind = match meta.kind() {
+            "engine" => "engine",
+            "query" => "JSONPath query",
+            _ => "Rust",
+        };
+        out.push_str(&format!(
+            "| [`{}`](../{}) | {} | {} | {} |\n",
+            meta.id, meta.file, meta.severity, kind, meta.summary
+        ));
+    }
+    out
 }

@@ -58,6 +58,18 @@ pub struct RuleMeta {
 }
 
 impl RuleMeta {
+    /// How the rule is implemented: `engine` (reported by the engine itself), `query`
+    /// (a JSONPath query in its rule file) or `rust`.
+    pub fn kind(&self) -> &'static str {
+        if self.id == PARSE_ERROR || self.id == IO_ERROR {
+            "engine"
+        } else if self.declarative {
+            "query"
+        } else {
+            "rust"
+        }
+    }
+
     pub fn help_uri(&self) -> String {
         format!("{DOCS_BASE}{}", self.file)
     }

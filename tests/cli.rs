@@ -1,0 +1,374 @@
+//! The binary as users run it: exit codes, standard input, bad paths and bad input, file
+//! discovery, and that no output format ever prints a hard-coded password.
+
+#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
+
+use std::fs;
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+fn iamlint(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_iamlint"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("the binary runs")
+}
+
+fn iamlint_stdin(args: &[&str], input: &str) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_iamlint"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary runs");
+    let mut stdin = child.stdin.take().expect("stdin is piped");
+    stdin.write_all(input.as_bytes()).expect("the binary reads stdin");
+    drop(stdin);
+    child.wait_with_output().expect("the binary exits")
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+fn code(output: &Output) -> i32 {
+    output.status.code().expect("exited, not killed")
+}
+
+fn json(output: &Output) -> serde_json::Value {
+    serde_json::from_slice(&output.stdout).expect("JSON report")
+}
+
+fn rules_in(output: &Output) -> Vec<String> {
+    json(output)["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap().to_string())
+        .collect()
+}
+
+const CLEAN: &str = "testdata/rds/guard-incomplete/pass-all-actions.json";
+const WARNINGS_ONLY: &str = "testdata/rds/guard-incomplete/fail-role-inline.yaml";
+const ERRORS: &str = "testdata/rds/hardcoded-master-password/fail-literal.yaml";
+
+#[test]
+fn exit_code_zero_when_clean() {
+    let output = iamlint(&["check", CLEAN]);
+    assert_eq!(code(&output), 0, "{}", stdout(&output));
+    assert!(stdout(&output).contains("Checked 1 file: no findings."));
+}
+
+#[test]
+fn exit_code_follows_fail_on() {
+    assert_eq!(
+        code(&iamlint(&["check", WARNINGS_ONLY])),
+        1,
+        "warnings fail by default"
+    );
+    assert_eq!(code(&iamlint(&["check", "--fail-on", "error", WARNINGS_ONLY])), 0);
+    assert_eq!(code(&iamlint(&["check", "--fail-on", "error", ERRORS])), 1);
+    assert_eq!(code(&iamlint(&["check", "--fail-on", "info", CLEAN])), 0);
+}
+
+#[test]
+fn usage_errors_exit_two() {
+    let missing = iamlint(&["check", "no/such/path.json"]);
+    assert_eq!(code(&missing), 2);
+    assert!(stderr(&missing).contains("no/such/path.json: no such file or directory"));
+    assert_eq!(code(&iamlint(&["check", "--format", "xml", CLEAN])), 2);
+    assert_eq!(code(&iamlint(&["check", "--no-such-flag"])), 2);
+    assert_eq!(
+        code(&iamlint(&["check", "--select", "rds/no-such-rule", CLEAN])),
+        2
+    );
+    assert_eq!(code(&iamlint(&["explain", "no-such-rule"])), 2);
+}
+
+#[test]
+fn reads_standard_input_named_by_stdin_filename() {
+    let text = fs::read_to_string(ERRORS).unwrap();
+    let output = iamlint_stdin(
+        &[
+            "check",
+            "-",
+            "--stdin-filename",
+            "templates/db.yaml",
+            "--format",
+            "gnu",
+        ],
+        &text,
+    );
+    assert_eq!(code(&output), 1);
+    assert!(
+        stdout(&output).starts_with("templates/db.yaml:10:27: error:"),
+        "{}",
+        stdout(&output)
+    );
+    // Without a name the syntax is sniffed from the content.
+    let policy = fs::read_to_string(CLEAN).unwrap();
+    let output = iamlint_stdin(&["check", "-", "--format", "json"], &policy);
+    assert_eq!(code(&output), 0, "{}", stdout(&output));
+    assert_eq!(json(&output)["summary"]["files"], 1);
+}
+
+#[test]
+fn no_format_prints_a_hard_coded_password() {
+    let dir = tempfile::tempdir().unwrap();
+    let template = dir.path().join("db.yaml");
+    fs::write(
+        &template,
+        r#"Parameters:
+  Pw:
+    Type: String
+    Default: DefaultSecret-1111
+Resources:
+  A:
+    Type: AWS::RDS::DBInstance
+    Properties:
+      MasterUserPassword: LiteralSecret-2222
+  B:
+    Type: AWS::RDS::DBInstance
+    Properties:
+      MasterUserPassword: !Ref Pw
+  C:
+    Type: AWS::RDS::DBCluster
+    Properties:
+      ManageMasterUserPassword: true
+      MasterUserPassword: !Sub "${AWS::Region}SubSecret-3333"
+  D:
+    Type: AWS::RDS::DBCluster
+    Properties:
+      MasterUserPassword: !Join ["", [JoinSecret, "-4444"]]
+"#,
+    )
+    .unwrap();
+    let broken = dir.path().join("broken.json");
+    fs::write(
+        &broken,
+        "{\"Resources\": {\"A\": {\"Type\": \"AWS::RDS::DBInstance\", \"Properties\": {\n\"MasterUserPassword\": \"BrokenSecret-5555\",,}}}}",
+    )
+    .unwrap();
+    let paths = [template.to_str().unwrap(), broken.to_str().unwrap()];
+    for format in ["human", "json", "gnu", "sarif", "github"] {
+        for color in ["never", "always"] {
+            let mut args = vec!["check", "--format", format, "--color", color];
+            args.extend(paths);
+            let output = iamlint(&args);
+            assert_eq!(code(&output), 1);
+            let all = stdout(&output) + &stderr(&output);
+            for secret in [
+                "DefaultSecret",
+                "LiteralSecret",
+                "SubSecret",
+                "JoinSecret",
+                "-4444",
+                "BrokenSecret",
+            ] {
+                assert!(!all.contains(secret), "{format}/{color} printed {secret}:\n{all}");
+            }
+        }
+    }
+    let output = iamlint(&["check", "--format", "json", template.to_str().unwrap()]);
+    let hardcoded = rules_in(&output)
+        .iter()
+        .filter(|r| *r == "rds/hardcoded-master-password")
+        .count();
+    assert_eq!(hardcoded, 4, "all four hard-coded passwords are found");
+}
+
+#[test]
+fn bad_input_is_reported_and_the_run_goes_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    fs::write(d.join("a-broken.json"), "{\"Statement\": [").unwrap();
+    fs::write(d.join("b-binary.json"), [0x7b, 0x22, 0xff, 0xfe, 0x00, 0x01]).unwrap();
+    fs::write(d.join("c-deep.json"), "[".repeat(200_000)).unwrap();
+    let mut bomb = String::from("Resources:\n  a: &a [x, x, x, x, x, x, x, x, x, x]\n");
+    for level in 1..12 {
+        let previous = if level == 1 {
+            "a".to_string()
+        } else {
+            format!("l{}", level - 1)
+        };
+        let refs = vec![format!("*{previous}"); 10].join(", ");
+        bomb.push_str(&format!("  l{level}: &l{level} [{refs}]\n"));
+    }
+    fs::write(d.join("d-bomb.yaml"), bomb).unwrap();
+    fs::copy(ERRORS, d.join("e-good.yaml")).unwrap();
+    let huge = fs::File::create(d.join("f-huge.json")).unwrap();
+    huge.set_len(17 * 1024 * 1024).unwrap();
+
+    let names = [
+        "a-broken.json",
+        "b-binary.json",
+        "c-deep.json",
+        "d-bomb.yaml",
+        "e-good.yaml",
+        "f-huge.json",
+    ];
+    let paths: Vec<String> = names
+        .iter()
+        .map(|n| d.join(n).to_string_lossy().into_owned())
+        .collect();
+    let mut args = vec!["check", "--format", "json"];
+    args.extend(paths.iter().map(String::as_str));
+    let output = iamlint(&args);
+    assert_eq!(code(&output), 1, "{}", stderr(&output));
+    let report = json(&output);
+    let by_file = |name: &str| -> Vec<String> {
+        report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["file"].as_str().unwrap().ends_with(name))
+            .map(|f| f["rule"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(by_file("a-broken.json"), ["parse-error"]);
+    assert_eq!(by_file("b-binary.json"), ["parse-error"]);
+    assert_eq!(by_file("c-deep.json"), ["parse-error"]);
+    assert_eq!(by_file("d-bomb.yaml"), ["parse-error"]);
+    assert_eq!(by_file("e-good.yaml"), ["rds/hardcoded-master-password"]);
+    assert_eq!(by_file("f-huge.json"), ["io-error"]);
+    for finding in report["findings"].as_array().unwrap() {
+        assert!(finding["line"].as_u64().unwrap() >= 1 && finding["column"].as_u64().unwrap() >= 1);
+    }
+    assert_eq!(report["summary"]["files"], 6);
+}
+
+#[test]
+fn walking_skips_vendored_folders_and_unrelated_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    for folder in ["node_modules", "target", ".git", ".terraform", "iam"] {
+        fs::create_dir_all(d.join(folder)).unwrap();
+        fs::copy(ERRORS, d.join(folder).join("db.yaml")).unwrap();
+    }
+    fs::write(
+        d.join("package.json"),
+        "{\"name\": \"x\", \"version\": \"1.0.0\"}",
+    )
+    .unwrap();
+    fs::write(
+        d.join("deployment.yaml"),
+        "apiVersion: apps/v1\nkind: Deployment\n",
+    )
+    .unwrap();
+    fs::write(d.join("broken-unrelated.json"), "{\"name\": ").unwrap();
+    fs::write(d.join("notes.txt"), "Resources: not a template").unwrap();
+    let output = iamlint(&["check", "--format", "gnu", d.to_str().unwrap()]);
+    let out = stdout(&output);
+    assert_eq!(out.lines().count(), 1, "{out}");
+    assert!(out.contains("/iam/db.yaml:"), "{out}");
+    assert!(
+        stderr(&output).is_empty(),
+        "walked files are skipped silently: {}",
+        stderr(&output)
+    );
+
+    // Named explicitly, a file that is neither gets a note.
+    let explicit = iamlint(&["check", d.join("package.json").to_str().unwrap()]);
+    assert_eq!(code(&explicit), 0);
+    assert!(
+        stderr(&explicit).contains("not an IAM policy document"),
+        "{}",
+        stderr(&explicit)
+    );
+}
+
+#[test]
+fn include_and_exclude_globs() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    fs::create_dir_all(d.join("prod")).unwrap();
+    fs::create_dir_all(d.join("dev")).unwrap();
+    fs::copy(ERRORS, d.join("prod/db.yaml")).unwrap();
+    fs::copy(ERRORS, d.join("dev/db.yaml")).unwrap();
+    fs::copy(ERRORS, d.join("prod/db.cfn")).unwrap();
+    let root = d.to_str().unwrap();
+    let files = |args: &[&str]| -> usize {
+        let mut all = vec!["check", "--format", "json"];
+        all.extend(args);
+        json(&iamlint(&all))["summary"]["files"].as_u64().unwrap() as usize
+    };
+    assert_eq!(files(&[root]), 2);
+    assert_eq!(files(&["--exclude", "dev", root]), 1);
+    assert_eq!(files(&["--exclude", "*.yaml", root]), 0);
+    assert_eq!(files(&["--include", "*.cfn", root]), 1);
+    assert_eq!(files(&["--include", "prod/*", root]), 2);
+    // Explicit files are checked unless --force-exclude.
+    let dev = d.join("dev/db.yaml");
+    let dev = dev.to_str().unwrap();
+    assert_eq!(files(&["--exclude", "dev", dev]), 1);
+    assert_eq!(files(&["--exclude", "dev/*", "--force-exclude", dev]), 0);
+}
+
+#[test]
+fn select_and_ignore() {
+    let all = rules_in(&iamlint(&["check", "--format", "json", "testdata/examples"]));
+    assert!(all.iter().any(|r| r == "rds/guard-inverted"));
+    let ignored = rules_in(&iamlint(&[
+        "check",
+        "--format",
+        "json",
+        "--ignore",
+        "rds/guard-inverted",
+        "testdata/examples",
+    ]));
+    assert_eq!(ignored.len(), all.len() - 1);
+    let selected = rules_in(&iamlint(&[
+        "check",
+        "--format",
+        "json",
+        "--select",
+        "rds/guard-inverted",
+        "testdata/examples",
+    ]));
+    assert_eq!(selected, ["rds/guard-inverted"]);
+}
+
+#[test]
+fn rules_and_explain() {
+    let listed = iamlint(&["rules", "--format", "json"]);
+    assert_eq!(code(&listed), 0);
+    let rules = json(&listed);
+    let ids: Vec<&str> = rules
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap())
+        .collect();
+    for id in [
+        "parse-error",
+        "rds/guard-bypass-modify",
+        "rds/guard-incomplete",
+        "rds/guard-inverted",
+        "rds/missing-secret-permissions",
+        "rds/hardcoded-master-password",
+        "rds/master-password-not-managed",
+        "rds/managed-password-conflict",
+        "rds/secret-kms-key-without-managed-password",
+        "rds/managed-password-unsupported",
+    ] {
+        assert!(ids.contains(&id), "{id} not listed");
+    }
+    let explained = iamlint(&["explain", "rds/guard-bypass-modify"]);
+    assert_eq!(code(&explained), 0);
+    let text = stdout(&explained);
+    assert!(text.contains("## Why it matters") && text.contains("rds:ModifyDBInstance"));
+}
+
+#[test]
+fn the_readme_quick_start_command_runs() {
+    let readme = fs::read_to_string("README.md").unwrap();
+    assert!(readme.contains("cargo run --release -- check testdata/examples"));
+    assert!(Path::new("testdata/examples").is_dir());
+}

@@ -1,0 +1,33 @@
+//! Generated documentation stays in step with the rule files.
+
+#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
+
+use std::fs;
+
+use iamlint::report::rules_index_markdown;
+use iamlint::rules::Registry;
+
+#[test]
+fn rules_index_is_up_to_date() {
+    let generated = rules_index_markdown(Registry::global().unwrap());
+    if std::env::var_os("UPDATE_DOCS").is_some() {
+        fs::write("docs/rules.md", &generated).unwrap();
+    }
+    let committed = fs::read_to_string("docs/rules.md").unwrap_or_default();
+    assert!(
+        committed == generated,
+        "docs/rules.md is stale: run `UPDATE_DOCS=1 cargo test --test docs`"
+    );
+}
+
+#[test]
+fn readme_lists_every_rule() {
+    let readme = fs::read_to_string("README.md").unwrap();
+    for rule in Registry::global().unwrap().rules() {
+        assert!(
+            readme.contains(&format!("`{}`", rule.meta.id)),
+            "README does not mention {}",
+            rule.meta.id
+        );
+    }
+}
