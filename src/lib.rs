@@ -1,4 +1,22 @@
 //! iamlint: a static analyzer for AWS IAM policies and the templates that carry them.
+//!
+//! The pipeline is `discover` (which files) -> `parse` (spanned tree) -> `model` (policies,
+//! templates) -> `rules` (via `engine`) -> `report`. Checking a document from memory:
+//!
+//! ```
+//! use iamlint::discover::Input;
+//! use iamlint::engine::{Selection, check};
+//! use iamlint::rules::Registry;
+//!
+//! let policy = r#"{"Version": "2012-10-17", "Statement": [{
+//!     "Effect": "Deny", "Action": "rds:CreateDBInstance", "Resource": "*",
+//!     "Condition": {"Bool": {"rds:ManageMasterUserPassword": false}}}]}"#;
+//! let input = Input::Stdin { name: "guard.json".into() };
+//! let registry = Registry::global().expect("embedded rules load");
+//! let outcome = check(&[input], Some(policy), registry, &Selection::default());
+//! let rules: Vec<&str> = outcome.findings.iter().map(|f| f.rule).collect();
+//! assert_eq!(rules, ["rds/guard-bypass-modify", "rds/guard-incomplete"]);
+//! ```
 
 pub mod cli;
 pub mod discover;

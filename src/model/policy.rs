@@ -34,6 +34,10 @@ pub struct PolicyDocument {
     pub span: Span,
     /// The template resource that holds it, when it comes from a template.
     pub owner: Option<String>,
+    /// The roles, users and groups of the template it applies to (by logical id): its
+    /// owner for an inline policy, the `Roles`/`Users`/`Groups` it names for a
+    /// standalone `AWS::IAM::Policy` or `ManagedPolicy`.
+    pub attached_to: Vec<String>,
     pub statements: Vec<Statement>,
 }
 
@@ -198,8 +202,16 @@ impl PolicyDocument {
             kind,
             span: node.span,
             owner,
+            attached_to: Vec::new(),
             statements,
         }
+    }
+}
+
+impl PolicyDocument {
+    /// Whether both documents apply to a common role, user or group of the template.
+    pub fn shares_principal_with(&self, other: &PolicyDocument) -> bool {
+        self.attached_to.iter().any(|p| other.attached_to.contains(p))
     }
 }
 

@@ -91,25 +91,38 @@ impl<'a> Template<'a> {
             let Some(kind) = resource.resource_type else {
                 continue;
             };
-            let mut take = |node: Option<&Node>, kind: PolicyKind| {
-                if let Some(doc) = node.and_then(|n| document(n, kind, resource.logical_id, text, errors)) {
+            let mut take = |node: Option<&Node>, kind: PolicyKind, attached_to: Vec<String>| {
+                if let Some(mut doc) = node.and_then(|n| document(n, kind, resource.logical_id, text, errors))
+                {
+                    doc.attached_to = attached_to;
                     found.push(doc);
                 }
             };
             match kind {
                 "AWS::IAM::Policy" | "AWS::IAM::ManagedPolicy" => {
-                    take(resource.property("PolicyDocument"), PolicyKind::Identity);
+                    let targets = ["Roles", "Users", "Groups"]
+                        .iter()
+                        .filter_map(|k| resource.property(k).and_then(Node::as_array))
+                        .flatten()
+                        .filter_map(ref_target)
+                        .collect();
+                    take(resource.property("PolicyDocument"), PolicyKind::Identity, targets);
                 }
                 "AWS::IAM::Role" | "AWS::IAM::User" | "AWS::IAM::Group" => {
                     if kind == "AWS::IAM::Role" {
-                        take(resource.property("AssumeRolePolicyDocument"), PolicyKind::Trust);
+                        take(
+                            resource.property("AssumeRolePolicyDocument"),
+                            PolicyKind::Trust,
+                            Vec::new(),
+                        );
                     }
                     for inline in resource
                         .property("Policies")
                         .and_then(Node::as_array)
                         .unwrap_or_default()
                     {
-                        take(inline.get("PolicyDocument"), PolicyKind::Identity);
+                        let owner = vec![resource.logical_id.to_string()];
+                        take(inline.get("PolicyDocument"), PolicyKind::Identity, owner);
                     }
                 }
                 "AWS::Organizations::Policy" => {
@@ -118,20 +131,40 @@ impl<'a> Template<'a> {
                         policy_type,
                         Some("SERVICE_CONTROL_POLICY" | "RESOURCE_CONTROL_POLICY")
                     ) {
-                        take(resource.property("Content"), PolicyKind::ServiceControl);
+                        take(
+                            resource.property("Content"),
+                            PolicyKind::ServiceControl,
+                            Vec::new(),
+                        );
                     }
                 }
-                "AWS::KMS::Key" => take(resource.property("KeyPolicy"), PolicyKind::KeyPolicy),
+                "AWS::KMS::Key" => take(resource.property("KeyPolicy"), PolicyKind::KeyPolicy, Vec::new()),
                 "AWS::SecretsManager::ResourcePolicy" => {
-                    take(resource.property("ResourcePolicy"), PolicyKind::Resource);
+                    take(
+                        resource.property("ResourcePolicy"),
+                        PolicyKind::Resource,
+                        Vec::new(),
+                    );
                 }
                 "AWS::S3::BucketPolicy" => {
-                    take(resource.property("PolicyDocument"), PolicyKind::Resource);
+                    take(
+                        resource.property("PolicyDocument"),
+                        PolicyKind::Resource,
+                        Vec::new(),
+                    );
                 }
                 _ => {}
             }
         }
         found
+    }
+}
+
+/// The logical id in `{"Ref": "Id"}`.
+fn ref_target(node: &Node) -> Option<String> {
+    match node.intrinsic()? {
+        ("Ref", target) => target.as_str().map(str::to_string),
+        _ => None,
     }
 }
 

@@ -39,10 +39,19 @@ impl Rule for MissingSecretPermissions {
             let Some(first) = creates.first() else {
                 continue;
             };
+            // Policies attached to the same role, user or group of the template grant
+            // together.
+            let principal: Vec<&PolicyDocument> = file
+                .policies
+                .iter()
+                .filter(|d| {
+                    d.kind.grants_to_holder() && (std::ptr::eq(*d, doc) || d.shares_principal_with(doc))
+                })
+                .collect();
             let missing: Vec<&str> = SECRET_PERMISSIONS
                 .iter()
                 .copied()
-                .filter(|p| !allows(doc, p))
+                .filter(|p| !allows(&principal, p))
                 .collect();
             if missing.is_empty() {
                 continue;
@@ -69,14 +78,10 @@ impl Rule for MissingSecretPermissions {
 
 /// Some `Allow` covers the action (or may, through a non-literal item) and no
 /// unconditional `Deny` covers it.
-fn allows(doc: &PolicyDocument, action: &str) -> bool {
-    let allowed = doc
-        .statements
-        .iter()
-        .any(|s| s.is(Effect::Allow) && s.covers_action(action) != Some(false));
-    let denied = doc
-        .statements
-        .iter()
+fn allows(docs: &[&PolicyDocument], action: &str) -> bool {
+    let statements = || docs.iter().flat_map(|d| &d.statements);
+    let allowed = statements().any(|s| s.is(Effect::Allow) && s.covers_action(action) != Some(false));
+    let denied = statements()
         .any(|s| s.is(Effect::Deny) && s.condition.is_empty() && s.covers_action(action) == Some(true));
     allowed && !denied
 }
