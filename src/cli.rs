@@ -53,7 +53,8 @@ pub struct CheckArgs {
     #[arg(long, value_enum, default_value_t = FailOn::Warning)]
     pub fail_on: FailOn,
 
-    /// Only check files (found in directories) matching this glob; repeatable
+    /// When walking directories, check files matching this glob instead of *.json, *.yaml,
+    /// *.yml and *.template; repeatable
     #[arg(long, value_name = "GLOB")]
     pub include: Vec<String>,
 
@@ -69,7 +70,8 @@ pub struct CheckArgs {
     #[arg(long, value_name = "RULE")]
     pub select: Vec<String>,
 
-    /// Do not run these rules (ids or groups); repeatable
+    /// Do not run these rules (ids or groups); repeatable. parse-error and io-error are
+    /// always reported: a file that was not checked must not pass silently
     #[arg(long, value_name = "RULE")]
     pub ignore: Vec<String>,
 

@@ -80,7 +80,7 @@ pub fn check(
         out.files_checked += usize::from(outcome.checked);
     }
     out.findings.sort_by(|a, b| {
-        let path = |f: &Finding| sources.get(f.span.file).path.clone();
+        let path = |f: &Finding| sources.get(f.span.file).path.as_str();
         (path(a), a.span.start, a.rule, a.span.end).cmp(&(path(b), b.span.start, b.rule, b.span.end))
     });
     out.sources = sources;

@@ -96,6 +96,13 @@ fn run_check(args: CheckArgs, registry: &'static Registry) -> Result<ExitCode, S
     for note in &outcome.notes {
         let _ = writeln!(stderr, "iamlint: note: {note}");
     }
+    if outcome.files_checked == 0 {
+        let _ = writeln!(
+            stderr,
+            "iamlint: note: no IAM policy document or CloudFormation template found in {}",
+            args.paths.join(", ")
+        );
+    }
     let mut stdout = io::stdout().lock();
     if let Err(err) = report::write(args.format, &report, &mut stdout).and_then(|()| stdout.flush()) {
         // A closed pipe (`iamlint check | head`) is not an error worth a message.

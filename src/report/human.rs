@@ -82,8 +82,8 @@ fn redacted(report: &Report<'_>, file: FileId) -> Arc<str> {
             }
         }
     }
-    // Masking whole bytes of multi-byte characters may leave invalid UTF-8 behind only if
-    // a span cut a character, which spans never do; stay safe regardless.
+    // Every byte of a masked character becomes `*`, so the text stays UTF-8 as long as
+    // spans fall on character boundaries (they do); the lossy conversion is a guard only.
     Arc::from(String::from_utf8_lossy(&bytes).into_owned())
 }
 
