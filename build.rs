@@ -24,6 +24,32 @@ fn main() {
     out.push_str("];\n");
     let dest = PathBuf::from(env::var("OUT_DIR").expect("set by cargo")).join("rule_files.rs");
     fs::write(dest, out).expect("OUT_DIR is writable");
+    catalog_version(&root);
+}
+
+/// `iamlint --version` names the catalog it embeds: read from the catalog's header line
+/// (`{"source":...,"version":...,"updatedAt":...}`).
+fn catalog_version(root: &Path) {
+    let path = root.join("catalog/aws-iam-catalog.jsonl");
+    println!("cargo:rerun-if-changed={}", path.display());
+    let text = fs::read_to_string(&path).unwrap_or_default();
+    let header = text.lines().next().unwrap_or_default();
+    let field = |name: &str| {
+        let marker = format!("\"{name}\":\"");
+        header
+            .split(&marker)
+            .nth(1)
+            .and_then(|rest| rest.split('"').next())
+            .unwrap_or("unknown")
+            .to_string()
+    };
+    let date = field("updatedAt").chars().take(10).collect::<String>();
+    println!(
+        "cargo:rustc-env=IAMLINT_CATALOG={} {}, {}",
+        field("source"),
+        field("version"),
+        date
+    );
 }
 
 fn collect(dir: &Path, files: &mut Vec<PathBuf>) {

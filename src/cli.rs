@@ -8,7 +8,7 @@ use crate::report::Format;
 #[derive(Debug, Parser)]
 #[command(
     name = "iamlint",
-    version,
+    version = concat!(env!("CARGO_PKG_VERSION"), " (AWS catalog: ", env!("IAMLINT_CATALOG"), ")"),
     about = "Static analyzer for AWS IAM policies and CloudFormation templates",
     long_about = "Static analyzer for AWS IAM policies and the CloudFormation templates that carry them.\n\n\
         Finds RDS master passwords that are hard-coded or not managed by Secrets Manager, Deny \

@@ -18,6 +18,7 @@
 //! assert_eq!(rules, ["rds/guard-bypass-modify", "rds/guard-incomplete"]);
 //! ```
 
+pub mod catalog;
 pub mod cli;
 pub mod discover;
 pub mod engine;

@@ -40,7 +40,7 @@ pub struct FileModel<'a> {
     pub root: &'a Node,
     pub text: &'a str,
     pub kind: DocumentKind,
-    pub policies: Vec<PolicyDocument>,
+    pub policies: Vec<PolicyDocument<'a>>,
     pub template: Option<Template<'a>>,
     /// Embedded policy documents that could not be parsed.
     pub errors: Vec<ParseError>,
@@ -54,7 +54,11 @@ impl<'a> FileModel<'a> {
                 root,
                 text,
                 kind,
-                policies: vec![PolicyDocument::from_node(root, PolicyKind::Unspecified, None)],
+                policies: vec![PolicyDocument::from_node(
+                    std::borrow::Cow::Borrowed(root),
+                    PolicyKind::Unspecified,
+                    None,
+                )],
                 template: None,
                 errors: Vec::new(),
                 json: OnceLock::new(),

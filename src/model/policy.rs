@@ -1,5 +1,7 @@
 //! IAM policy documents: statements, their action lists and conditions, with spans.
 
+use std::borrow::Cow;
+
 use crate::parse::{Node, Value};
 use crate::source::Span;
 
@@ -29,7 +31,11 @@ impl PolicyKind {
 }
 
 #[derive(Clone, Debug)]
-pub struct PolicyDocument {
+pub struct PolicyDocument<'a> {
+    /// The document as parsed: borrowed from the file, or owned when it was written as a
+    /// JSON string inside a template. Grammar rules read it; the fields below are the
+    /// typed view that semantic rules use.
+    pub source: Cow<'a, Node>,
     pub kind: PolicyKind,
     pub span: Span,
     /// The template resource that holds it, when it comes from a template.
@@ -188,8 +194,8 @@ pub struct ConditionValue {
     pub text: Option<String>,
 }
 
-impl PolicyDocument {
-    pub fn from_node(node: &Node, kind: PolicyKind, owner: Option<String>) -> PolicyDocument {
+impl<'a> PolicyDocument<'a> {
+    pub fn from_node(node: Cow<'a, Node>, kind: PolicyKind, owner: Option<String>) -> PolicyDocument<'a> {
         let statements = match node.get("Statement") {
             Some(Node {
                 value: Value::Array(items),
@@ -204,11 +210,12 @@ impl PolicyDocument {
             owner,
             attached_to: Vec::new(),
             statements,
+            source: node,
         }
     }
 }
 
-impl PolicyDocument {
+impl PolicyDocument<'_> {
     /// Whether both documents apply to a common role, user or group of the template.
     pub fn shares_principal_with(&self, other: &PolicyDocument) -> bool {
         self.attached_to.iter().any(|p| other.attached_to.contains(p))

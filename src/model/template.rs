@@ -1,6 +1,8 @@
 //! CloudFormation templates: parameters, resources, and the policy documents that
 //! resources carry (inline, or as JSON strings).
 
+use std::borrow::Cow;
+
 use super::policy::{PolicyDocument, PolicyKind};
 use crate::parse::{Node, ParseError, Value, parse_embedded_json};
 use crate::source::Span;
@@ -85,13 +87,13 @@ impl<'a> Template<'a> {
 
     /// Every policy document held by a resource of the template. Documents written as
     /// JSON strings are parsed; those that fail are returned in `errors`.
-    pub fn policies(&self, text: &str, errors: &mut Vec<ParseError>) -> Vec<PolicyDocument> {
+    pub fn policies(&self, text: &str, errors: &mut Vec<ParseError>) -> Vec<PolicyDocument<'a>> {
         let mut found = Vec::new();
         for resource in &self.resources {
             let Some(kind) = resource.resource_type else {
                 continue;
             };
-            let mut take = |node: Option<&Node>, kind: PolicyKind, attached_to: Vec<String>| {
+            let mut take = |node: Option<&'a Node>, kind: PolicyKind, attached_to: Vec<String>| {
                 if let Some(mut doc) = node.and_then(|n| document(n, kind, resource.logical_id, text, errors))
                 {
                     doc.attached_to = attached_to;
@@ -170,19 +172,25 @@ fn ref_target(node: &Node) -> Option<String> {
 
 /// A policy document given inline or as a JSON string; intrinsic functions (`Fn::If`,
 /// `Fn::Sub` of a document) are not documents we can read and are skipped.
-fn document(
-    node: &Node,
+fn document<'a>(
+    node: &'a Node,
     kind: PolicyKind,
     owner: &str,
     text: &str,
     errors: &mut Vec<ParseError>,
-) -> Option<PolicyDocument> {
+) -> Option<PolicyDocument<'a>> {
     match &node.value {
-        Value::Object(_) if node.intrinsic().is_none() => {
-            Some(PolicyDocument::from_node(node, kind, Some(owner.to_string())))
-        }
+        Value::Object(_) if node.intrinsic().is_none() => Some(PolicyDocument::from_node(
+            Cow::Borrowed(node),
+            kind,
+            Some(owner.to_string()),
+        )),
         Value::String(s) if s.trim_start().starts_with('{') => match parse_embedded_json(node, text) {
-            Ok(parsed) => Some(PolicyDocument::from_node(&parsed, kind, Some(owner.to_string()))),
+            Ok(parsed) => Some(PolicyDocument::from_node(
+                Cow::Owned(parsed),
+                kind,
+                Some(owner.to_string()),
+            )),
             Err(err) => {
                 errors.push(err);
                 None

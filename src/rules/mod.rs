@@ -3,6 +3,7 @@
 //! Rust type under this module or, for declarative rules, the JSONPath query in that file.
 
 mod declarative;
+mod iam;
 mod rds;
 
 use std::sync::OnceLock;
@@ -170,6 +171,7 @@ fn implementation(id: &str) -> Option<Box<dyn Rule>> {
         "rds/managed-password-unsupported" => {
             Box::new(rds::managed_password_unsupported::ManagedPasswordUnsupported)
         }
+        "iam/deny-guard-incomplete" => Box::new(iam::deny_guard_incomplete::DenyGuardIncomplete),
         _ => return None,
     })
 }

@@ -1,6 +1,6 @@
 //! `rds/guard-incomplete`: guards that leave out other actions accepting the key.
 
-use super::{Guards, KEY_ACTIONS, action_span, join_actions};
+use super::{Guards, action_span, join_actions, key_actions};
 use crate::finding::Diagnostic;
 use crate::model::FileModel;
 use crate::rules::Rule;
@@ -20,9 +20,9 @@ impl Rule for GuardIncomplete {
                 .into_iter()
                 .flat_map(|(_, missing)| missing)
                 .collect();
-            let missing: Vec<&str> = KEY_ACTIONS
+            let missing: Vec<&str> = key_actions()
                 .iter()
-                .copied()
+                .map(String::as_str)
                 .filter(|a| guards.cover(a) == Some(false) && !bypass.contains(a))
                 .collect();
             if missing.is_empty() {
@@ -31,8 +31,9 @@ impl Rule for GuardIncomplete {
             let mut diagnostic = Diagnostic::new(
                 action_span(first),
                 format!(
-                    "guard on `rds:ManageMasterUserPassword` leaves out {}, which also accept the key",
-                    join_actions(&missing)
+                    "guard on `rds:ManageMasterUserPassword` leaves out {}, which also {} the key",
+                    join_actions(&missing),
+                    if missing.len() == 1 { "accepts" } else { "accept" }
                 ),
             )
             .help(format!(

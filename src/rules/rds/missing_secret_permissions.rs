@@ -1,7 +1,7 @@
 //! `rds/missing-secret-permissions`: a policy that requires managed passwords but does not
 //! allow what RDS needs to create the secret.
 
-use super::{KEY_ACTIONS, is_create_or_restore, is_guard, is_managed_only_allow, join_actions};
+use super::{is_create_or_restore, is_guard, is_managed_only_allow, join_actions, key_actions};
 use crate::finding::Diagnostic;
 use crate::model::{Effect, FileModel, PolicyDocument};
 use crate::rules::Rule;
@@ -31,7 +31,7 @@ impl Rule for MissingSecretPermissions {
                 .iter()
                 .filter(|s| {
                     s.is(Effect::Allow)
-                        && KEY_ACTIONS
+                        && key_actions()
                             .iter()
                             .any(|a| is_create_or_restore(a) && s.covers_action(a) == Some(true))
                 })
@@ -41,7 +41,7 @@ impl Rule for MissingSecretPermissions {
             };
             // Policies attached to the same role, user or group of the template grant
             // together.
-            let principal: Vec<&PolicyDocument> = file
+            let principal: Vec<&PolicyDocument<'_>> = file
                 .policies
                 .iter()
                 .filter(|d| {
@@ -78,7 +78,7 @@ impl Rule for MissingSecretPermissions {
 
 /// Some `Allow` covers the action (or may, through a non-literal item) and no
 /// unconditional `Deny` covers it.
-fn allows(docs: &[&PolicyDocument], action: &str) -> bool {
+fn allows(docs: &[&PolicyDocument<'_>], action: &str) -> bool {
     let statements = || docs.iter().flat_map(|d| &d.statements);
     let allowed = statements().any(|s| s.is(Effect::Allow) && s.covers_action(action) != Some(false));
     let denied = statements()

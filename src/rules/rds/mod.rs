@@ -21,20 +21,17 @@ use crate::source::Span;
 
 pub const KEY: &str = "rds:ManageMasterUserPassword";
 
-/// The actions that accept `rds:ManageMasterUserPassword` (AWS Service Authorization
-/// Reference, Amazon RDS).
-pub const KEY_ACTIONS: [&str; 10] = [
-    "rds:CreateDBInstance",
-    "rds:CreateDBCluster",
-    "rds:RestoreDBInstanceFromS3",
-    "rds:RestoreDBClusterFromS3",
-    "rds:RestoreDBInstanceFromDBSnapshot",
-    "rds:RestoreDBInstanceToPointInTime",
-    "rds:CreateTenantDatabase",
-    "rds:ModifyDBInstance",
-    "rds:ModifyDBCluster",
-    "rds:ModifyTenantDatabase",
-];
+/// The actions that accept `rds:ManageMasterUserPassword`, from the catalog (the Service
+/// Authorization Reference): ten as of the 2026 catalog.
+pub fn key_actions() -> &'static [String] {
+    static ACTIONS: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    ACTIONS.get_or_init(|| {
+        let mut actions = crate::catalog::Catalog::global().actions_accepting(KEY);
+        // Creates first, then restores, then modifies: the order findings list them in.
+        actions.sort_by_key(|a| (a.contains("Modify"), a.contains("Restore"), a.clone()));
+        actions
+    })
+}
 
 /// Key-accepting actions that create or restore an instance.
 pub const INSTANCE_CREATES: [&str; 4] = [
@@ -127,7 +124,7 @@ pub fn is_managed_only_allow(statement: &Statement) -> bool {
     statement.is(Effect::Allow)
         && key_condition_matches(statement, Some(true)) == Some(true)
         && key_condition_matches(statement, Some(false)) == Some(false)
-        && KEY_ACTIONS
+        && key_actions()
             .iter()
             .any(|a| statement.covers_action(a) == Some(true))
 }
@@ -139,7 +136,7 @@ pub struct Guards<'a> {
 }
 
 impl<'a> Guards<'a> {
-    pub fn of(doc: &'a PolicyDocument) -> Guards<'a> {
+    pub fn of(doc: &'a PolicyDocument<'_>) -> Guards<'a> {
         Guards {
             statements: doc.statements.iter().filter(|s| is_guard(s)).collect(),
         }
@@ -434,7 +431,7 @@ mod tests {
     fn statement(json: &str) -> Statement {
         let text = format!(r#"{{"Statement": [{json}]}}"#);
         let node = parse(FileId(0), &text, Syntax::Json).unwrap();
-        PolicyDocument::from_node(&node, PolicyKind::Unspecified, None)
+        PolicyDocument::from_node(std::borrow::Cow::Owned(node), PolicyKind::Unspecified, None)
             .statements
             .remove(0)
     }

@@ -1,0 +1,137 @@
+//! IAM policy validation: grammar, actions, resources, conditions and principals checked
+//! against the embedded catalog. This module owns what the `iam/` rules share: resolving
+//! an action pattern against the catalog and suggesting the nearest known name.
+
+pub mod deny_guard_incomplete;
+
+use crate::catalog::{Action, Catalog, Service};
+
+/// What one `Action`/`NotAction` item names, according to the catalog.
+pub enum ActionRef<'c> {
+    /// `*`: every action of every service.
+    Everything,
+    /// A known service and the actions the pattern matches (at least one).
+    Matched {
+        service: &'c Service,
+        actions: Vec<&'c Action>,
+    },
+    /// The prefix is not a service.
+    UnknownService { prefix: String },
+    /// A literal name that the service does not have.
+    UnknownAction { service: &'c Service, name: String },
+    /// A wildcard pattern that matches no action of the service.
+    NoMatch { service: &'c Service, pattern: String },
+    /// A wildcard in the service part (`*code*:Get*`).
+    ServiceWildcard,
+    /// Not of the form `service:action`.
+    Malformed,
+}
+
+pub fn resolve_action<'c>(catalog: &'c Catalog, text: &str) -> ActionRef<'c> {
+    if text == "*" {
+        return ActionRef::Everything;
+    }
+    let Some((prefix, name)) = text.split_once(':') else {
+        return ActionRef::Malformed;
+    };
+    if prefix.is_empty() || name.is_empty() {
+        return ActionRef::Malformed;
+    }
+    if prefix.contains(['*', '?']) {
+        return ActionRef::ServiceWildcard;
+    }
+    let Some(service) = catalog.service(prefix) else {
+        return ActionRef::UnknownService {
+            prefix: prefix.to_string(),
+        };
+    };
+    if name.contains(['*', '?']) {
+        let actions = service.matching(name);
+        if actions.is_empty() {
+            return ActionRef::NoMatch {
+                service,
+                pattern: name.to_string(),
+            };
+        }
+        return ActionRef::Matched { service, actions };
+    }
+    match service.action(name) {
+        Some(action) => ActionRef::Matched {
+            service,
+            actions: vec![action],
+        },
+        None => ActionRef::UnknownAction {
+            service,
+            name: name.to_string(),
+        },
+    }
+}
+
+/// The candidate closest to `word` by edit distance (case-insensitive), if it is close
+/// enough to be a plausible typo.
+pub fn nearest<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    let word = word.to_ascii_lowercase();
+    let limit = (word.len() / 3).clamp(1, 4);
+    candidates
+        .map(|c| (edit_distance(&word, &c.to_ascii_lowercase()), c))
+        .filter(|(d, _)| *d <= limit)
+        .min_by_key(|(d, c)| (*d, c.len()))
+        .map(|(_, c)| c)
+}
+
+/// Levenshtein distance over bytes, with one row of memory.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, &ca) in a.iter().enumerate() {
+        let mut previous = row[0];
+        row[0] = i + 1;
+        for (j, &cb) in b.iter().enumerate() {
+            let current = row[j + 1];
+            row[j + 1] = if ca == cb {
+                previous
+            } else {
+                1 + previous.min(row[j]).min(current)
+            };
+            previous = current;
+        }
+    }
+    row[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn resolves_patterns_against_the_catalog() {
+        let catalog = Catalog::global();
+        assert!(matches!(resolve_action(catalog, "*"), ActionRef::Everything));
+        assert!(
+            matches!(resolve_action(catalog, "rds:Create*"), ActionRef::Matched { actions, .. } if actions.len() > 5)
+        );
+        assert!(matches!(
+            resolve_action(catalog, "rds:CreateDBInstanse"),
+            ActionRef::UnknownAction { .. }
+        ));
+        assert!(matches!(
+            resolve_action(catalog, "rdss:CreateDBInstance"),
+            ActionRef::UnknownService { .. }
+        ));
+        assert!(matches!(
+            resolve_action(catalog, "rds:Frobnicate*"),
+            ActionRef::NoMatch { .. }
+        ));
+        assert!(matches!(resolve_action(catalog, "rds"), ActionRef::Malformed));
+    }
+
+    #[test]
+    fn suggestions_are_near_misses_only() {
+        let names = ["CreateDBInstance", "CreateDBCluster", "DeleteDBInstance"];
+        assert_eq!(
+            nearest("CreateDBInstanse", names.into_iter()),
+            Some("CreateDBInstance")
+        );
+        assert_eq!(nearest("Frobnicate", names.into_iter()), None);
+    }
+}
