@@ -22,7 +22,13 @@ const ACCESS = { List: "L", Read: "R", Write: "W", "Permissions management": "P"
 const access = (level) => ACCESS[level.split(",")[0].trim()] ?? "?";
 
 const lines = [
-  JSON.stringify({ source: manifest.name, version: manifest.version, updatedAt: manifest.updatedAt ?? "" }),
+  JSON.stringify({
+    source: manifest.name,
+    version: manifest.version,
+    updatedAt: manifest.updatedAt ?? "",
+    // Services whose actions resource control policies can restrict.
+    rcpServices: read("rcpSupportedServices.json").slice().sort(byName),
+  }),
 ];
 const names = read("serviceNames.json");
 const services = read("services.json").slice().sort(byName);

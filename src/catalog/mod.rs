@@ -227,12 +227,16 @@ pub struct GlobalKey {
     pub always_present: bool,
 }
 
+/// The catalog's header line: where the data comes from, and facts that are not per service.
 #[derive(Debug, Deserialize)]
 pub struct CatalogVersion {
     pub source: String,
     pub version: String,
     #[serde(rename = "updatedAt")]
     pub updated_at: String,
+    /// Service prefixes whose actions resource control policies (RCPs) apply to.
+    #[serde(rename = "rcpServices", default)]
+    pub rcp_services: Vec<String>,
 }
 
 struct ServiceLine {
@@ -274,6 +278,7 @@ impl Catalog {
                 source: "unknown".into(),
                 version: "unknown".into(),
                 updated_at: String::new(),
+                rcp_services: Vec::new(),
             });
         let mut services = Vec::new();
         let mut by_prefix = HashMap::new();

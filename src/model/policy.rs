@@ -14,8 +14,10 @@ pub enum PolicyKind {
     Identity,
     /// A role's trust policy.
     Trust,
-    /// A service control policy (or resource control policy) of AWS Organizations.
+    /// A service control policy (SCP) of AWS Organizations.
     ServiceControl,
+    /// A resource control policy (RCP) of AWS Organizations.
+    ResourceControl,
     /// A KMS key policy.
     KeyPolicy,
     /// Another resource-based policy (bucket, secret).

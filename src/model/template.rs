@@ -127,19 +127,23 @@ impl<'a> Template<'a> {
                         take(inline.get("PolicyDocument"), PolicyKind::Identity, owner);
                     }
                 }
-                "AWS::Organizations::Policy" => {
-                    let policy_type = resource.property("Type").and_then(Node::as_str);
-                    if matches!(
-                        policy_type,
-                        Some("SERVICE_CONTROL_POLICY" | "RESOURCE_CONTROL_POLICY")
-                    ) {
+                "AWS::Organizations::Policy" => match resource.property("Type").and_then(Node::as_str) {
+                    Some("SERVICE_CONTROL_POLICY") => {
                         take(
                             resource.property("Content"),
                             PolicyKind::ServiceControl,
                             Vec::new(),
                         );
                     }
-                }
+                    Some("RESOURCE_CONTROL_POLICY") => {
+                        take(
+                            resource.property("Content"),
+                            PolicyKind::ResourceControl,
+                            Vec::new(),
+                        );
+                    }
+                    _ => {}
+                },
                 "AWS::KMS::Key" => take(resource.property("KeyPolicy"), PolicyKind::KeyPolicy, Vec::new()),
                 "AWS::SecretsManager::ResourcePolicy" => {
                     take(

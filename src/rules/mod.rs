@@ -172,6 +172,14 @@ fn implementation(id: &str) -> Option<Box<dyn Rule>> {
             Box::new(rds::managed_password_unsupported::ManagedPasswordUnsupported)
         }
         "iam/deny-guard-incomplete" => Box::new(iam::deny_guard_incomplete::DenyGuardIncomplete),
+        "iam/oidc-trust-unrestricted" => Box::new(iam::oidc_trust_unrestricted::OidcTrustUnrestricted),
+        "iam/organization-policy-syntax" => {
+            Box::new(iam::organization_policy_syntax::OrganizationPolicySyntax)
+        }
+        "iam/service-principal-without-source" => {
+            Box::new(iam::service_principal_without_source::ServicePrincipalWithoutSource)
+        }
+        "iam/trust-action-mismatch" => Box::new(iam::trust_action_mismatch::TrustActionMismatch),
         _ => return None,
     })
 }

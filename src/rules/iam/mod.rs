@@ -3,6 +3,11 @@
 //! an action pattern against the catalog and suggesting the nearest known name.
 
 pub mod deny_guard_incomplete;
+pub mod oidc_trust_unrestricted;
+pub mod organization_policy_syntax;
+mod raw;
+pub mod service_principal_without_source;
+pub mod trust_action_mismatch;
 
 use crate::catalog::{Action, Catalog, Service};
 

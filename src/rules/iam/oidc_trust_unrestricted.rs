@@ -1,0 +1,92 @@
+//! `iam/oidc-trust-unrestricted`: a role trust policy that lets an OpenID Connect provider's
+//! tokens assume the role without narrowing which tokens (which repository, which app).
+
+use super::raw;
+use crate::finding::Diagnostic;
+use crate::model::{FileModel, PolicyKind};
+use crate::parse::Node;
+use crate::rules::Rule;
+
+const GITHUB: &str = "token.actions.githubusercontent.com";
+
+pub struct OidcTrustUnrestricted;
+
+/// The OIDC provider host a Federated principal names: a bare host
+/// (`accounts.google.com`) or the part after `oidc-provider/` in a provider ARN. SAML
+/// providers are not OIDC.
+pub fn oidc_host(federated: &str) -> Option<&str> {
+    if let Some((_, host)) = federated.split_once(":oidc-provider/") {
+        return Some(host);
+    }
+    (!federated.starts_with("arn:") && federated.contains('.')).then_some(federated)
+}
+
+impl Rule for OidcTrustUnrestricted {
+    fn check(&self, file: &FileModel<'_>, out: &mut Vec<Diagnostic>) {
+        for doc in file.policies.iter().filter(|d| d.kind == PolicyKind::Trust) {
+            for statement in raw::statements(doc) {
+                if statement.get("Effect").and_then(Node::as_str) != Some("Allow") {
+                    continue;
+                }
+                let keys = raw::condition_keys(statement);
+                for principal in raw::principals(statement)
+                    .iter()
+                    .filter(|p| p.kind == "Federated")
+                {
+                    let Some(host) = principal.text.and_then(oidc_host) else {
+                        continue;
+                    };
+                    let host_lower = host.to_ascii_lowercase();
+                    let provider_keys: Vec<&(String, &Node)> = keys
+                        .iter()
+                        .filter(|(k, _)| k.starts_with(&format!("{host_lower}:")))
+                        .collect();
+                    if host_lower.starts_with(GITHUB) {
+                        let sub = provider_keys.iter().find(|(k, _)| k.ends_with(":sub"));
+                        match sub {
+                            None => out.push(
+                                Diagnostic::new(
+                                    principal.node.span,
+                                    "any GitHub Actions workflow of any repository can assume this role: the trust has no `token.actions.githubusercontent.com:sub` condition",
+                                )
+                                .help("add `\"StringEquals\": {\"token.actions.githubusercontent.com:sub\": \"repo:OWNER/REPO:ref:refs/heads/main\"}` (or StringLike with a specific repository)"),
+                            ),
+                            Some((_, values)) if broad_sub(values) => out.push(
+                                Diagnostic::new(
+                                    values.span,
+                                    "the `token.actions.githubusercontent.com:sub` condition does not name a specific repository",
+                                )
+                                .help("name the repository, and the branch or environment where you can: `repo:OWNER/REPO:ref:refs/heads/main`"),
+                            ),
+                            Some(_) => {}
+                        }
+                    } else if provider_keys.is_empty() {
+                        out.push(
+                            Diagnostic::new(
+                                principal.node.span,
+                                format!("tokens from `{host}` can assume this role without any condition on the provider's claims"),
+                            )
+                            .help(format!(
+                                "add a condition on `{host}:aud` (the client id) and `{host}:sub` (the identity) so only your tokens are accepted"
+                            )),
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A `sub` condition whose values leave the repository open (`*`, `repo:*`,
+/// `repo:org/*` is fine: it names an owner).
+fn broad_sub(values: &Node) -> bool {
+    let texts: Vec<&str> = match values.as_array() {
+        Some(list) => list.iter().filter_map(Node::as_str).collect(),
+        None => values.as_str().into_iter().collect(),
+    };
+    texts.iter().any(|v| {
+        let rest = v.strip_prefix("repo:").unwrap_or(v);
+        let owner = rest.split('/').next().unwrap_or("");
+        owner.is_empty() || owner.contains(['*', '?'])
+    })
+}
