@@ -171,6 +171,7 @@ fn implementation(id: &str) -> Option<Box<dyn Rule>> {
         "rds/managed-password-unsupported" => {
             Box::new(rds::managed_password_unsupported::ManagedPasswordUnsupported)
         }
+        "iam/condition-bypass" => Box::new(iam::condition_bypass::ConditionBypass),
         "iam/deny-guard-incomplete" => Box::new(iam::deny_guard_incomplete::DenyGuardIncomplete),
         "iam/oidc-trust-unrestricted" => Box::new(iam::oidc_trust_unrestricted::OidcTrustUnrestricted),
         "iam/organization-policy-syntax" => {

@@ -2,6 +2,7 @@
 //! against the embedded catalog. This module owns what the `iam/` rules share: resolving
 //! an action pattern against the catalog and suggesting the nearest known name.
 
+pub mod condition_bypass;
 pub mod deny_guard_incomplete;
 pub mod oidc_trust_unrestricted;
 pub mod organization_policy_syntax;
