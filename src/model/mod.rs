@@ -56,7 +56,7 @@ impl<'a> FileModel<'a> {
                 kind,
                 policies: vec![PolicyDocument::from_node(
                     std::borrow::Cow::Borrowed(root),
-                    PolicyKind::Unspecified,
+                    PolicyKind::infer(root),
                     None,
                 )],
                 template: None,

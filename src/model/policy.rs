@@ -25,6 +25,48 @@ pub enum PolicyKind {
 }
 
 impl PolicyKind {
+    /// The type of a plain policy file, from its content: statements with a `Principal`
+    /// make a resource-based policy (a role trust policy when every action is an `sts:`
+    /// one), statements without make an identity policy. `Unspecified` when there are no
+    /// statements to tell.
+    pub fn infer(document: &Node) -> PolicyKind {
+        let statements: Vec<&Node> = match document.get("Statement") {
+            Some(Node {
+                value: Value::Array(items),
+                ..
+            }) => items.iter().collect(),
+            Some(single) => vec![single],
+            None => Vec::new(),
+        };
+        let statements: Vec<&Node> = statements
+            .into_iter()
+            .filter(|s| s.as_object().is_some())
+            .collect();
+        if statements.is_empty() {
+            return PolicyKind::Unspecified;
+        }
+        let with_principal = statements
+            .iter()
+            .any(|s| s.entry("Principal").is_some() || s.entry("NotPrincipal").is_some());
+        if !with_principal {
+            return PolicyKind::Identity;
+        }
+        let actions: Vec<&str> = statements
+            .iter()
+            .filter_map(|s| s.get("Action"))
+            .flat_map(|a| match &a.value {
+                Value::Array(items) => items.iter().filter_map(Node::as_str).collect(),
+                _ => a.as_str().into_iter().collect::<Vec<_>>(),
+            })
+            .collect();
+        let trust = !actions.is_empty() && actions.iter().all(|a| a.to_ascii_lowercase().starts_with("sts:"));
+        if trust {
+            PolicyKind::Trust
+        } else {
+            PolicyKind::Resource
+        }
+    }
+
     /// Whether statements of this document can grant permissions to the principal that
     /// holds it.
     pub fn grants_to_holder(self) -> bool {

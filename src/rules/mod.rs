@@ -180,7 +180,11 @@ fn implementation(id: &str) -> Option<Box<dyn Rule>> {
         "iam/service-principal-without-source" => {
             Box::new(iam::service_principal_without_source::ServicePrincipalWithoutSource)
         }
+        "iam/rcp-guard-condition" => Box::new(iam::rcp_guard_condition::RcpGuardCondition),
+        "iam/redundant-condition-value" => Box::new(iam::redundant_condition_value::RedundantConditionValue),
+        "iam/redundant-principal" => Box::new(iam::redundant_principal::RedundantPrincipal),
         "iam/trust-action-mismatch" => Box::new(iam::trust_action_mismatch::TrustActionMismatch),
+        "iam/wildcard-condition" => Box::new(iam::wildcard_condition::WildcardCondition),
         _ => return None,
     })
 }

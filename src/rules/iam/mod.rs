@@ -7,8 +7,12 @@ pub mod deny_guard_incomplete;
 pub mod oidc_trust_unrestricted;
 pub mod organization_policy_syntax;
 mod raw;
+pub mod rcp_guard_condition;
+pub mod redundant_condition_value;
+pub mod redundant_principal;
 pub mod service_principal_without_source;
 pub mod trust_action_mismatch;
+pub mod wildcard_condition;
 
 use crate::catalog::{Action, Catalog, Service};
 

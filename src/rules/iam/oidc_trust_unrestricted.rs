@@ -3,7 +3,7 @@
 
 use super::raw;
 use crate::finding::Diagnostic;
-use crate::model::{FileModel, PolicyKind};
+use crate::model::{FileModel, PolicyKind, SetQualifier};
 use crate::parse::Node;
 use crate::rules::Rule;
 
@@ -24,6 +24,26 @@ pub fn oidc_host(federated: &str) -> Option<&str> {
 impl Rule for OidcTrustUnrestricted {
     fn check(&self, file: &FileModel<'_>, out: &mut Vec<Diagnostic>) {
         for doc in file.policies.iter().filter(|d| d.kind == PolicyKind::Trust) {
+            // The `aud` claim is a single value: a set qualifier changes what the test means.
+            for clause in doc.statements.iter().flat_map(|s| &s.condition) {
+                let key = clause.key.to_ascii_lowercase();
+                let oidc_aud =
+                    key.ends_with(":aud") && key.split(':').next().is_some_and(|h| h.contains('.'));
+                if let (true, Some(qualifier)) = (oidc_aud, clause.operator.qualifier) {
+                    let written = if qualifier == SetQualifier::ForAnyValue {
+                        "ForAnyValue"
+                    } else {
+                        "ForAllValues"
+                    };
+                    out.push(
+                        Diagnostic::new(
+                            clause.operator_span,
+                            format!("`{}` is a single-valued claim: `{written}:` treats it as a set, which does not test what it seems to", clause.key),
+                        )
+                        .help("drop the qualifier: `\"StringEquals\": {\"<provider>:aud\": \"<client id>\"}`"),
+                    );
+                }
+            }
             for statement in raw::statements(doc) {
                 if statement.get("Effect").and_then(Node::as_str) != Some("Allow") {
                     continue;
