@@ -173,6 +173,8 @@ fn implementation(id: &str) -> Option<Box<dyn Rule>> {
         }
         "iam/deny-guard-incomplete" => Box::new(iam::deny_guard_incomplete::DenyGuardIncomplete),
         "iam/invalid-condition-value" => Box::new(iam::invalid_condition_value::InvalidConditionValue),
+        "iam/invalid-ip-range" => Box::new(iam::invalid_ip_range::InvalidIpRange),
+        "iam/private-ip" => Box::new(iam::private_ip::PrivateIp),
         _ => return None,
     })
 }

@@ -5,6 +5,8 @@
 pub mod condition_values;
 pub mod deny_guard_incomplete;
 pub mod invalid_condition_value;
+pub mod invalid_ip_range;
+pub mod private_ip;
 
 use crate::catalog::{Action, Catalog, Service};
 
