@@ -172,8 +172,12 @@ fn implementation(id: &str) -> Option<Box<dyn Rule>> {
             Box::new(rds::managed_password_unsupported::ManagedPasswordUnsupported)
         }
         "iam/deny-guard-incomplete" => Box::new(iam::deny_guard_incomplete::DenyGuardIncomplete),
+        "iam/for-all-values-single-valued" => {
+            Box::new(iam::for_all_values_single_valued::ForAllValuesSingleValued)
+        }
         "iam/invalid-condition-value" => Box::new(iam::invalid_condition_value::InvalidConditionValue),
         "iam/invalid-ip-range" => Box::new(iam::invalid_ip_range::InvalidIpRange),
+        "iam/missing-set-qualifier" => Box::new(iam::missing_set_qualifier::MissingSetQualifier),
         "iam/private-ip" => Box::new(iam::private_ip::PrivateIp),
         _ => return None,
     })

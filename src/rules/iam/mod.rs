@@ -4,8 +4,10 @@
 
 pub mod condition_values;
 pub mod deny_guard_incomplete;
+pub mod for_all_values_single_valued;
 pub mod invalid_condition_value;
 pub mod invalid_ip_range;
+pub mod missing_set_qualifier;
 pub mod private_ip;
 
 use crate::catalog::{Action, Catalog, Service};
