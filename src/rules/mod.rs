@@ -177,7 +177,9 @@ fn implementation(id: &str) -> Option<Box<dyn Rule>> {
         }
         "iam/invalid-condition-value" => Box::new(iam::invalid_condition_value::InvalidConditionValue),
         "iam/invalid-ip-range" => Box::new(iam::invalid_ip_range::InvalidIpRange),
+        "iam/mfa-bad-pattern" => Box::new(iam::mfa_bad_pattern::MfaBadPattern),
         "iam/missing-set-qualifier" => Box::new(iam::missing_set_qualifier::MissingSetQualifier),
+        "iam/null-condition" => Box::new(iam::null_condition::NullCondition),
         "iam/private-ip" => Box::new(iam::private_ip::PrivateIp),
         _ => return None,
     })

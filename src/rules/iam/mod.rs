@@ -7,7 +7,9 @@ pub mod deny_guard_incomplete;
 pub mod for_all_values_single_valued;
 pub mod invalid_condition_value;
 pub mod invalid_ip_range;
+pub mod mfa_bad_pattern;
 pub mod missing_set_qualifier;
+pub mod null_condition;
 pub mod private_ip;
 
 use crate::catalog::{Action, Catalog, Service};
