@@ -180,6 +180,7 @@ fn implementation(id: &str) -> Option<Box<dyn Rule>> {
         "iam/mfa-bad-pattern" => Box::new(iam::mfa_bad_pattern::MfaBadPattern),
         "iam/missing-set-qualifier" => Box::new(iam::missing_set_qualifier::MissingSetQualifier),
         "iam/null-condition" => Box::new(iam::null_condition::NullCondition),
+        "iam/policy-variable" => Box::new(iam::policy_variable::PolicyVariable),
         "iam/private-ip" => Box::new(iam::private_ip::PrivateIp),
         _ => return None,
     })

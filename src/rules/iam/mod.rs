@@ -10,6 +10,7 @@ pub mod invalid_ip_range;
 pub mod mfa_bad_pattern;
 pub mod missing_set_qualifier;
 pub mod null_condition;
+pub mod policy_variable;
 pub mod private_ip;
 
 use crate::catalog::{Action, Catalog, Service};
