@@ -185,6 +185,16 @@ fn implementation(id: &str) -> Option<Box<dyn Rule>> {
         "iam/redundant-principal" => Box::new(iam::redundant_principal::RedundantPrincipal),
         "iam/trust-action-mismatch" => Box::new(iam::trust_action_mismatch::TrustActionMismatch),
         "iam/wildcard-condition" => Box::new(iam::wildcard_condition::WildcardCondition),
+        "iam/for-all-values-single-valued" => {
+            Box::new(iam::for_all_values_single_valued::ForAllValuesSingleValued)
+        }
+        "iam/invalid-condition-value" => Box::new(iam::invalid_condition_value::InvalidConditionValue),
+        "iam/invalid-ip-range" => Box::new(iam::invalid_ip_range::InvalidIpRange),
+        "iam/mfa-bad-pattern" => Box::new(iam::mfa_bad_pattern::MfaBadPattern),
+        "iam/missing-set-qualifier" => Box::new(iam::missing_set_qualifier::MissingSetQualifier),
+        "iam/null-condition" => Box::new(iam::null_condition::NullCondition),
+        "iam/policy-variable" => Box::new(iam::policy_variable::PolicyVariable),
+        "iam/private-ip" => Box::new(iam::private_ip::PrivateIp),
         _ => return None,
     })
 }

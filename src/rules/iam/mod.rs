@@ -13,6 +13,16 @@ pub mod redundant_principal;
 pub mod service_principal_without_source;
 pub mod trust_action_mismatch;
 pub mod wildcard_condition;
+pub mod condition_values;
+pub mod deny_guard_incomplete;
+pub mod for_all_values_single_valued;
+pub mod invalid_condition_value;
+pub mod invalid_ip_range;
+pub mod mfa_bad_pattern;
+pub mod missing_set_qualifier;
+pub mod null_condition;
+pub mod policy_variable;
+pub mod private_ip;
 
 use crate::catalog::{Action, Catalog, Service};
 

@@ -1,0 +1,53 @@
+//! `iam/null-condition`: misuses of the `Null` operator: `NullIfExists`, a value other
+//! than `true`/`false`, and `ForAllValues:`/`ForAnyValue:` qualifiers.
+
+use crate::finding::Diagnostic;
+use crate::model::{FileModel, SetQualifier};
+use crate::rules::Rule;
+use crate::rules::iam::condition_values::{OperatorFamily, family, has_variable, is_bool, literal_values};
+
+pub struct NullCondition;
+
+impl Rule for NullCondition {
+    fn check(&self, file: &FileModel<'_>, out: &mut Vec<Diagnostic>) {
+        let clauses = file
+            .policies
+            .iter()
+            .flat_map(|d| &d.statements)
+            .flat_map(|s| &s.condition)
+            .filter(|c| family(&c.operator.base) == Some(OperatorFamily::Null));
+        for clause in clauses {
+            if clause.operator.if_exists {
+                out.push(
+                    Diagnostic::new(
+                        clause.operator_span,
+                        "`NullIfExists` is not a condition operator: `Null` already tests whether the key exists",
+                    )
+                    .help("write `Null`"),
+                );
+            }
+            if let Some(qualifier) = clause.operator.qualifier {
+                let name = match qualifier {
+                    SetQualifier::ForAllValues => "ForAllValues",
+                    SetQualifier::ForAnyValue => "ForAnyValue",
+                };
+                out.push(
+                    Diagnostic::new(
+                        clause.operator_span,
+                        format!("`{name}:` has no meaning with `Null`, which tests whether the key is present at all"),
+                    )
+                    .help("write `Null` without the qualifier"),
+                );
+            }
+            for (value, text) in literal_values(clause) {
+                if has_variable(text) || is_bool(text) {
+                    continue;
+                }
+                out.push(
+                    Diagnostic::new(value.span, format!("`{text}` is not a value for `Null`"))
+                        .help("`Null` takes `true` (the key is absent) or `false` (the key is present); to compare the key's value, use an operator such as `StringEquals`"),
+                );
+            }
+        }
+    }
+}
