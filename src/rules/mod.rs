@@ -158,33 +158,8 @@ fn split_front_matter(contents: &str) -> Option<(&str, &str)> {
 /// `src/rules/`, a line here, and pass/fail fixtures under `testdata/`.
 fn implementation(id: &str) -> Option<Box<dyn Rule>> {
     Some(match id {
-        "rds/guard-bypass-modify" => Box::new(rds::guard_bypass_modify::GuardBypassModify),
-        "rds/guard-incomplete" => Box::new(rds::guard_incomplete::GuardIncomplete),
-        "rds/guard-inverted" => Box::new(rds::guard_inverted::GuardInverted),
-        "rds/missing-secret-permissions" => {
-            Box::new(rds::missing_secret_permissions::MissingSecretPermissions)
-        }
-        "rds/hardcoded-master-password" => Box::new(rds::hardcoded_master_password::HardcodedMasterPassword),
-        "rds/master-password-not-managed" => {
-            Box::new(rds::master_password_not_managed::MasterPasswordNotManaged)
-        }
-        "rds/managed-password-unsupported" => {
-            Box::new(rds::managed_password_unsupported::ManagedPasswordUnsupported)
-        }
         "iam/condition-bypass" => Box::new(iam::condition_bypass::ConditionBypass),
         "iam/deny-guard-incomplete" => Box::new(iam::deny_guard_incomplete::DenyGuardIncomplete),
-        "iam/oidc-trust-unrestricted" => Box::new(iam::oidc_trust_unrestricted::OidcTrustUnrestricted),
-        "iam/organization-policy-syntax" => {
-            Box::new(iam::organization_policy_syntax::OrganizationPolicySyntax)
-        }
-        "iam/service-principal-without-source" => {
-            Box::new(iam::service_principal_without_source::ServicePrincipalWithoutSource)
-        }
-        "iam/rcp-guard-condition" => Box::new(iam::rcp_guard_condition::RcpGuardCondition),
-        "iam/redundant-condition-value" => Box::new(iam::redundant_condition_value::RedundantConditionValue),
-        "iam/redundant-principal" => Box::new(iam::redundant_principal::RedundantPrincipal),
-        "iam/trust-action-mismatch" => Box::new(iam::trust_action_mismatch::TrustActionMismatch),
-        "iam/wildcard-condition" => Box::new(iam::wildcard_condition::WildcardCondition),
         "iam/for-all-values-single-valued" => {
             Box::new(iam::for_all_values_single_valued::ForAllValuesSingleValued)
         }
@@ -193,8 +168,33 @@ fn implementation(id: &str) -> Option<Box<dyn Rule>> {
         "iam/mfa-bad-pattern" => Box::new(iam::mfa_bad_pattern::MfaBadPattern),
         "iam/missing-set-qualifier" => Box::new(iam::missing_set_qualifier::MissingSetQualifier),
         "iam/null-condition" => Box::new(iam::null_condition::NullCondition),
+        "iam/oidc-trust-unrestricted" => Box::new(iam::oidc_trust_unrestricted::OidcTrustUnrestricted),
+        "iam/organization-policy-syntax" => {
+            Box::new(iam::organization_policy_syntax::OrganizationPolicySyntax)
+        }
         "iam/policy-variable" => Box::new(iam::policy_variable::PolicyVariable),
         "iam/private-ip" => Box::new(iam::private_ip::PrivateIp),
+        "iam/rcp-guard-condition" => Box::new(iam::rcp_guard_condition::RcpGuardCondition),
+        "iam/redundant-condition-value" => Box::new(iam::redundant_condition_value::RedundantConditionValue),
+        "iam/redundant-principal" => Box::new(iam::redundant_principal::RedundantPrincipal),
+        "iam/service-principal-without-source" => {
+            Box::new(iam::service_principal_without_source::ServicePrincipalWithoutSource)
+        }
+        "iam/trust-action-mismatch" => Box::new(iam::trust_action_mismatch::TrustActionMismatch),
+        "iam/wildcard-condition" => Box::new(iam::wildcard_condition::WildcardCondition),
+        "rds/guard-bypass-modify" => Box::new(rds::guard_bypass_modify::GuardBypassModify),
+        "rds/guard-incomplete" => Box::new(rds::guard_incomplete::GuardIncomplete),
+        "rds/guard-inverted" => Box::new(rds::guard_inverted::GuardInverted),
+        "rds/hardcoded-master-password" => Box::new(rds::hardcoded_master_password::HardcodedMasterPassword),
+        "rds/managed-password-unsupported" => {
+            Box::new(rds::managed_password_unsupported::ManagedPasswordUnsupported)
+        }
+        "rds/master-password-not-managed" => {
+            Box::new(rds::master_password_not_managed::MasterPasswordNotManaged)
+        }
+        "rds/missing-secret-permissions" => {
+            Box::new(rds::missing_secret_permissions::MissingSecretPermissions)
+        }
         _ => return None,
     })
 }

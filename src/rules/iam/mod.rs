@@ -3,16 +3,6 @@
 //! an action pattern against the catalog and suggesting the nearest known name.
 
 pub mod condition_bypass;
-pub mod deny_guard_incomplete;
-pub mod oidc_trust_unrestricted;
-pub mod organization_policy_syntax;
-mod raw;
-pub mod rcp_guard_condition;
-pub mod redundant_condition_value;
-pub mod redundant_principal;
-pub mod service_principal_without_source;
-pub mod trust_action_mismatch;
-pub mod wildcard_condition;
 pub mod condition_values;
 pub mod deny_guard_incomplete;
 pub mod for_all_values_single_valued;
@@ -21,8 +11,17 @@ pub mod invalid_ip_range;
 pub mod mfa_bad_pattern;
 pub mod missing_set_qualifier;
 pub mod null_condition;
+pub mod oidc_trust_unrestricted;
+pub mod organization_policy_syntax;
 pub mod policy_variable;
 pub mod private_ip;
+mod raw;
+pub mod rcp_guard_condition;
+pub mod redundant_condition_value;
+pub mod redundant_principal;
+pub mod service_principal_without_source;
+pub mod trust_action_mismatch;
+pub mod wildcard_condition;
 
 use crate::catalog::{Action, Catalog, Service};
 
