@@ -172,6 +172,9 @@ fn implementation(id: &str) -> Option<Box<dyn Rule>> {
             Box::new(rds::managed_password_unsupported::ManagedPasswordUnsupported)
         }
         "iam/deny-guard-incomplete" => Box::new(iam::deny_guard_incomplete::DenyGuardIncomplete),
+        "iam/invalid-version" => Box::new(iam::invalid_version::InvalidVersion),
+        "iam/missing-version" => Box::new(iam::missing_version::MissingVersion),
+        "iam/old-version" => Box::new(iam::old_version::OldVersion),
         _ => return None,
     })
 }

@@ -3,6 +3,10 @@
 //! an action pattern against the catalog and suggesting the nearest known name.
 
 pub mod deny_guard_incomplete;
+pub mod grammar;
+pub mod invalid_version;
+pub mod missing_version;
+pub mod old_version;
 
 use crate::catalog::{Action, Catalog, Service};
 
