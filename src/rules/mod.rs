@@ -171,10 +171,14 @@ fn implementation(id: &str) -> Option<Box<dyn Rule>> {
         "rds/managed-password-unsupported" => {
             Box::new(rds::managed_password_unsupported::ManagedPasswordUnsupported)
         }
+        "iam/conflicting-elements" => Box::new(iam::conflicting_elements::ConflictingElements),
         "iam/deny-guard-incomplete" => Box::new(iam::deny_guard_incomplete::DenyGuardIncomplete),
+        "iam/invalid-effect" => Box::new(iam::invalid_effect::InvalidEffect),
         "iam/invalid-version" => Box::new(iam::invalid_version::InvalidVersion),
+        "iam/missing-element" => Box::new(iam::missing_element::MissingElement),
         "iam/missing-version" => Box::new(iam::missing_version::MissingVersion),
         "iam/old-version" => Box::new(iam::old_version::OldVersion),
+        "iam/unknown-element" => Box::new(iam::unknown_element::UnknownElement),
         _ => return None,
     })
 }

@@ -2,11 +2,15 @@
 //! against the embedded catalog. This module owns what the `iam/` rules share: resolving
 //! an action pattern against the catalog and suggesting the nearest known name.
 
+pub mod conflicting_elements;
 pub mod deny_guard_incomplete;
 pub mod grammar;
+pub mod invalid_effect;
 pub mod invalid_version;
+pub mod missing_element;
 pub mod missing_version;
 pub mod old_version;
+pub mod unknown_element;
 
 use crate::catalog::{Action, Catalog, Service};
 
