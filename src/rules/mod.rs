@@ -173,7 +173,9 @@ fn implementation(id: &str) -> Option<Box<dyn Rule>> {
         }
         "iam/conflicting-elements" => Box::new(iam::conflicting_elements::ConflictingElements),
         "iam/deny-guard-incomplete" => Box::new(iam::deny_guard_incomplete::DenyGuardIncomplete),
+        "iam/empty-element" => Box::new(iam::empty_element::EmptyElement),
         "iam/invalid-effect" => Box::new(iam::invalid_effect::InvalidEffect),
+        "iam/invalid-element-type" => Box::new(iam::invalid_element_type::InvalidElementType),
         "iam/invalid-version" => Box::new(iam::invalid_version::InvalidVersion),
         "iam/missing-element" => Box::new(iam::missing_element::MissingElement),
         "iam/missing-version" => Box::new(iam::missing_version::MissingVersion),
