@@ -4,10 +4,13 @@
 
 pub mod conflicting_elements;
 pub mod deny_guard_incomplete;
+pub mod duplicate_key;
+pub mod duplicate_sid;
 pub mod empty_element;
 pub mod grammar;
 pub mod invalid_effect;
 pub mod invalid_element_type;
+pub mod invalid_sid;
 pub mod invalid_version;
 pub mod missing_element;
 pub mod missing_version;
