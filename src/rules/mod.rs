@@ -195,6 +195,19 @@ fn implementation(id: &str) -> Option<Box<dyn Rule>> {
         "rds/missing-secret-permissions" => {
             Box::new(rds::missing_secret_permissions::MissingSecretPermissions)
         }
+        "iam/conflicting-elements" => Box::new(iam::conflicting_elements::ConflictingElements),
+        "iam/deny-guard-incomplete" => Box::new(iam::deny_guard_incomplete::DenyGuardIncomplete),
+        "iam/duplicate-key" => Box::new(iam::duplicate_key::DuplicateKey),
+        "iam/duplicate-sid" => Box::new(iam::duplicate_sid::DuplicateSid),
+        "iam/empty-element" => Box::new(iam::empty_element::EmptyElement),
+        "iam/invalid-effect" => Box::new(iam::invalid_effect::InvalidEffect),
+        "iam/invalid-element-type" => Box::new(iam::invalid_element_type::InvalidElementType),
+        "iam/invalid-sid" => Box::new(iam::invalid_sid::InvalidSid),
+        "iam/invalid-version" => Box::new(iam::invalid_version::InvalidVersion),
+        "iam/missing-element" => Box::new(iam::missing_element::MissingElement),
+        "iam/missing-version" => Box::new(iam::missing_version::MissingVersion),
+        "iam/old-version" => Box::new(iam::old_version::OldVersion),
+        "iam/unknown-element" => Box::new(iam::unknown_element::UnknownElement),
         _ => return None,
     })
 }

@@ -22,6 +22,20 @@ pub mod redundant_principal;
 pub mod service_principal_without_source;
 pub mod trust_action_mismatch;
 pub mod wildcard_condition;
+pub mod conflicting_elements;
+pub mod deny_guard_incomplete;
+pub mod duplicate_key;
+pub mod duplicate_sid;
+pub mod empty_element;
+pub mod grammar;
+pub mod invalid_effect;
+pub mod invalid_element_type;
+pub mod invalid_sid;
+pub mod invalid_version;
+pub mod missing_element;
+pub mod missing_version;
+pub mod old_version;
+pub mod unknown_element;
 
 use crate::catalog::{Action, Catalog, Service};
 

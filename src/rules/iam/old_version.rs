@@ -1,0 +1,59 @@
+//! `iam/old-version`: a document written in the 2008-10-17 policy language, which does not
+//! know policy variables.
+
+use crate::finding::Diagnostic;
+use crate::model::FileModel;
+use crate::parse::Node;
+use crate::rules::Rule;
+use crate::source::Span;
+
+use super::grammar::{CURRENT_VERSION, OLD_VERSION};
+
+pub struct OldVersion;
+
+impl Rule for OldVersion {
+    fn check(&self, file: &FileModel<'_>, out: &mut Vec<Diagnostic>) {
+        for doc in &file.policies {
+            let Some(version) = doc.source.get("Version") else {
+                continue;
+            };
+            if version.as_str() != Some(OLD_VERSION) {
+                continue;
+            }
+            let mut diagnostic = Diagnostic::new(
+                version.span,
+                format!("`{OLD_VERSION}` is the old policy language, without policy variables"),
+            )
+            .help(format!(
+                "use `{CURRENT_VERSION}`; statements written for the old version keep their meaning, \
+                 and `${{...}}` variables start to work"
+            ));
+            if let Some(variable) = first_variable(&doc.source, file.text) {
+                diagnostic = diagnostic.label(variable, "read as literal text under this version");
+            }
+            out.push(diagnostic);
+        }
+    }
+}
+
+/// The first policy variable (`${aws:username}`) of the document: the variable itself
+/// when its text can be found in the file, else the string that holds it.
+fn first_variable(doc: &Node, text: &str) -> Option<Span> {
+    let mut found = None;
+    doc.walk(&mut |node| {
+        if found.is_none() && node.as_str().is_some_and(|s| s.contains("${")) {
+            found = Some(node.span);
+        }
+    });
+    let string = found?;
+    let narrowed = text.get(string.range()).and_then(|raw| {
+        let start = raw.find("${")?;
+        let end = start + raw[start..].find('}')? + 1;
+        Some(Span::new(
+            string.file,
+            string.start as usize + start,
+            string.start as usize + end,
+        ))
+    });
+    Some(narrowed.unwrap_or(string))
+}
