@@ -252,13 +252,19 @@ pub struct Catalog {
     globals: Vec<GlobalKey>,
 }
 
+/// `[resource type index, required (0/1), key indexes]` of one action row.
+type RawActionResource = (u16, u8, Vec<u16>);
+/// `[name, access level letter, resource rows, key indexes]`.
+type RawAction = (String, String, Vec<RawActionResource>, Vec<u16>);
+
+/// One service line as `scripts/catalog-generate.mjs` writes it.
 #[derive(Deserialize)]
 struct RawService {
     p: String,
     n: String,
     k: Vec<(String, String)>,
     r: Vec<(String, String, Vec<u16>)>,
-    a: Vec<(String, String, Vec<(u16, u8, Vec<u16>)>, Vec<u16>)>,
+    a: Vec<RawAction>,
 }
 
 impl Catalog {

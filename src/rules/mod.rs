@@ -159,16 +159,27 @@ fn split_front_matter(contents: &str) -> Option<(&str, &str)> {
 fn implementation(id: &str) -> Option<Box<dyn Rule>> {
     Some(match id {
         "iam/condition-bypass" => Box::new(iam::condition_bypass::ConditionBypass),
+        "iam/conflicting-elements" => Box::new(iam::conflicting_elements::ConflictingElements),
         "iam/deny-guard-incomplete" => Box::new(iam::deny_guard_incomplete::DenyGuardIncomplete),
+        "iam/duplicate-key" => Box::new(iam::duplicate_key::DuplicateKey),
+        "iam/duplicate-sid" => Box::new(iam::duplicate_sid::DuplicateSid),
+        "iam/empty-element" => Box::new(iam::empty_element::EmptyElement),
         "iam/for-all-values-single-valued" => {
             Box::new(iam::for_all_values_single_valued::ForAllValuesSingleValued)
         }
         "iam/invalid-condition-value" => Box::new(iam::invalid_condition_value::InvalidConditionValue),
+        "iam/invalid-effect" => Box::new(iam::invalid_effect::InvalidEffect),
+        "iam/invalid-element-type" => Box::new(iam::invalid_element_type::InvalidElementType),
         "iam/invalid-ip-range" => Box::new(iam::invalid_ip_range::InvalidIpRange),
+        "iam/invalid-sid" => Box::new(iam::invalid_sid::InvalidSid),
+        "iam/invalid-version" => Box::new(iam::invalid_version::InvalidVersion),
         "iam/mfa-bad-pattern" => Box::new(iam::mfa_bad_pattern::MfaBadPattern),
+        "iam/missing-element" => Box::new(iam::missing_element::MissingElement),
         "iam/missing-set-qualifier" => Box::new(iam::missing_set_qualifier::MissingSetQualifier),
+        "iam/missing-version" => Box::new(iam::missing_version::MissingVersion),
         "iam/null-condition" => Box::new(iam::null_condition::NullCondition),
         "iam/oidc-trust-unrestricted" => Box::new(iam::oidc_trust_unrestricted::OidcTrustUnrestricted),
+        "iam/old-version" => Box::new(iam::old_version::OldVersion),
         "iam/organization-policy-syntax" => {
             Box::new(iam::organization_policy_syntax::OrganizationPolicySyntax)
         }
@@ -181,6 +192,7 @@ fn implementation(id: &str) -> Option<Box<dyn Rule>> {
             Box::new(iam::service_principal_without_source::ServicePrincipalWithoutSource)
         }
         "iam/trust-action-mismatch" => Box::new(iam::trust_action_mismatch::TrustActionMismatch),
+        "iam/unknown-element" => Box::new(iam::unknown_element::UnknownElement),
         "iam/wildcard-condition" => Box::new(iam::wildcard_condition::WildcardCondition),
         "rds/guard-bypass-modify" => Box::new(rds::guard_bypass_modify::GuardBypassModify),
         "rds/guard-incomplete" => Box::new(rds::guard_incomplete::GuardIncomplete),
@@ -195,19 +207,6 @@ fn implementation(id: &str) -> Option<Box<dyn Rule>> {
         "rds/missing-secret-permissions" => {
             Box::new(rds::missing_secret_permissions::MissingSecretPermissions)
         }
-        "iam/conflicting-elements" => Box::new(iam::conflicting_elements::ConflictingElements),
-        "iam/deny-guard-incomplete" => Box::new(iam::deny_guard_incomplete::DenyGuardIncomplete),
-        "iam/duplicate-key" => Box::new(iam::duplicate_key::DuplicateKey),
-        "iam/duplicate-sid" => Box::new(iam::duplicate_sid::DuplicateSid),
-        "iam/empty-element" => Box::new(iam::empty_element::EmptyElement),
-        "iam/invalid-effect" => Box::new(iam::invalid_effect::InvalidEffect),
-        "iam/invalid-element-type" => Box::new(iam::invalid_element_type::InvalidElementType),
-        "iam/invalid-sid" => Box::new(iam::invalid_sid::InvalidSid),
-        "iam/invalid-version" => Box::new(iam::invalid_version::InvalidVersion),
-        "iam/missing-element" => Box::new(iam::missing_element::MissingElement),
-        "iam/missing-version" => Box::new(iam::missing_version::MissingVersion),
-        "iam/old-version" => Box::new(iam::old_version::OldVersion),
-        "iam/unknown-element" => Box::new(iam::unknown_element::UnknownElement),
         _ => return None,
     })
 }

@@ -15,7 +15,7 @@ impl Rule for InvalidSid {
             // Resource-based policies (bucket, queue, key policies, trust policies) accept
             // spaces and punctuation in a Sid; a plain file that names a principal is one.
             let restricted = match doc.kind {
-                PolicyKind::Identity | PolicyKind::ServiceControl => true,
+                PolicyKind::Identity | PolicyKind::ServiceControl | PolicyKind::ResourceControl => true,
                 PolicyKind::Unspecified => !names_principal(doc),
                 PolicyKind::Trust | PolicyKind::KeyPolicy | PolicyKind::Resource => false,
             };
