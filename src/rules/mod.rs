@@ -182,6 +182,7 @@ fn implementation(id: &str) -> Option<Box<dyn Rule>> {
         "iam/null-condition" => Box::new(iam::null_condition::NullCondition),
         "iam/policy-variable" => Box::new(iam::policy_variable::PolicyVariable),
         "iam/private-ip" => Box::new(iam::private_ip::PrivateIp),
+        "iam/wildcard-without-like" => Box::new(iam::wildcard_without_like::WildcardWithoutLike),
         _ => return None,
     })
 }

@@ -12,6 +12,7 @@ pub mod missing_set_qualifier;
 pub mod null_condition;
 pub mod policy_variable;
 pub mod private_ip;
+pub mod wildcard_without_like;
 
 use crate::catalog::{Action, Catalog, Service};
 
