@@ -207,6 +207,7 @@ fn implementation(id: &str) -> Option<Box<dyn Rule>> {
         "rds/missing-secret-permissions" => {
             Box::new(rds::missing_secret_permissions::MissingSecretPermissions)
         }
+        "iam/wildcard-without-like" => Box::new(iam::wildcard_without_like::WildcardWithoutLike),
         _ => return None,
     })
 }

@@ -35,6 +35,7 @@ pub mod service_principal_without_source;
 pub mod trust_action_mismatch;
 pub mod unknown_element;
 pub mod wildcard_condition;
+pub mod wildcard_without_like;
 
 use crate::catalog::{Action, Catalog, Service};
 

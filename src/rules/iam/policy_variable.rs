@@ -226,13 +226,11 @@ fn scan(text: &str, template: bool) -> Vec<Found> {
 fn missing_dollar(text: &str, found: &mut Vec<Found>) {
     for (index, _) in text.match_indices("aws:") {
         let before = &text[..index];
-        let start = if before.ends_with('{') && !before.ends_with("${") {
-            index - 1
-        } else if before.ends_with('$') {
-            index - 1
-        } else {
+        let braced = before.ends_with('{') && !before.ends_with("${");
+        if !braced && !before.ends_with('$') {
             continue;
-        };
+        }
+        let start = index - 1;
         let Some(close) = text[index..].find('}').map(|i| index + i) else {
             continue;
         };
