@@ -194,6 +194,7 @@ fn implementation(id: &str) -> Option<Box<dyn Rule>> {
         "iam/trust-action-mismatch" => Box::new(iam::trust_action_mismatch::TrustActionMismatch),
         "iam/unknown-element" => Box::new(iam::unknown_element::UnknownElement),
         "iam/wildcard-condition" => Box::new(iam::wildcard_condition::WildcardCondition),
+        "iam/wildcard-without-like" => Box::new(iam::wildcard_without_like::WildcardWithoutLike),
         "rds/guard-bypass-modify" => Box::new(rds::guard_bypass_modify::GuardBypassModify),
         "rds/guard-incomplete" => Box::new(rds::guard_incomplete::GuardIncomplete),
         "rds/guard-inverted" => Box::new(rds::guard_inverted::GuardInverted),
@@ -207,7 +208,6 @@ fn implementation(id: &str) -> Option<Box<dyn Rule>> {
         "rds/missing-secret-permissions" => {
             Box::new(rds::missing_secret_permissions::MissingSecretPermissions)
         }
-        "iam/wildcard-without-like" => Box::new(iam::wildcard_without_like::WildcardWithoutLike),
         _ => return None,
     })
 }
