@@ -172,6 +172,7 @@ fn implementation(id: &str) -> Option<Box<dyn Rule>> {
             Box::new(rds::managed_password_unsupported::ManagedPasswordUnsupported)
         }
         "iam/deny-guard-incomplete" => Box::new(iam::deny_guard_incomplete::DenyGuardIncomplete),
+        "iam/element-not-allowed" => Box::new(iam::element_not_allowed::ElementNotAllowed),
         _ => return None,
     })
 }

@@ -3,6 +3,8 @@
 //! an action pattern against the catalog and suggesting the nearest known name.
 
 pub mod deny_guard_incomplete;
+pub mod element_not_allowed;
+pub mod policy_shape;
 
 use crate::catalog::{Action, Catalog, Service};
 
