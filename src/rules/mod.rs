@@ -173,6 +173,7 @@ fn implementation(id: &str) -> Option<Box<dyn Rule>> {
         }
         "iam/deny-guard-incomplete" => Box::new(iam::deny_guard_incomplete::DenyGuardIncomplete),
         "iam/element-not-allowed" => Box::new(iam::element_not_allowed::ElementNotAllowed),
+        "iam/invalid-principal" => Box::new(iam::invalid_principal::InvalidPrincipal),
         _ => return None,
     })
 }

@@ -4,6 +4,7 @@
 
 pub mod deny_guard_incomplete;
 pub mod element_not_allowed;
+pub mod invalid_principal;
 pub mod policy_shape;
 
 use crate::catalog::{Action, Catalog, Service};
