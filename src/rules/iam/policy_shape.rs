@@ -3,7 +3,7 @@
 //! the template resource that holds it, and the shapes of principal values.
 
 use crate::model::{FileModel, PolicyDocument, PolicyKind, Resource};
-use crate::parse::{Node, Value};
+use crate::parse::{Entry, Node, Value};
 
 /// The principal types IAM accepts as keys of a `Principal` object (case-sensitive).
 pub const PRINCIPAL_TYPES: [&str; 4] = ["AWS", "Service", "Federated", "CanonicalUser"];
@@ -18,6 +18,15 @@ pub fn statement_nodes<'d>(doc: &'d PolicyDocument<'_>) -> Vec<&'d Node> {
         Some(single) if single.as_object().is_some() && single.intrinsic().is_none() => vec![single],
         _ => Vec::new(),
     }
+}
+
+/// The `Principal` and `NotPrincipal` entries of a statement, in source order.
+pub fn principal_entries(statement: &Node) -> impl Iterator<Item = &Entry> {
+    statement
+        .as_object()
+        .unwrap_or_default()
+        .iter()
+        .filter(|e| e.key == "Principal" || e.key == "NotPrincipal")
 }
 
 /// The template resource that holds the document, if it comes from a template.
