@@ -171,6 +171,7 @@ fn implementation(id: &str) -> Option<Box<dyn Rule>> {
         "rds/managed-password-unsupported" => {
             Box::new(rds::managed_password_unsupported::ManagedPasswordUnsupported)
         }
+        "iam/allow-with-not-principal" => Box::new(iam::allow_with_not_principal::AllowWithNotPrincipal),
         "iam/deny-guard-incomplete" => Box::new(iam::deny_guard_incomplete::DenyGuardIncomplete),
         "iam/element-not-allowed" => Box::new(iam::element_not_allowed::ElementNotAllowed),
         "iam/invalid-principal" => Box::new(iam::invalid_principal::InvalidPrincipal),

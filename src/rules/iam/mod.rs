@@ -2,6 +2,7 @@
 //! against the embedded catalog. This module owns what the `iam/` rules share: resolving
 //! an action pattern against the catalog and suggesting the nearest known name.
 
+pub mod allow_with_not_principal;
 pub mod deny_guard_incomplete;
 pub mod element_not_allowed;
 pub mod invalid_principal;
