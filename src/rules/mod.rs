@@ -175,6 +175,7 @@ fn implementation(id: &str) -> Option<Box<dyn Rule>> {
         "iam/deny-guard-incomplete" => Box::new(iam::deny_guard_incomplete::DenyGuardIncomplete),
         "iam/element-not-allowed" => Box::new(iam::element_not_allowed::ElementNotAllowed),
         "iam/invalid-principal" => Box::new(iam::invalid_principal::InvalidPrincipal),
+        "iam/policy-size" => Box::new(iam::policy_size::PolicySize),
         "iam/principal-unique-id" => Box::new(iam::principal_unique_id::PrincipalUniqueId),
         _ => return None,
     })

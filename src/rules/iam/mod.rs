@@ -7,6 +7,7 @@ pub mod deny_guard_incomplete;
 pub mod element_not_allowed;
 pub mod invalid_principal;
 pub mod policy_shape;
+pub mod policy_size;
 pub mod principal_unique_id;
 
 use crate::catalog::{Action, Catalog, Service};

@@ -29,6 +29,23 @@ pub fn principal_entries(statement: &Node) -> impl Iterator<Item = &Entry> {
         .filter(|e| e.key == "Principal" || e.key == "NotPrincipal")
 }
 
+/// Whether any statement of the document names a principal.
+pub fn names_principal(doc: &PolicyDocument<'_>) -> bool {
+    statement_nodes(doc)
+        .iter()
+        .any(|s| principal_entries(s).next().is_some())
+}
+
+/// The policy type a document is: a plain policy file is resource-based when it names a
+/// principal, and an identity policy otherwise.
+pub fn effective_kind(doc: &PolicyDocument<'_>) -> PolicyKind {
+    match doc.kind {
+        PolicyKind::Unspecified if names_principal(doc) => PolicyKind::Resource,
+        PolicyKind::Unspecified => PolicyKind::Identity,
+        kind => kind,
+    }
+}
+
 /// The template resource that holds the document, if it comes from a template.
 pub fn owner<'f>(file: &'f FileModel<'_>, doc: &PolicyDocument<'_>) -> Option<&'f Resource<'f>> {
     let id = doc.owner.as_deref()?;
