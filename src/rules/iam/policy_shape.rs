@@ -195,6 +195,11 @@ pub fn is_aws_principal(text: &str) -> bool {
         return true;
     }
     global_arn(text).is_some_and(|(service, account, resource)| {
+        // The legacy CloudFront origin access identities live in a pseudo-account:
+        // `arn:aws:iam::cloudfront:user/CloudFront Origin Access Identity E1234`.
+        if account == "cloudfront" {
+            return service == "iam" && resource.starts_with("user/CloudFront Origin Access Identity ");
+        }
         is_account_id(account)
             && !resource.is_empty()
             && match service {
@@ -239,6 +244,7 @@ mod tests {
             "arn:aws:iam::123456789012:root",
             "arn:aws-cn:iam::123456789012:role/path/Name",
             "arn:aws:sts::123456789012:assumed-role/Role/session",
+            "arn:aws:iam::cloudfront:user/CloudFront Origin Access Identity E15MNIMTCFKK4C",
         ] {
             assert!(is_aws_principal(ok), "{ok}");
         }
@@ -249,6 +255,7 @@ mod tests {
             "arn:aws:sts::123456789012:role/x",
             "root",
             "arn:aws:iam:us-east-1:123456789012:root",
+            "arn:aws:iam::cloudfront:role/x",
         ] {
             assert!(!is_aws_principal(bad), "{bad}");
         }
