@@ -118,7 +118,7 @@ impl Rule for PolicySize {
             let holder_type = holder.and_then(|r| r.resource_type);
             let quota = match effective_kind(doc) {
                 PolicyKind::Identity if holder_type.is_some_and(|t| INLINE_HOLDERS.contains(&t)) => {
-                    let size = measure(file, doc, Unit::IamCharacters, None);
+                    let (size, _) = measure(file, doc, Unit::IamCharacters, None);
                     let mut grouped = false;
                     for target in &doc.attached_to {
                         let Some(target_type) = file
@@ -166,20 +166,15 @@ impl Rule for PolicySize {
                 PolicyKind::Unspecified => continue,
             };
             let property = holder_type.and_then(written_property);
-            let size = measure(file, doc, quota.unit, property);
+            let (size, how) = measure(file, doc, quota.unit, property);
             if size > quota.limit {
                 out.push(
                     Diagnostic::new(
                         anchor(doc),
                         format!(
-                            "policy document is {} {}{}, over the {}-{} quota for {}",
+                            "policy document is {} {} ({how}), over the {}-{} quota for {}",
                             thousands(size),
                             quota.unit.noun(),
-                            if quota.unit == Unit::IamCharacters {
-                                " without white space"
-                            } else {
-                                ""
-                            },
                             thousands(quota.limit),
                             singular(quota.unit),
                             quota.applies_to
@@ -260,26 +255,34 @@ fn written_property(resource_type: &str) -> Option<&'static str> {
     })
 }
 
-/// The size of the document in `unit`. IAM ignores white space; other services count
-/// the document as submitted: a JSON string as written, an object as CloudFormation
-/// serialises it (compact JSON).
-fn measure(file: &FileModel<'_>, doc: &PolicyDocument<'_>, unit: Unit, property: Option<&str>) -> usize {
+/// The size of the document in `unit`, and how it was measured. IAM ignores white space;
+/// other services count the document as submitted: a JSON string as written, an object as
+/// CloudFormation serialises it (compact JSON).
+fn measure(
+    file: &FileModel<'_>,
+    doc: &PolicyDocument<'_>,
+    unit: Unit,
+    property: Option<&str>,
+) -> (usize, &'static str) {
     let written = property
         .and_then(|p| owner(file, doc)?.property(p))
         .and_then(Node::as_str)
         .filter(|s| s.trim_start().starts_with('{'));
     let compact;
-    let text = match written {
-        Some(s) if unit != Unit::IamCharacters => s,
+    let (text, how) = match written {
+        Some(s) if unit != Unit::IamCharacters => (s, "as written, white space included"),
         _ => {
             compact = serde_json::to_string(&doc.source.to_json()).unwrap_or_default();
-            compact.as_str()
+            (compact.as_str(), "as compact JSON")
         }
     };
     match unit {
-        Unit::IamCharacters => text.chars().filter(|c| !c.is_whitespace()).count(),
-        Unit::Characters => text.chars().count(),
-        Unit::Bytes => text.len(),
+        Unit::IamCharacters => (
+            text.chars().filter(|c| !c.is_whitespace()).count(),
+            "without white space",
+        ),
+        Unit::Characters => (text.chars().count(), how),
+        Unit::Bytes => (text.len(), how),
     }
 }
 
