@@ -208,6 +208,12 @@ fn implementation(id: &str) -> Option<Box<dyn Rule>> {
         "rds/missing-secret-permissions" => {
             Box::new(rds::missing_secret_permissions::MissingSecretPermissions)
         }
+        "iam/allow-with-not-principal" => Box::new(iam::allow_with_not_principal::AllowWithNotPrincipal),
+        "iam/deny-guard-incomplete" => Box::new(iam::deny_guard_incomplete::DenyGuardIncomplete),
+        "iam/element-not-allowed" => Box::new(iam::element_not_allowed::ElementNotAllowed),
+        "iam/invalid-principal" => Box::new(iam::invalid_principal::InvalidPrincipal),
+        "iam/policy-size" => Box::new(iam::policy_size::PolicySize),
+        "iam/principal-unique-id" => Box::new(iam::principal_unique_id::PrincipalUniqueId),
         _ => return None,
     })
 }

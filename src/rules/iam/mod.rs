@@ -36,6 +36,13 @@ pub mod trust_action_mismatch;
 pub mod unknown_element;
 pub mod wildcard_condition;
 pub mod wildcard_without_like;
+pub mod allow_with_not_principal;
+pub mod deny_guard_incomplete;
+pub mod element_not_allowed;
+pub mod invalid_principal;
+pub mod policy_shape;
+pub mod policy_size;
+pub mod principal_unique_id;
 
 use crate::catalog::{Action, Catalog, Service};
 
