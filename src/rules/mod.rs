@@ -158,11 +158,13 @@ fn split_front_matter(contents: &str) -> Option<(&str, &str)> {
 /// `src/rules/`, a line here, and pass/fail fixtures under `testdata/`.
 fn implementation(id: &str) -> Option<Box<dyn Rule>> {
     Some(match id {
+        "iam/allow-with-not-principal" => Box::new(iam::allow_with_not_principal::AllowWithNotPrincipal),
         "iam/condition-bypass" => Box::new(iam::condition_bypass::ConditionBypass),
         "iam/conflicting-elements" => Box::new(iam::conflicting_elements::ConflictingElements),
         "iam/deny-guard-incomplete" => Box::new(iam::deny_guard_incomplete::DenyGuardIncomplete),
         "iam/duplicate-key" => Box::new(iam::duplicate_key::DuplicateKey),
         "iam/duplicate-sid" => Box::new(iam::duplicate_sid::DuplicateSid),
+        "iam/element-not-allowed" => Box::new(iam::element_not_allowed::ElementNotAllowed),
         "iam/empty-element" => Box::new(iam::empty_element::EmptyElement),
         "iam/for-all-values-single-valued" => {
             Box::new(iam::for_all_values_single_valued::ForAllValuesSingleValued)
@@ -171,6 +173,7 @@ fn implementation(id: &str) -> Option<Box<dyn Rule>> {
         "iam/invalid-effect" => Box::new(iam::invalid_effect::InvalidEffect),
         "iam/invalid-element-type" => Box::new(iam::invalid_element_type::InvalidElementType),
         "iam/invalid-ip-range" => Box::new(iam::invalid_ip_range::InvalidIpRange),
+        "iam/invalid-principal" => Box::new(iam::invalid_principal::InvalidPrincipal),
         "iam/invalid-sid" => Box::new(iam::invalid_sid::InvalidSid),
         "iam/invalid-version" => Box::new(iam::invalid_version::InvalidVersion),
         "iam/mfa-bad-pattern" => Box::new(iam::mfa_bad_pattern::MfaBadPattern),
@@ -183,7 +186,9 @@ fn implementation(id: &str) -> Option<Box<dyn Rule>> {
         "iam/organization-policy-syntax" => {
             Box::new(iam::organization_policy_syntax::OrganizationPolicySyntax)
         }
+        "iam/policy-size" => Box::new(iam::policy_size::PolicySize),
         "iam/policy-variable" => Box::new(iam::policy_variable::PolicyVariable),
+        "iam/principal-unique-id" => Box::new(iam::principal_unique_id::PrincipalUniqueId),
         "iam/private-ip" => Box::new(iam::private_ip::PrivateIp),
         "iam/rcp-guard-condition" => Box::new(iam::rcp_guard_condition::RcpGuardCondition),
         "iam/redundant-condition-value" => Box::new(iam::redundant_condition_value::RedundantConditionValue),
@@ -208,12 +213,6 @@ fn implementation(id: &str) -> Option<Box<dyn Rule>> {
         "rds/missing-secret-permissions" => {
             Box::new(rds::missing_secret_permissions::MissingSecretPermissions)
         }
-        "iam/allow-with-not-principal" => Box::new(iam::allow_with_not_principal::AllowWithNotPrincipal),
-        "iam/deny-guard-incomplete" => Box::new(iam::deny_guard_incomplete::DenyGuardIncomplete),
-        "iam/element-not-allowed" => Box::new(iam::element_not_allowed::ElementNotAllowed),
-        "iam/invalid-principal" => Box::new(iam::invalid_principal::InvalidPrincipal),
-        "iam/policy-size" => Box::new(iam::policy_size::PolicySize),
-        "iam/principal-unique-id" => Box::new(iam::principal_unique_id::PrincipalUniqueId),
         _ => return None,
     })
 }

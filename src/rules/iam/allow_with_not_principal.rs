@@ -16,7 +16,10 @@ impl Rule for AllowWithNotPrincipal {
             // Where `NotPrincipal` is not allowed at all, `iam/element-not-allowed` reports it.
             if matches!(
                 doc.kind,
-                PolicyKind::Identity | PolicyKind::Trust | PolicyKind::ServiceControl
+                PolicyKind::Identity
+                    | PolicyKind::Trust
+                    | PolicyKind::ServiceControl
+                    | PolicyKind::ResourceControl
             ) {
                 continue;
             }

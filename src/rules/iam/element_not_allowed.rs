@@ -6,7 +6,7 @@ use crate::finding::Diagnostic;
 use crate::model::{FileModel, PolicyKind};
 use crate::rules::Rule;
 
-use super::policy_shape::{is_resource_control_policy, statement_nodes};
+use super::policy_shape::statement_nodes;
 
 pub struct ElementNotAllowed;
 
@@ -37,8 +37,12 @@ impl Rule for ElementNotAllowed {
             if doc.kind == PolicyKind::Unspecified {
                 continue;
             }
-            let rcp = is_resource_control_policy(file, doc);
-            let policy_type = match doc.kind {
+            // RCPs follow the SCP grammar here, except that they may name `Principal: "*"`.
+            let (kind, rcp) = match doc.kind {
+                PolicyKind::ResourceControl => (PolicyKind::ServiceControl, true),
+                other => (other, false),
+            };
+            let policy_type = match kind {
                 PolicyKind::Identity => "an identity policy",
                 PolicyKind::Trust => "a role trust policy",
                 PolicyKind::ServiceControl if rcp => "a resource control policy",
@@ -47,18 +51,18 @@ impl Rule for ElementNotAllowed {
             };
             for statement in statement_nodes(doc) {
                 for entry in statement.as_object().unwrap_or_default() {
-                    let Some(why) = refusal(doc.kind, rcp, &entry.key) else {
+                    let Some(why) = refusal(kind, rcp, &entry.key) else {
                         continue;
                     };
                     let help = match entry.key.as_str() {
                         "Resource" | "NotResource" => format!("remove `{}`; {why}", entry.key),
-                        "NotPrincipal" if doc.kind == PolicyKind::ServiceControl && rcp => {
+                        "NotPrincipal" if kind == PolicyKind::ServiceControl && rcp => {
                             "use `\"Principal\": \"*\"` with a condition on `aws:PrincipalArn` or `aws:PrincipalAccount` instead".to_string()
                         }
-                        "NotPrincipal" if doc.kind == PolicyKind::Trust => {
+                        "NotPrincipal" if kind == PolicyKind::Trust => {
                             "name the principals that may assume the role in `Principal` instead".to_string()
                         }
-                        _ if doc.kind == PolicyKind::ServiceControl => format!(
+                        _ if kind == PolicyKind::ServiceControl => format!(
                             "remove `{}`; {why}. To exempt principals, use a condition on `aws:PrincipalArn`",
                             entry.key
                         ),

@@ -2,12 +2,14 @@
 //! against the embedded catalog. This module owns what the `iam/` rules share: resolving
 //! an action pattern against the catalog and suggesting the nearest known name.
 
+pub mod allow_with_not_principal;
 pub mod condition_bypass;
 pub mod condition_values;
 pub mod conflicting_elements;
 pub mod deny_guard_incomplete;
 pub mod duplicate_key;
 pub mod duplicate_sid;
+pub mod element_not_allowed;
 pub mod empty_element;
 pub mod for_all_values_single_valued;
 pub mod grammar;
@@ -15,6 +17,7 @@ pub mod invalid_condition_value;
 pub mod invalid_effect;
 pub mod invalid_element_type;
 pub mod invalid_ip_range;
+pub mod invalid_principal;
 pub mod invalid_sid;
 pub mod invalid_version;
 pub mod mfa_bad_pattern;
@@ -25,7 +28,10 @@ pub mod null_condition;
 pub mod oidc_trust_unrestricted;
 pub mod old_version;
 pub mod organization_policy_syntax;
+pub mod policy_shape;
+pub mod policy_size;
 pub mod policy_variable;
+pub mod principal_unique_id;
 pub mod private_ip;
 mod raw;
 pub mod rcp_guard_condition;
@@ -36,13 +42,6 @@ pub mod trust_action_mismatch;
 pub mod unknown_element;
 pub mod wildcard_condition;
 pub mod wildcard_without_like;
-pub mod allow_with_not_principal;
-pub mod deny_guard_incomplete;
-pub mod element_not_allowed;
-pub mod invalid_principal;
-pub mod policy_shape;
-pub mod policy_size;
-pub mod principal_unique_id;
 
 use crate::catalog::{Action, Catalog, Service};
 

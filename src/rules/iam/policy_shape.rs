@@ -52,16 +52,6 @@ pub fn owner<'f>(file: &'f FileModel<'_>, doc: &PolicyDocument<'_>) -> Option<&'
     file.template.as_ref()?.resource(id)
 }
 
-/// Whether a `ServiceControl` document is a resource control policy (its
-/// `AWS::Organizations::Policy` has `Type: RESOURCE_CONTROL_POLICY`).
-pub fn is_resource_control_policy(file: &FileModel<'_>, doc: &PolicyDocument<'_>) -> bool {
-    doc.kind == PolicyKind::ServiceControl
-        && owner(file, doc)
-            .and_then(|r| r.property("Type"))
-            .and_then(Node::as_str)
-            == Some("RESOURCE_CONTROL_POLICY")
-}
-
 /// One value of a principal: a literal string (numbers are accepted as CloudFormation
 /// turns an unquoted account id into a string), an unknown (intrinsic function), or a
 /// value of the wrong type.

@@ -10,7 +10,7 @@ use crate::parse::Node;
 use crate::rules::Rule;
 use crate::source::Span;
 
-use super::policy_shape::{effective_kind, is_resource_control_policy, owner};
+use super::policy_shape::{effective_kind, owner};
 
 pub struct PolicySize;
 
@@ -153,7 +153,7 @@ impl Rule for PolicySize {
                 }
                 PolicyKind::Identity => MANAGED,
                 PolicyKind::Trust => TRUST,
-                PolicyKind::ServiceControl if is_resource_control_policy(file, doc) => RCP,
+                PolicyKind::ResourceControl => RCP,
                 PolicyKind::ServiceControl => SCP,
                 PolicyKind::KeyPolicy => KEY_POLICY,
                 PolicyKind::Resource => match holder_type {
