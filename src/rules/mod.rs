@@ -172,6 +172,10 @@ fn implementation(id: &str) -> Option<Box<dyn Rule>> {
             Box::new(rds::managed_password_unsupported::ManagedPasswordUnsupported)
         }
         "iam/deny-guard-incomplete" => Box::new(iam::deny_guard_incomplete::DenyGuardIncomplete),
+        "iam/unknown-condition-key" => Box::new(iam::unknown_condition_key::UnknownConditionKey),
+        "iam/unknown-condition-operator" => {
+            Box::new(iam::unknown_condition_operator::UnknownConditionOperator)
+        }
         _ => return None,
     })
 }

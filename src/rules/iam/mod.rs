@@ -2,7 +2,10 @@
 //! against the embedded catalog. This module owns what the `iam/` rules share: resolving
 //! an action pattern against the catalog and suggesting the nearest known name.
 
+pub mod conditions;
 pub mod deny_guard_incomplete;
+pub mod unknown_condition_key;
+pub mod unknown_condition_operator;
 
 use crate::catalog::{Action, Catalog, Service};
 
