@@ -171,6 +171,9 @@ fn implementation(id: &str) -> Option<Box<dyn Rule>> {
         "rds/managed-password-unsupported" => {
             Box::new(rds::managed_password_unsupported::ManagedPasswordUnsupported)
         }
+        "iam/condition-key-not-supported" => {
+            Box::new(iam::condition_key_not_supported::ConditionKeyNotSupported)
+        }
         "iam/deny-guard-incomplete" => Box::new(iam::deny_guard_incomplete::DenyGuardIncomplete),
         "iam/unknown-condition-key" => Box::new(iam::unknown_condition_key::UnknownConditionKey),
         "iam/unknown-condition-operator" => {

@@ -2,6 +2,7 @@
 //! against the embedded catalog. This module owns what the `iam/` rules share: resolving
 //! an action pattern against the catalog and suggesting the nearest known name.
 
+pub mod condition_key_not_supported;
 pub mod conditions;
 pub mod deny_guard_incomplete;
 pub mod unknown_condition_key;
