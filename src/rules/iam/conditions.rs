@@ -167,6 +167,61 @@ pub fn arn_equivalent(base: &str) -> Option<&'static str> {
     })
 }
 
+/// How an operator family fits a key type.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TypeFit {
+    /// The operator is meant for the type (or the type is unknown, or the operator is
+    /// `Null`, which fits every key).
+    Fits,
+    /// A String operator on an ARN key: it works, comparing the ARN as plain text.
+    StringOnArn,
+    /// The operator cannot compare values of this type.
+    Mismatch,
+}
+
+/// Whether an operator family can compare a key of `key_type`. `aws:EpochTime` is a date
+/// that also works with numeric operators, as the IAM User Guide documents; ARN operators
+/// also fit String keys, which often hold ARNs.
+pub fn type_fit(family: OperatorFamily, key_type: KeyType, key: &str) -> TypeFit {
+    use KeyType as T;
+    let element = key_type.element();
+    let fits = match family {
+        OperatorFamily::Null => true,
+        _ if element == T::Other => true,
+        OperatorFamily::String => {
+            if element == T::Arn {
+                return TypeFit::StringOnArn;
+            }
+            element == T::String
+        }
+        OperatorFamily::Numeric => {
+            element == T::Numeric || (element == T::Date && key.eq_ignore_ascii_case("aws:EpochTime"))
+        }
+        OperatorFamily::Date => element == T::Date,
+        OperatorFamily::Bool => element == T::Bool,
+        OperatorFamily::IpAddress => element == T::IpAddress,
+        // String keys often hold ARNs (`kms:EncryptionContext:aws:s3:arn`, tag values), and
+        // the ARN operators compare them as such: AWS's own policies rely on it.
+        OperatorFamily::Arn => element == T::Arn || element == T::String,
+        // No documented key is binary.
+        OperatorFamily::Binary => false,
+    };
+    if fits { TypeFit::Fits } else { TypeFit::Mismatch }
+}
+
+/// The operators that compare values of a key type, for help texts.
+pub fn operators_for(key_type: KeyType) -> &'static str {
+    match key_type.element() {
+        KeyType::String => "a String operator (`StringEquals`, `StringLike`, ...)",
+        KeyType::Numeric => "a Numeric operator (`NumericEquals`, `NumericLessThan`, ...)",
+        KeyType::Date => "a Date operator (`DateGreaterThan`, `DateLessThan`, ...)",
+        KeyType::Bool => "`Bool`",
+        KeyType::IpAddress => "`IpAddress` or `NotIpAddress`",
+        KeyType::Arn => "an ARN operator (`ArnEquals`, `ArnLike`, ...)",
+        _ => "an operator of the key's type",
+    }
+}
+
 /// A condition key documented by some service, wherever it is listed: `saml:aud` and
 /// `accounts.google.com:aud` are listed by `sts`, `ec2:SourceInstanceARN` by `ssm`.
 #[derive(Debug)]
@@ -260,18 +315,6 @@ impl KeyRef {
             KeyRef::Service(k) => Some(k.key_type),
             _ => None,
         }
-    }
-
-    /// Whether the key is a valid key (known or federation).
-    pub fn is_valid(&self) -> bool {
-        matches!(
-            self,
-            KeyRef::Global(_)
-                | KeyRef::Service(_)
-                | KeyRef::Federation
-                | KeyRef::Undocumented
-                | KeyRef::Unresolved
-        )
     }
 }
 

@@ -3,8 +3,10 @@
 //! an action pattern against the catalog and suggesting the nearest known name.
 
 pub mod condition_key_not_supported;
+pub mod condition_type_mismatch;
 pub mod conditions;
 pub mod deny_guard_incomplete;
+pub mod string_operator_on_arn_key;
 pub mod unknown_condition_key;
 pub mod unknown_condition_operator;
 
