@@ -261,12 +261,14 @@ pub const ACTION_SCOPED_GLOBAL_KEYS: [&str; 3] = [
     "aws:TagKeys",
 ];
 
-/// Keys that AWS's own managed policies test but that neither the global key table nor the
-/// Service Authorization Reference documents (AWSSSOServiceRolePolicy,
-/// AmazonDataZoneGlueManageAccessRolePolicy, the AWSDeepRacer* policies). IAM accepts them,
-/// so they are not reported; their type is unknown.
-const UNDOCUMENTED_KEYS_IN_AWS_POLICIES: [&str; 4] = [
+/// Keys that AWS uses but that neither the global key table nor the Service Authorization
+/// Reference documents: in its own managed policies (AWSSSOServiceRolePolicy,
+/// AmazonDataZoneGlueManageAccessRolePolicy, the AWSDeepRacer* policies) and, for
+/// `aws:SourceOwner`, in the Amazon SNS Developer Guide's topic policy examples. IAM accepts
+/// them, so they are not reported; their type is unknown.
+const UNDOCUMENTED_KEYS_AWS_USES: [&str; 5] = [
     "aws:PrincipalOrgMasterAccountId",
+    "aws:SourceOwner",
     "deepracer:MultiUser",
     "deepracer:UserToken",
     "lakeformation:GlueARN",
@@ -339,7 +341,7 @@ pub fn resolve_key(key: &str) -> KeyRef {
     if let Some(global) = catalog.global_key(key) {
         return KeyRef::Global(global);
     }
-    if UNDOCUMENTED_KEYS_IN_AWS_POLICIES
+    if UNDOCUMENTED_KEYS_AWS_USES
         .iter()
         .any(|k| k.eq_ignore_ascii_case(key))
     {

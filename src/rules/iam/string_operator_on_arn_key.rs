@@ -33,7 +33,11 @@ impl Rule for StringOperatorOnArnKey {
                     });
                     let key = &clause.key;
                     let base = clause.operator.base.as_str();
-                    let (message, why) = if base.ends_with("Like") {
+                    let wildcard = clause
+                        .values
+                        .iter()
+                        .any(|v| v.text.as_deref().is_some_and(|t| t.contains(['*', '?'])));
+                    let (message, why) = if base.ends_with("Like") && wildcard {
                         (
                             format!(
                                 "`{operator}` matches the ARN key `{key}` as plain text, so a `*` can span several ARN fields"
