@@ -192,6 +192,12 @@ impl Service {
 /// Whether a written key matches a documented key with placeholders: each `${...}` stands
 /// for one or more characters; the rest compares case-insensitively.
 pub fn key_matches_template(template: &str, key: &str) -> bool {
+    if let Some(head) = bare_tag_template(template) {
+        return key.len() > head.len()
+            && key
+                .get(..head.len())
+                .is_some_and(|h| h.eq_ignore_ascii_case(head));
+    }
     if !is_template(template) {
         return template.eq_ignore_ascii_case(key);
     }
@@ -213,9 +219,24 @@ pub fn key_matches_template(template: &str, key: &str) -> bool {
     key.chars().count() > literal_len && action_matches(&pattern, key)
 }
 
-/// Whether a documented key has a placeholder (`${TagKey}`, `<key>`).
+/// Whether a documented key has a placeholder (`${TagKey}`, `<key>`, or a bare one as in
+/// `secretsmanager:ResourceTag/tag-key` and `sagemaker:ResourceTag/`).
 pub fn is_template(key: &str) -> bool {
-    key.contains("${") || (key.contains('<') && key.contains('>'))
+    key.contains("${") || (key.contains('<') && key.contains('>')) || bare_tag_template(key).is_some()
+}
+
+/// A few services document their tag key without a `${...}` placeholder: as
+/// `secretsmanager:ResourceTag/tag-key` or `sagemaker:ResourceTag/`. Returns the literal
+/// part up to and including the slash.
+pub fn bare_tag_template(key: &str) -> Option<&str> {
+    if key.contains("${") || key.contains('<') {
+        return None;
+    }
+    let head = match key.len().checked_sub("tag-key".len()) {
+        Some(at) if key.get(at..).is_some_and(|t| t.eq_ignore_ascii_case("tag-key")) => &key[..at],
+        _ => key,
+    };
+    head.ends_with('/').then_some(head)
 }
 
 /// A global condition key (`aws:SourceIp`, `aws:RequestTag/${TagKey}`).
@@ -466,6 +487,22 @@ mod tests {
         assert!(key_matches_template(
             "s3:ExistingObjectTag/<key>",
             "s3:ExistingObjectTag/team"
+        ));
+        assert!(key_matches_template(
+            "secretsmanager:ResourceTag/tag-key",
+            "secretsmanager:resourcetag/Owner"
+        ));
+        assert!(key_matches_template(
+            "sagemaker:ResourceTag/",
+            "sagemaker:ResourceTag/team"
+        ));
+        assert!(!key_matches_template(
+            "sagemaker:ResourceTag/",
+            "sagemaker:ResourceTag/"
+        ));
+        assert!(!key_matches_template(
+            "secretsmanager:resource/Type",
+            "secretsmanager:resource/X"
         ));
         assert!(key_matches_template(
             "codebuild:fileSystemLocations/${identifier}.location",

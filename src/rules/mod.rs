@@ -212,6 +212,15 @@ fn implementation(id: &str) -> Option<Box<dyn Rule>> {
         }
         "rds/missing-secret-permissions" => {
             Box::new(rds::missing_secret_permissions::MissingSecretPermissions)
+        "iam/condition-key-not-supported" => {
+            Box::new(iam::condition_key_not_supported::ConditionKeyNotSupported)
+        }
+        "iam/condition-type-mismatch" => Box::new(iam::condition_type_mismatch::ConditionTypeMismatch),
+        "iam/deny-guard-incomplete" => Box::new(iam::deny_guard_incomplete::DenyGuardIncomplete),
+        "iam/string-operator-on-arn-key" => Box::new(iam::string_operator_on_arn_key::StringOperatorOnArnKey),
+        "iam/unknown-condition-key" => Box::new(iam::unknown_condition_key::UnknownConditionKey),
+        "iam/unknown-condition-operator" => {
+            Box::new(iam::unknown_condition_operator::UnknownConditionOperator)
         }
         _ => return None,
     })

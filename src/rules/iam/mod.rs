@@ -42,6 +42,13 @@ pub mod trust_action_mismatch;
 pub mod unknown_element;
 pub mod wildcard_condition;
 pub mod wildcard_without_like;
+pub mod condition_key_not_supported;
+pub mod condition_type_mismatch;
+pub mod conditions;
+pub mod deny_guard_incomplete;
+pub mod string_operator_on_arn_key;
+pub mod unknown_condition_key;
+pub mod unknown_condition_operator;
 
 use crate::catalog::{Action, Catalog, Service};
 
