@@ -160,6 +160,10 @@ fn implementation(id: &str) -> Option<Box<dyn Rule>> {
     Some(match id {
         "iam/allow-with-not-principal" => Box::new(iam::allow_with_not_principal::AllowWithNotPrincipal),
         "iam/condition-bypass" => Box::new(iam::condition_bypass::ConditionBypass),
+        "iam/condition-key-not-supported" => {
+            Box::new(iam::condition_key_not_supported::ConditionKeyNotSupported)
+        }
+        "iam/condition-type-mismatch" => Box::new(iam::condition_type_mismatch::ConditionTypeMismatch),
         "iam/conflicting-elements" => Box::new(iam::conflicting_elements::ConflictingElements),
         "iam/deny-guard-incomplete" => Box::new(iam::deny_guard_incomplete::DenyGuardIncomplete),
         "iam/duplicate-key" => Box::new(iam::duplicate_key::DuplicateKey),
@@ -196,7 +200,12 @@ fn implementation(id: &str) -> Option<Box<dyn Rule>> {
         "iam/service-principal-without-source" => {
             Box::new(iam::service_principal_without_source::ServicePrincipalWithoutSource)
         }
+        "iam/string-operator-on-arn-key" => Box::new(iam::string_operator_on_arn_key::StringOperatorOnArnKey),
         "iam/trust-action-mismatch" => Box::new(iam::trust_action_mismatch::TrustActionMismatch),
+        "iam/unknown-condition-key" => Box::new(iam::unknown_condition_key::UnknownConditionKey),
+        "iam/unknown-condition-operator" => {
+            Box::new(iam::unknown_condition_operator::UnknownConditionOperator)
+        }
         "iam/unknown-element" => Box::new(iam::unknown_element::UnknownElement),
         "iam/wildcard-condition" => Box::new(iam::wildcard_condition::WildcardCondition),
         "iam/wildcard-without-like" => Box::new(iam::wildcard_without_like::WildcardWithoutLike),
@@ -212,15 +221,6 @@ fn implementation(id: &str) -> Option<Box<dyn Rule>> {
         }
         "rds/missing-secret-permissions" => {
             Box::new(rds::missing_secret_permissions::MissingSecretPermissions)
-        "iam/condition-key-not-supported" => {
-            Box::new(iam::condition_key_not_supported::ConditionKeyNotSupported)
-        }
-        "iam/condition-type-mismatch" => Box::new(iam::condition_type_mismatch::ConditionTypeMismatch),
-        "iam/deny-guard-incomplete" => Box::new(iam::deny_guard_incomplete::DenyGuardIncomplete),
-        "iam/string-operator-on-arn-key" => Box::new(iam::string_operator_on_arn_key::StringOperatorOnArnKey),
-        "iam/unknown-condition-key" => Box::new(iam::unknown_condition_key::UnknownConditionKey),
-        "iam/unknown-condition-operator" => {
-            Box::new(iam::unknown_condition_operator::UnknownConditionOperator)
         }
         _ => return None,
     })

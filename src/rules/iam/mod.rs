@@ -4,7 +4,10 @@
 
 pub mod allow_with_not_principal;
 pub mod condition_bypass;
+pub mod condition_key_not_supported;
+pub mod condition_type_mismatch;
 pub mod condition_values;
+pub mod conditions;
 pub mod conflicting_elements;
 pub mod deny_guard_incomplete;
 pub mod duplicate_key;
@@ -38,17 +41,13 @@ pub mod rcp_guard_condition;
 pub mod redundant_condition_value;
 pub mod redundant_principal;
 pub mod service_principal_without_source;
+pub mod string_operator_on_arn_key;
 pub mod trust_action_mismatch;
+pub mod unknown_condition_key;
+pub mod unknown_condition_operator;
 pub mod unknown_element;
 pub mod wildcard_condition;
 pub mod wildcard_without_like;
-pub mod condition_key_not_supported;
-pub mod condition_type_mismatch;
-pub mod conditions;
-pub mod deny_guard_incomplete;
-pub mod string_operator_on_arn_key;
-pub mod unknown_condition_key;
-pub mod unknown_condition_operator;
 
 use crate::catalog::{Action, Catalog, Service};
 
