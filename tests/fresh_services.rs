@@ -48,3 +48,40 @@ fn deny_guard_incomplete_knows_s3_vectors_keys() {
     );
     assert!(findings("iam/deny-guard-incomplete", &complete).is_empty());
 }
+
+#[test]
+fn condition_key_rules_know_s3_vectors_keys() {
+    let known = policy(
+        r#"{"Effect": "Allow", "Action": "s3vectors:CreateVectorBucket", "Resource": "*",
+            "Condition": {"StringEquals": {"s3vectors:sseType": "aws:kms"},
+                          "ArnEquals": {"s3vectors:kmsKeyArn": "arn:aws:kms:eu-west-1:111122223333:key/abc"}}}"#,
+    );
+    for rule in [
+        "iam/unknown-condition-key",
+        "iam/condition-key-not-supported",
+        "iam/condition-type-mismatch",
+        "iam/string-operator-on-arn-key",
+    ] {
+        assert!(findings(rule, &known).is_empty(), "{rule} on known S3 Vectors keys");
+    }
+    let typo = policy(
+        r#"{"Effect": "Allow", "Action": "s3vectors:CreateVectorBucket", "Resource": "*",
+            "Condition": {"StringEquals": {"s3vectors:sseTyp": "aws:kms"}}}"#,
+    );
+    let found = findings("iam/unknown-condition-key", &typo);
+    assert_eq!(found.len(), 1, "{found:?}");
+    // The key exists, but GetVectors requests do not carry it.
+    let unsupported = policy(
+        r#"{"Effect": "Allow", "Action": "s3vectors:GetVectors", "Resource": "*",
+            "Condition": {"StringEquals": {"s3vectors:sseType": "aws:kms"}}}"#,
+    );
+    assert_eq!(findings("iam/condition-key-not-supported", &unsupported).len(), 1);
+    // kmsKeyArn is an ARN key: Bool does not fit it, StringEquals works but is flagged.
+    let mistyped = policy(
+        r#"{"Effect": "Allow", "Action": "s3vectors:CreateIndex", "Resource": "*",
+            "Condition": {"Bool": {"s3vectors:kmsKeyArn": "true"},
+                          "StringEquals": {"s3vectors:kmsKeyArn": "arn:aws:kms:eu-west-1:111122223333:key/abc"}}}"#,
+    );
+    assert_eq!(findings("iam/condition-type-mismatch", &mistyped).len(), 1);
+    assert_eq!(findings("iam/string-operator-on-arn-key", &mistyped).len(), 1);
+}
