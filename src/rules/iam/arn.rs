@@ -223,6 +223,12 @@ impl<'a> Arn<'a> {
     }
 }
 
+/// The ARN formats of a resource type: a few types document several, separated by commas
+/// (API Gateway's `/apis/...` and `/restapis/...`).
+pub fn variants(format: &str) -> impl Iterator<Item = &str> {
+    format.split(", ").map(str::trim)
+}
+
 /// Whether a resource (pattern) may name a resource of an ARN format: field by field, with
 /// placeholders, wildcards and variables matching anything. A resource that is not a
 /// six-field ARN may name anything, as far as this check knows.
@@ -230,21 +236,48 @@ pub fn format_admits(format: &str, resource: &str) -> bool {
     if resource == "*" {
         return true;
     }
-    let (Some(f), Some(r)) = (Arn::parse(format), Arn::parse(resource)) else {
+    let Some(r) = Arn::parse(resource) else {
         return true;
     };
-    overlap(f.partition, r.partition)
-        && overlap(f.service, r.service)
-        && overlap(f.region, r.region)
-        && overlap(f.account, r.account)
-        && overlap(f.resource, r.resource)
+    variants(format).any(|variant| {
+        let Some(f) = Arn::parse(variant) else {
+            return true;
+        };
+        overlap(f.partition, r.partition)
+            && overlap(f.service, r.service)
+            && overlap(f.region, r.region)
+            && overlap(f.account, r.account)
+            && overlap(f.resource, r.resource)
+    })
 }
 
-/// A resource type of the catalog and the service that documents it.
+/// One ARN format of a resource type of the catalog, and the service that documents it.
 pub struct ArnFormat {
     pub service: &'static str,
     pub resource_type: &'static ResourceType,
+    /// The format split into fields (one of the type's formats when it has several).
     pub arn: Arn<'static>,
+}
+
+impl ArnFormat {
+    /// The format as text, for messages.
+    pub fn text(&self) -> String {
+        let a = &self.arn;
+        format!(
+            "arn:{}:{}:{}:{}:{}",
+            a.partition, a.service, a.region, a.account, a.resource
+        )
+    }
+}
+
+/// Whether the resource names, or may name, a resource type the catalog knows: some ARN
+/// format documented for its service admits it. `false` also when the service is unknown.
+pub fn known_resource_type(resource: &str) -> bool {
+    Arn::parse(resource).is_some_and(|r| {
+        formats_for(r.service)
+            .iter()
+            .any(|f| format_admits(&f.text(), resource))
+    })
 }
 
 /// The catalog's ARN formats by the service field of the ARN (`iam` formats are documented
@@ -255,20 +288,22 @@ pub fn formats_for(arn_service: &str) -> &'static [ArnFormat] {
         let mut index: HashMap<String, Vec<ArnFormat>> = HashMap::new();
         for service in Catalog::global().services() {
             for resource_type in &service.resources {
-                let Some(arn) = Arn::parse(&resource_type.arn) else {
-                    continue;
-                };
-                if has_wildcard(arn.service) {
-                    continue;
+                for variant in variants(&resource_type.arn) {
+                    let Some(arn) = Arn::parse(variant) else {
+                        continue;
+                    };
+                    if has_wildcard(arn.service) {
+                        continue;
+                    }
+                    index
+                        .entry(arn.service.to_ascii_lowercase())
+                        .or_default()
+                        .push(ArnFormat {
+                            service: &service.prefix,
+                            resource_type,
+                            arn,
+                        });
                 }
-                index
-                    .entry(arn.service.to_ascii_lowercase())
-                    .or_default()
-                    .push(ArnFormat {
-                        service: &service.prefix,
-                        resource_type,
-                        arn,
-                    });
             }
         }
         index
@@ -323,6 +358,9 @@ mod tests {
         ));
         assert!(!format_admits(db, "arn:aws:s3:::bucket"));
         assert!(format_admits(db, "*"));
+        let stage = "arn:${Partition}:apigateway:${Region}::/apis/${ApiId}/stages/${StageName}, arn:${Partition}:apigateway:${Region}::/restapis/${RestApiId}/stages/${StageName}";
+        assert!(format_admits(stage, "arn:aws:apigateway:*::/restapis/*/stages/*"));
+        assert!(!format_admits(stage, "arn:aws:apigateway:*::/domainnames/*"));
     }
 
     #[test]

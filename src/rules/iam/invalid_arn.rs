@@ -204,7 +204,9 @@ fn fields_fit(resource: &Arn<'_>, formats: &'static [ArnFormat]) -> Option<Probl
             |f| {
                 format!(
                     "the Service Authorization Reference gives the `{}` {} ARN as `{}`",
-                    f.service, f.resource_type.name, f.resource_type.arn
+                    f.service,
+                    f.resource_type.name,
+                    f.text()
                 )
             },
         ),

@@ -5,6 +5,7 @@
 pub mod arn;
 pub mod deny_guard_incomplete;
 pub mod invalid_arn;
+pub mod resource_mismatch;
 
 use crate::catalog::{Action, Catalog, Service};
 
