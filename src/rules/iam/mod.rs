@@ -6,6 +6,7 @@ pub mod arn;
 pub mod deny_guard_incomplete;
 pub mod invalid_arn;
 pub mod resource_mismatch;
+pub mod resource_star;
 
 use crate::catalog::{Action, Catalog, Service};
 
