@@ -270,16 +270,6 @@ impl ArnFormat {
     }
 }
 
-/// Whether the resource names, or may name, a resource type the catalog knows: some ARN
-/// format documented for its service admits it. `false` also when the service is unknown.
-pub fn known_resource_type(resource: &str) -> bool {
-    Arn::parse(resource).is_some_and(|r| {
-        formats_for(r.service)
-            .iter()
-            .any(|f| format_admits(&f.text(), resource))
-    })
-}
-
 /// The catalog's ARN formats by the service field of the ARN (`iam` formats are documented
 /// by `iam`, `sts`, `ec2` and others), lowercased.
 pub fn formats_for(arn_service: &str) -> &'static [ArnFormat] {

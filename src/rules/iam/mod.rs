@@ -5,6 +5,7 @@
 pub mod arn;
 pub mod deny_guard_incomplete;
 pub mod invalid_arn;
+pub mod redundant_resource;
 pub mod resource_mismatch;
 pub mod resource_star;
 
