@@ -222,6 +222,11 @@ fn implementation(id: &str) -> Option<Box<dyn Rule>> {
         "rds/missing-secret-permissions" => {
             Box::new(rds::missing_secret_permissions::MissingSecretPermissions)
         }
+        "iam/deny-guard-incomplete" => Box::new(iam::deny_guard_incomplete::DenyGuardIncomplete),
+        "iam/invalid-arn" => Box::new(iam::invalid_arn::InvalidArn),
+        "iam/redundant-resource" => Box::new(iam::redundant_resource::RedundantResource),
+        "iam/resource-mismatch" => Box::new(iam::resource_mismatch::ResourceMismatch),
+        "iam/resource-star" => Box::new(iam::resource_star::ResourceStar),
         _ => return None,
     })
 }

@@ -48,6 +48,12 @@ pub mod unknown_condition_operator;
 pub mod unknown_element;
 pub mod wildcard_condition;
 pub mod wildcard_without_like;
+pub mod arn;
+pub mod deny_guard_incomplete;
+pub mod invalid_arn;
+pub mod redundant_resource;
+pub mod resource_mismatch;
+pub mod resource_star;
 
 use crate::catalog::{Action, Catalog, Service};
 

@@ -1,0 +1,388 @@
+//! ARNs in `Resource`/`NotResource` and the catalog's ARN formats: splitting an ARN into its
+//! six fields (policy variables such as `${aws:PrincipalAccount}` may hold colons), reading
+//! both resources and formats as patterns, and comparing two patterns.
+//!
+//! In a resource, `*` and `?` are wildcards and a policy variable (`${aws:username}`,
+//! `${*}`) stands for text known only at request time. In a format
+//! (`arn:${Partition}:s3:::${BucketName}/${ObjectName}`) every `${...}` placeholder stands
+//! for any text.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use crate::catalog::{Catalog, ResourceType};
+
+/// The partitions an ARN can name.
+pub const PARTITIONS: [&str; 8] = [
+    "aws",
+    "aws-cn",
+    "aws-us-gov",
+    "aws-iso",
+    "aws-iso-b",
+    "aws-iso-e",
+    "aws-iso-f",
+    "aws-eusc",
+];
+
+/// One element of a pattern.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Token {
+    Char(char),
+    /// `?`: exactly one character.
+    One,
+    /// `*`, or a variable or placeholder: any run of characters, perhaps empty.
+    Any,
+}
+
+/// How a variable is read when comparing patterns.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Variables {
+    /// As any text (overlap: could the two name a common resource?).
+    Wildcard,
+    /// As opaque text that only a wildcard covers (containment).
+    Opaque,
+}
+
+fn tokens(text: &str, variables: Variables, lowercase: bool) -> Vec<Token> {
+    let mut out = Vec::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(c) = rest.chars().next() {
+        if rest.starts_with("${")
+            && variables == Variables::Wildcard
+            && let Some(close) = rest.find('}')
+        {
+            out.push(Token::Any);
+            rest = &rest[close + 1..];
+            continue;
+        }
+        out.push(match c {
+            '*' => Token::Any,
+            '?' => Token::One,
+            c if lowercase => Token::Char(c.to_ascii_lowercase()),
+            c => Token::Char(c),
+        });
+        rest = &rest[c.len_utf8()..];
+    }
+    out
+}
+
+/// Whether some text matches both patterns (`${...}` counts as a wildcard on either side),
+/// compared case-insensitively.
+pub fn overlap(a: &str, b: &str) -> bool {
+    let a = tokens(a, Variables::Wildcard, true);
+    let b = tokens(b, Variables::Wildcard, true);
+    let (n, m) = (a.len(), b.len());
+    let mut reach = vec![false; (n + 1) * (m + 1)];
+    let at = |i: usize, j: usize| i * (m + 1) + j;
+    reach[0] = true;
+    for i in 0..=n {
+        for j in 0..=m {
+            if !reach[at(i, j)] {
+                continue;
+            }
+            let (ta, tb) = (a.get(i).copied(), b.get(j).copied());
+            if ta == Some(Token::Any) {
+                reach[at(i + 1, j)] = true;
+                if tb.is_some() {
+                    reach[at(i, j + 1)] = true;
+                }
+            }
+            if tb == Some(Token::Any) {
+                reach[at(i, j + 1)] = true;
+                if ta.is_some() {
+                    reach[at(i + 1, j)] = true;
+                }
+            }
+            if let (Some(x), Some(y)) = (ta, tb)
+                && x != Token::Any
+                && y != Token::Any
+                && (x == Token::One || y == Token::One || x == y)
+            {
+                reach[at(i + 1, j + 1)] = true;
+            }
+        }
+    }
+    reach[at(n, m)]
+}
+
+/// Whether every resource that `inner` names is also named by `outer`, case-sensitively.
+/// Variables are opaque text here: only a wildcard of `outer` covers them. The answer may
+/// be a false "no" for contrived patterns, never a false "yes".
+pub fn covers(outer: &str, inner: &str) -> bool {
+    let p = tokens(outer, Variables::Opaque, false);
+    let t = tokens(inner, Variables::Opaque, false);
+    let (n, m) = (p.len(), t.len());
+    let mut reach = vec![false; (n + 1) * (m + 1)];
+    let at = |i: usize, j: usize| i * (m + 1) + j;
+    reach[0] = true;
+    for i in 0..=n {
+        for j in 0..=m {
+            if !reach[at(i, j)] {
+                continue;
+            }
+            match (p.get(i).copied(), t.get(j).copied()) {
+                (Some(Token::Any), next) => {
+                    reach[at(i + 1, j)] = true;
+                    if next.is_some() {
+                        reach[at(i, j + 1)] = true;
+                    }
+                }
+                (Some(Token::One), Some(Token::Char(_) | Token::One)) => reach[at(i + 1, j + 1)] = true,
+                (Some(Token::Char(x)), Some(Token::Char(y))) if x == y => reach[at(i + 1, j + 1)] = true,
+                _ => {}
+            }
+        }
+    }
+    reach[at(n, m)]
+}
+
+/// Whether the text has a wildcard or a variable, so that its value is not known as written.
+pub fn has_wildcard(text: &str) -> bool {
+    text.contains(['*', '?']) || text.contains("${")
+}
+
+/// Whether the text is made only of `*` and variables: it may stand for anything, even
+/// nothing.
+pub fn is_open(text: &str) -> bool {
+    !text.is_empty()
+        && tokens(text, Variables::Wildcard, false)
+            .iter()
+            .all(|t| *t == Token::Any)
+}
+
+/// The text without its variables, for checks on the literal characters.
+pub fn literal_chars(text: &str) -> impl Iterator<Item = char> + '_ {
+    let mut depth = false;
+    let mut previous = ' ';
+    text.chars().filter(move |&c| {
+        let keep = if depth {
+            if c == '}' {
+                depth = false;
+            }
+            false
+        } else if c == '{' && previous == '$' {
+            depth = true;
+            false
+        } else {
+            c != '$'
+        };
+        previous = c;
+        keep
+    })
+}
+
+/// Splits at colons outside `${...}`, into at most six fields: the sixth (the resource) keeps
+/// its own colons.
+pub fn fields(text: &str) -> Vec<&str> {
+    let mut out = Vec::with_capacity(6);
+    let mut start = 0;
+    let mut in_variable = false;
+    let bytes = text.as_bytes();
+    for (i, &b) in bytes.iter().enumerate() {
+        if out.len() == 5 {
+            break;
+        }
+        match b {
+            b'{' if i > 0 && bytes[i - 1] == b'$' => in_variable = true,
+            b'}' => in_variable = false,
+            b':' if !in_variable => {
+                out.push(&text[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    out.push(&text[start..]);
+    out
+}
+
+/// An ARN split into its fields, as written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Arn<'a> {
+    pub partition: &'a str,
+    pub service: &'a str,
+    pub region: &'a str,
+    pub account: &'a str,
+    pub resource: &'a str,
+}
+
+impl<'a> Arn<'a> {
+    /// The six fields of `arn:partition:service:region:account:resource`, or `None` when the
+    /// text does not start with `arn:` or has fewer fields.
+    pub fn parse(text: &'a str) -> Option<Arn<'a>> {
+        match fields(text)[..] {
+            ["arn", partition, service, region, account, resource] => Some(Arn {
+                partition,
+                service,
+                region,
+                account,
+                resource,
+            }),
+            _ => None,
+        }
+    }
+}
+
+/// The ARN formats of a resource type: a few types document several, separated by commas
+/// (API Gateway's `/apis/...` and `/restapis/...`).
+pub fn variants(format: &str) -> impl Iterator<Item = &str> {
+    format.split(", ").map(str::trim)
+}
+
+/// Whether a resource (pattern) may name a resource of an ARN format: field by field, with
+/// placeholders, wildcards and variables matching anything. A resource that is not a
+/// six-field ARN may name anything, as far as this check knows.
+pub fn format_admits(format: &str, resource: &str) -> bool {
+    if resource == "*" {
+        return true;
+    }
+    let Some(r) = Arn::parse(resource) else {
+        return true;
+    };
+    variants(format).any(|variant| {
+        let Some(f) = Arn::parse(variant) else {
+            return true;
+        };
+        overlap(f.partition, r.partition)
+            && overlap(f.service, r.service)
+            && overlap(f.region, r.region)
+            && overlap(f.account, r.account)
+            && overlap(f.resource, r.resource)
+    })
+}
+
+/// One ARN format of a resource type of the catalog, and the service that documents it.
+pub struct ArnFormat {
+    pub service: &'static str,
+    pub resource_type: &'static ResourceType,
+    /// The format split into fields (one of the type's formats when it has several).
+    pub arn: Arn<'static>,
+}
+
+impl ArnFormat {
+    /// The format as text, for messages.
+    pub fn text(&self) -> String {
+        let a = &self.arn;
+        format!(
+            "arn:{}:{}:{}:{}:{}",
+            a.partition, a.service, a.region, a.account, a.resource
+        )
+    }
+}
+
+/// The catalog's ARN formats by the service field of the ARN (`iam` formats are documented
+/// by `iam`, `sts`, `ec2` and others), lowercased.
+pub fn formats_for(arn_service: &str) -> &'static [ArnFormat] {
+    static INDEX: OnceLock<HashMap<String, Vec<ArnFormat>>> = OnceLock::new();
+    let index = INDEX.get_or_init(|| {
+        let mut index: HashMap<String, Vec<ArnFormat>> = HashMap::new();
+        for service in Catalog::global().services() {
+            for resource_type in &service.resources {
+                for variant in variants(&resource_type.arn) {
+                    let Some(arn) = Arn::parse(variant) else {
+                        continue;
+                    };
+                    if has_wildcard(arn.service) {
+                        continue;
+                    }
+                    index
+                        .entry(arn.service.to_ascii_lowercase())
+                        .or_default()
+                        .push(ArnFormat {
+                            service: &service.prefix,
+                            resource_type,
+                            arn,
+                        });
+                }
+            }
+        }
+        index
+    });
+    index
+        .get(arn_service.to_ascii_lowercase().as_str())
+        .map_or(&[], Vec::as_slice)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fields_keep_variables_whole() {
+        assert_eq!(
+            fields("arn:*:kms:*:${aws:PrincipalAccount}:key/*"),
+            ["arn", "*", "kms", "*", "${aws:PrincipalAccount}", "key/*"]
+        );
+        assert_eq!(
+            fields("arn:aws:rds:us-east-1:123456789012:db:main"),
+            ["arn", "aws", "rds", "us-east-1", "123456789012", "db:main"]
+        );
+        assert_eq!(fields("arn:aws:s3"), ["arn", "aws", "s3"]);
+        assert!(Arn::parse("arn:aws:s3:::bucket").is_some());
+        assert!(Arn::parse("arn:aws:s3::bucket").is_none());
+    }
+
+    #[test]
+    fn overlap_reads_both_sides_as_patterns() {
+        assert!(overlap("db:${DbInstanceName}", "db:*"));
+        assert!(overlap("db:${DbInstanceName}", "DB:main"));
+        assert!(!overlap("db:${DbInstanceName}", "cluster:main"));
+        assert!(overlap("${BucketName}/${ObjectName}", "bucket/*"));
+        assert!(overlap("${BucketName}/${ObjectName}", "bucket*"));
+        assert!(!overlap("${BucketName}/${ObjectName}", "bucket"));
+        assert!(overlap("user/${aws:username}", "user/${UserNameWithPath}"));
+        assert!(overlap("", "*"));
+        assert!(!overlap("", "us-east-1"));
+        assert!(overlap("a?c", "*b*"));
+        assert!(!overlap("a?c", "abbc"));
+    }
+
+    #[test]
+    fn formats_match_field_by_field() {
+        let db = "arn:${Partition}:rds:${Region}:${Account}:db:${DbInstanceName}";
+        assert!(format_admits(db, "arn:aws:rds:*:*:db:*"));
+        assert!(format_admits(db, "arn:aws:rds:us-east-1:123456789012:db:main"));
+        assert!(!format_admits(
+            db,
+            "arn:aws:rds:us-east-1:123456789012:cluster:main"
+        ));
+        assert!(!format_admits(db, "arn:aws:s3:::bucket"));
+        assert!(format_admits(db, "*"));
+        let stage = "arn:${Partition}:apigateway:${Region}::/apis/${ApiId}/stages/${StageName}, arn:${Partition}:apigateway:${Region}::/restapis/${RestApiId}/stages/${StageName}";
+        assert!(format_admits(stage, "arn:aws:apigateway:*::/restapis/*/stages/*"));
+        assert!(!format_admits(stage, "arn:aws:apigateway:*::/domainnames/*"));
+    }
+
+    #[test]
+    fn coverage_is_one_way() {
+        assert!(covers("arn:aws:s3:::bucket/*", "arn:aws:s3:::bucket/logs/*"));
+        assert!(!covers("arn:aws:s3:::bucket/logs/*", "arn:aws:s3:::bucket/*"));
+        assert!(!covers("arn:aws:s3:::bucket/*", "arn:aws:s3:::bucket"));
+        assert!(covers("arn:aws:s3:::bucket*", "arn:aws:s3:::bucket"));
+        assert!(covers("*", "arn:aws:iam::*:role/${aws:username}"));
+        assert!(!covers("arn:aws:iam::*:role/a?", "arn:aws:iam::*:role/a*"));
+        assert!(!covers(
+            "arn:aws:iam::*:role/${aws:username}",
+            "arn:aws:iam::*:role/bob"
+        ));
+        assert!(!covers("arn:aws:iam::*:role/Admin", "arn:aws:iam::*:role/admin"));
+    }
+
+    #[test]
+    fn openness_and_literals() {
+        assert!(is_open("*"));
+        assert!(is_open("${aws:PrincipalAccount}"));
+        assert!(!is_open(""));
+        assert!(!is_open("us-*"));
+        assert_eq!(literal_chars("S3${aws:x}").collect::<String>(), "S3");
+    }
+
+    #[test]
+    fn iam_formats_come_from_several_services() {
+        let iam = formats_for("iam");
+        assert!(iam.iter().any(|f| f.service == "iam"));
+        assert!(iam.iter().any(|f| f.resource_type.name == "role"));
+        assert!(!formats_for("s3").is_empty());
+        assert!(formats_for("nosuchservice").is_empty());
+    }
+}

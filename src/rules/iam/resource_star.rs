@@ -1,0 +1,106 @@
+//! `iam/resource-star`: an `Allow` on `"Resource": "*"` whose actions all support
+//! resource-level permissions, so the grant could name the resources it is for.
+
+use crate::catalog::{Action, Catalog};
+use crate::finding::Diagnostic;
+use crate::model::{Effect, FileModel, PolicyKind, Statement};
+use crate::rules::Rule;
+use crate::rules::iam::{ActionRef, resolve_action};
+
+pub struct ResourceStar;
+
+impl Rule for ResourceStar {
+    fn check(&self, file: &FileModel<'_>, out: &mut Vec<Diagnostic>) {
+        let catalog = Catalog::global();
+        for doc in &file.policies {
+            // In a key policy `*` is the key itself, in other resource-based policies the
+            // resource the policy is attached to; an SCP does not grant.
+            if matches!(
+                doc.kind,
+                PolicyKind::KeyPolicy | PolicyKind::Resource | PolicyKind::ServiceControl | PolicyKind::Trust
+            ) {
+                continue;
+            }
+            for statement in doc.statements.iter().filter(|s| s.is(Effect::Allow)) {
+                let Some(star) = star_item(statement) else {
+                    continue;
+                };
+                let Some(actions) = &statement.action else {
+                    continue;
+                };
+                if actions.negated || scoped_by_condition(statement) || !all_scopable(catalog, statement) {
+                    continue;
+                }
+                let (noun, label) = if actions.items.len() == 1 {
+                    (
+                        "its action supports",
+                        "this action can be limited to specific resources",
+                    )
+                } else {
+                    (
+                        "all its actions support",
+                        "these actions can be limited to specific resources",
+                    )
+                };
+                out.push(
+                    Diagnostic::new(
+                        star,
+                        format!("the statement allows every resource, but {noun} resource-level permissions"),
+                    )
+                    .help("name the resources the grant is for (their ARNs, with wildcards where needed) instead of `*`")
+                    .label(actions.span, label),
+                );
+            }
+        }
+    }
+}
+
+/// The span of the literal `*` in the statement's `Resource`.
+fn star_item(statement: &Statement) -> Option<crate::source::Span> {
+    let resources = statement.resource.as_ref()?;
+    if resources.negated {
+        return None;
+    }
+    resources
+        .items
+        .iter()
+        .find(|i| i.text.as_deref() == Some("*"))
+        .map(|i| i.span)
+}
+
+/// Whether every action item is known to the catalog and every action it names has at
+/// least one resource type.
+fn all_scopable(catalog: &Catalog, statement: &Statement) -> bool {
+    let Some(actions) = &statement.action else {
+        return false;
+    };
+    !actions.items.is_empty()
+        && actions.items.iter().all(|item| {
+            let Some(text) = item.text.as_deref() else {
+                return false;
+            };
+            match resolve_action(catalog, text) {
+                ActionRef::Matched { actions, .. } => actions.iter().all(|a| scopable(a)),
+                _ => false,
+            }
+        })
+}
+
+/// Whether the action names a resource in every request: a required resource type, or a
+/// choice between several (`s3:GetObject` on an object or an access point object). A single
+/// optional type (`cloudwatch:PutMetricData` on a dataset) leaves requests without one,
+/// which only `*` matches.
+fn scopable(action: &Action) -> bool {
+    action.resources.iter().any(|r| r.required) || action.resources.len() >= 2
+}
+
+/// Whether a condition already limits the statement to some resources (attribute-based
+/// access control: `aws:ResourceTag/team`, `ec2:ResourceTag/owner`, `aws:ResourceAccount`).
+fn scoped_by_condition(statement: &Statement) -> bool {
+    statement.condition.iter().any(|c| {
+        let key = c.key.to_ascii_lowercase();
+        key.contains(":resourcetag/")
+            || key.starts_with("aws:resourceaccount")
+            || key.starts_with("aws:resourceorg")
+    })
+}
