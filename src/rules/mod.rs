@@ -173,6 +173,7 @@ fn implementation(id: &str) -> Option<Box<dyn Rule>> {
         "iam/for-all-values-single-valued" => {
             Box::new(iam::for_all_values_single_valued::ForAllValuesSingleValued)
         }
+        "iam/invalid-arn" => Box::new(iam::invalid_arn::InvalidArn),
         "iam/invalid-condition-value" => Box::new(iam::invalid_condition_value::InvalidConditionValue),
         "iam/invalid-effect" => Box::new(iam::invalid_effect::InvalidEffect),
         "iam/invalid-element-type" => Box::new(iam::invalid_element_type::InvalidElementType),
@@ -197,6 +198,9 @@ fn implementation(id: &str) -> Option<Box<dyn Rule>> {
         "iam/rcp-guard-condition" => Box::new(iam::rcp_guard_condition::RcpGuardCondition),
         "iam/redundant-condition-value" => Box::new(iam::redundant_condition_value::RedundantConditionValue),
         "iam/redundant-principal" => Box::new(iam::redundant_principal::RedundantPrincipal),
+        "iam/redundant-resource" => Box::new(iam::redundant_resource::RedundantResource),
+        "iam/resource-mismatch" => Box::new(iam::resource_mismatch::ResourceMismatch),
+        "iam/resource-star" => Box::new(iam::resource_star::ResourceStar),
         "iam/service-principal-without-source" => {
             Box::new(iam::service_principal_without_source::ServicePrincipalWithoutSource)
         }
@@ -222,11 +226,6 @@ fn implementation(id: &str) -> Option<Box<dyn Rule>> {
         "rds/missing-secret-permissions" => {
             Box::new(rds::missing_secret_permissions::MissingSecretPermissions)
         }
-        "iam/deny-guard-incomplete" => Box::new(iam::deny_guard_incomplete::DenyGuardIncomplete),
-        "iam/invalid-arn" => Box::new(iam::invalid_arn::InvalidArn),
-        "iam/redundant-resource" => Box::new(iam::redundant_resource::RedundantResource),
-        "iam/resource-mismatch" => Box::new(iam::resource_mismatch::ResourceMismatch),
-        "iam/resource-star" => Box::new(iam::resource_star::ResourceStar),
         _ => return None,
     })
 }

@@ -3,6 +3,7 @@
 //! an action pattern against the catalog and suggesting the nearest known name.
 
 pub mod allow_with_not_principal;
+pub mod arn;
 pub mod condition_bypass;
 pub mod condition_key_not_supported;
 pub mod condition_type_mismatch;
@@ -16,6 +17,7 @@ pub mod element_not_allowed;
 pub mod empty_element;
 pub mod for_all_values_single_valued;
 pub mod grammar;
+pub mod invalid_arn;
 pub mod invalid_condition_value;
 pub mod invalid_effect;
 pub mod invalid_element_type;
@@ -40,6 +42,9 @@ mod raw;
 pub mod rcp_guard_condition;
 pub mod redundant_condition_value;
 pub mod redundant_principal;
+pub mod redundant_resource;
+pub mod resource_mismatch;
+pub mod resource_star;
 pub mod service_principal_without_source;
 pub mod string_operator_on_arn_key;
 pub mod trust_action_mismatch;
@@ -48,12 +53,6 @@ pub mod unknown_condition_operator;
 pub mod unknown_element;
 pub mod wildcard_condition;
 pub mod wildcard_without_like;
-pub mod arn;
-pub mod deny_guard_incomplete;
-pub mod invalid_arn;
-pub mod redundant_resource;
-pub mod resource_mismatch;
-pub mod resource_star;
 
 use crate::catalog::{Action, Catalog, Service};
 
