@@ -17,7 +17,11 @@ impl Rule for ResourceStar {
             // resource the policy is attached to; an SCP does not grant.
             if matches!(
                 doc.kind,
-                PolicyKind::KeyPolicy | PolicyKind::Resource | PolicyKind::ServiceControl | PolicyKind::Trust
+                PolicyKind::KeyPolicy
+                    | PolicyKind::Resource
+                    | PolicyKind::ServiceControl
+                    | PolicyKind::ResourceControl
+                    | PolicyKind::Trust
             ) {
                 continue;
             }
