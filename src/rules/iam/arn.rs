@@ -69,6 +69,15 @@ fn tokens(text: &str, variables: Variables, lowercase: bool) -> Vec<Token> {
 /// Whether some text matches both patterns (`${...}` counts as a wildcard on either side),
 /// compared case-insensitively.
 pub fn overlap(a: &str, b: &str) -> bool {
+    // Fast paths for what ARN fields mostly are: a whole-field placeholder or wildcard
+    // (`${Region}`, `*`), or two plain literals.
+    if is_whole_placeholder(a) || is_whole_placeholder(b) {
+        return true;
+    }
+    let plain = |t: &str| !t.contains(['*', '?', '$']);
+    if plain(a) && plain(b) {
+        return a.eq_ignore_ascii_case(b);
+    }
     let a = tokens(a, Variables::Wildcard, true);
     let b = tokens(b, Variables::Wildcard, true);
     let (n, m) = (a.len(), b.len());
@@ -103,6 +112,11 @@ pub fn overlap(a: &str, b: &str) -> bool {
         }
     }
     reach[at(n, m)]
+}
+
+/// `*` or a single `${...}` spanning the whole field: it matches any text.
+fn is_whole_placeholder(text: &str) -> bool {
+    text == "*" || (text.starts_with("${") && text.ends_with('}') && text.matches("${").count() == 1)
 }
 
 /// Whether every resource that `inner` names is also named by `outer`, case-sensitively.

@@ -24,6 +24,9 @@ impl Rule for ResourceMismatch {
                 if actions.negated {
                     continue;
                 }
+                // Whether any documented type of a service admits a resource: the same answer
+                // for every action of that service in the statement.
+                let mut admitted = AdmittedByService::new();
                 for item in &actions.items {
                     let Some(text) = item.text.as_deref() else {
                         continue;
@@ -34,7 +37,7 @@ impl Rule for ResourceMismatch {
                     let Some((service, action)) = catalog.action(text) else {
                         continue;
                     };
-                    if let Some((message, help)) = mismatch(service, action, text, &specific) {
+                    if let Some((message, help)) = mismatch(service, action, text, &specific, &mut admitted) {
                         out.push(
                             Diagnostic::new(item.span, message)
                                 .help(help)
@@ -61,11 +64,15 @@ fn specific_resources(resources: &ElementList) -> Option<Vec<&str>> {
 }
 
 /// The message and help when no resource can be one the action acts on.
-fn mismatch(
-    service: &Service,
+/// Memo of `(service prefix, resource) -> some resource type of the service admits it`.
+type AdmittedByService<'s> = std::collections::HashMap<(&'s str, &'s str), bool>;
+
+fn mismatch<'s>(
+    service: &'s Service,
     action: &Action,
     written: &str,
-    resources: &[&str],
+    resources: &[&'s str],
+    admitted: &mut AdmittedByService<'s>,
 ) -> Option<(String, String)> {
     let types: Vec<_> = action
         .resources
@@ -84,7 +91,10 @@ fn mismatch(
         return None;
     }
     let formats: Vec<&str> = types.iter().flat_map(|t| arn::variants(&t.arn)).collect();
-    if !resources.iter().all(|r| clearly_outside(r, &formats, service)) {
+    if !resources
+        .iter()
+        .all(|r| clearly_outside(r, &formats, service, admitted))
+    {
         return None;
     }
     let expected = types
@@ -110,7 +120,12 @@ fn mismatch(
 /// another resource type that the action's service documents (`:cluster:` where the action
 /// takes `:db:`). A resource of the same service that matches none of the service's
 /// documented types is not judged: the catalog may lag behind the service.
-fn clearly_outside(resource: &str, formats: &[&str], service: &Service) -> bool {
+fn clearly_outside<'s>(
+    resource: &'s str,
+    formats: &[&str],
+    service: &'s Service,
+    admitted: &mut AdmittedByService<'s>,
+) -> bool {
     let Some(parsed) = arn::Arn::parse(resource) else {
         return false;
     };
@@ -121,10 +136,14 @@ fn clearly_outside(resource: &str, formats: &[&str], service: &Service) -> bool 
         .iter()
         .any(|f| arn::Arn::parse(f).is_none_or(|f| arn::overlap(f.service, parsed.service)));
     !same_service
-        || service
-            .resources
-            .iter()
-            .any(|t| arn::format_admits(&t.arn, resource))
+        || *admitted
+            .entry((service.prefix.as_str(), resource))
+            .or_insert_with(|| {
+                service
+                    .resources
+                    .iter()
+                    .any(|t| arn::format_admits(&t.arn, resource))
+            })
 }
 
 #[cfg(test)]
@@ -135,7 +154,7 @@ mod tests {
         let (service, found) = Catalog::global()
             .action(action)
             .unwrap_or_else(|| panic!("{action}"));
-        mismatch(service, found, action, resources).is_some()
+        mismatch(service, found, action, resources, &mut AdmittedByService::new()).is_some()
     }
 
     #[test]
