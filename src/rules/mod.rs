@@ -172,6 +172,7 @@ fn implementation(id: &str) -> Option<Box<dyn Rule>> {
             Box::new(rds::managed_password_unsupported::ManagedPasswordUnsupported)
         }
         "iam/deny-guard-incomplete" => Box::new(iam::deny_guard_incomplete::DenyGuardIncomplete),
+        "iam/unknown-action" => Box::new(iam::unknown_action::UnknownAction),
         "iam/unknown-service" => Box::new(iam::unknown_service::UnknownService),
         _ => return None,
     })

@@ -4,6 +4,7 @@
 
 pub mod actions;
 pub mod deny_guard_incomplete;
+pub mod unknown_action;
 pub mod unknown_service;
 
 use crate::catalog::{Action, Catalog, Service};
