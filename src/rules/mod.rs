@@ -171,6 +171,7 @@ fn implementation(id: &str) -> Option<Box<dyn Rule>> {
         "rds/managed-password-unsupported" => {
             Box::new(rds::managed_password_unsupported::ManagedPasswordUnsupported)
         }
+        "iam/action-matches-nothing" => Box::new(iam::action_matches_nothing::ActionMatchesNothing),
         "iam/deny-guard-incomplete" => Box::new(iam::deny_guard_incomplete::DenyGuardIncomplete),
         "iam/unknown-action" => Box::new(iam::unknown_action::UnknownAction),
         "iam/unknown-service" => Box::new(iam::unknown_service::UnknownService),

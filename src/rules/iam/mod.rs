@@ -2,6 +2,7 @@
 //! against the embedded catalog. This module owns what the `iam/` rules share: resolving
 //! an action pattern against the catalog and suggesting the nearest known name.
 
+pub mod action_matches_nothing;
 pub mod actions;
 pub mod deny_guard_incomplete;
 pub mod unknown_action;
