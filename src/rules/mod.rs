@@ -175,6 +175,7 @@ fn implementation(id: &str) -> Option<Box<dyn Rule>> {
         "iam/deny-guard-incomplete" => Box::new(iam::deny_guard_incomplete::DenyGuardIncomplete),
         "iam/unknown-action" => Box::new(iam::unknown_action::UnknownAction),
         "iam/unknown-service" => Box::new(iam::unknown_service::UnknownService),
+        "iam/wildcard-in-service" => Box::new(iam::wildcard_in_service::WildcardInService),
         _ => return None,
     })
 }

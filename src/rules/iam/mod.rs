@@ -7,6 +7,7 @@ pub mod actions;
 pub mod deny_guard_incomplete;
 pub mod unknown_action;
 pub mod unknown_service;
+pub mod wildcard_in_service;
 
 use crate::catalog::{Action, Catalog, Service};
 
