@@ -174,6 +174,7 @@ fn implementation(id: &str) -> Option<Box<dyn Rule>> {
         "iam/action-matches-nothing" => Box::new(iam::action_matches_nothing::ActionMatchesNothing),
         "iam/deny-guard-incomplete" => Box::new(iam::deny_guard_incomplete::DenyGuardIncomplete),
         "iam/redundant-action" => Box::new(iam::redundant_action::RedundantAction),
+        "iam/redundant-statement" => Box::new(iam::redundant_statement::RedundantStatement),
         "iam/unknown-action" => Box::new(iam::unknown_action::UnknownAction),
         "iam/unknown-service" => Box::new(iam::unknown_service::UnknownService),
         "iam/wildcard-in-service" => Box::new(iam::wildcard_in_service::WildcardInService),

@@ -6,6 +6,7 @@ pub mod action_matches_nothing;
 pub mod actions;
 pub mod deny_guard_incomplete;
 pub mod redundant_action;
+pub mod redundant_statement;
 pub mod unknown_action;
 pub mod unknown_service;
 pub mod wildcard_in_service;
