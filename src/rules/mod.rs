@@ -172,6 +172,8 @@ fn implementation(id: &str) -> Option<Box<dyn Rule>> {
             Box::new(rds::managed_password_unsupported::ManagedPasswordUnsupported)
         }
         "iam/action-matches-nothing" => Box::new(iam::action_matches_nothing::ActionMatchesNothing),
+        "iam/allow-with-not-action" => Box::new(iam::allow_with_not_action::AllowWithNotAction),
+        "iam/allow-with-not-resource" => Box::new(iam::allow_with_not_resource::AllowWithNotResource),
         "iam/deny-guard-incomplete" => Box::new(iam::deny_guard_incomplete::DenyGuardIncomplete),
         "iam/redundant-action" => Box::new(iam::redundant_action::RedundantAction),
         "iam/redundant-statement" => Box::new(iam::redundant_statement::RedundantStatement),

@@ -4,6 +4,8 @@
 
 pub mod action_matches_nothing;
 pub mod actions;
+pub mod allow_with_not_action;
+pub mod allow_with_not_resource;
 pub mod deny_guard_incomplete;
 pub mod redundant_action;
 pub mod redundant_statement;
