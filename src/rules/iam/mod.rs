@@ -7,6 +7,7 @@ pub mod actions;
 pub mod allow_with_not_action;
 pub mod allow_with_not_resource;
 pub mod deny_guard_incomplete;
+pub mod full_access;
 pub mod redundant_action;
 pub mod redundant_statement;
 pub mod unknown_action;
