@@ -176,6 +176,7 @@ fn implementation(id: &str) -> Option<Box<dyn Rule>> {
         "iam/allow-with-not-resource" => Box::new(iam::allow_with_not_resource::AllowWithNotResource),
         "iam/deny-guard-incomplete" => Box::new(iam::deny_guard_incomplete::DenyGuardIncomplete),
         "iam/full-access" => Box::new(iam::full_access::FullAccess),
+        "iam/pass-role-star" => Box::new(iam::pass_role_star::PassRoleStar),
         "iam/redundant-action" => Box::new(iam::redundant_action::RedundantAction),
         "iam/redundant-statement" => Box::new(iam::redundant_statement::RedundantStatement),
         "iam/unknown-action" => Box::new(iam::unknown_action::UnknownAction),

@@ -8,6 +8,7 @@ pub mod allow_with_not_action;
 pub mod allow_with_not_resource;
 pub mod deny_guard_incomplete;
 pub mod full_access;
+pub mod pass_role_star;
 pub mod redundant_action;
 pub mod redundant_statement;
 pub mod unknown_action;
