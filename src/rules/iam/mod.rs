@@ -6,6 +6,7 @@ pub mod action_matches_nothing;
 pub mod actions;
 pub mod allow_with_not_action;
 pub mod allow_with_not_resource;
+pub mod create_slr_star;
 pub mod deny_guard_incomplete;
 pub mod full_access;
 pub mod pass_role_star;
