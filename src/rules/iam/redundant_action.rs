@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 
+use super::ActionRef;
 use super::actions::{ActionPattern, action_lists};
 use crate::catalog::Catalog;
 use crate::finding::Diagnostic;
@@ -24,8 +25,14 @@ impl Rule for RedundantAction {
                 let duplicate = cover.text.eq_ignore_ascii_case(pattern.text);
                 let message = if duplicate {
                     format!("`{}` is listed twice", pattern.text)
-                } else {
+                } else if cover.glob_covers(pattern) || matches!(cover.resolved, ActionRef::Everything) {
                     format!("`{}` is already covered by `{}`", pattern.text, cover.text)
+                } else {
+                    // Covered by the catalog's expansion only: true of today's actions.
+                    format!(
+                        "every action `{}` matches is already matched by `{}`",
+                        pattern.text, cover.text
+                    )
                 };
                 out.push(
                     Diagnostic::new(pattern.span, message)
