@@ -226,6 +226,18 @@ fn implementation(id: &str) -> Option<Box<dyn Rule>> {
         "rds/missing-secret-permissions" => {
             Box::new(rds::missing_secret_permissions::MissingSecretPermissions)
         }
+        "iam/action-matches-nothing" => Box::new(iam::action_matches_nothing::ActionMatchesNothing),
+        "iam/allow-with-not-action" => Box::new(iam::allow_with_not_action::AllowWithNotAction),
+        "iam/allow-with-not-resource" => Box::new(iam::allow_with_not_resource::AllowWithNotResource),
+        "iam/create-slr-star" => Box::new(iam::create_slr_star::CreateSlrStar),
+        "iam/deny-guard-incomplete" => Box::new(iam::deny_guard_incomplete::DenyGuardIncomplete),
+        "iam/full-access" => Box::new(iam::full_access::FullAccess),
+        "iam/pass-role-star" => Box::new(iam::pass_role_star::PassRoleStar),
+        "iam/redundant-action" => Box::new(iam::redundant_action::RedundantAction),
+        "iam/redundant-statement" => Box::new(iam::redundant_statement::RedundantStatement),
+        "iam/unknown-action" => Box::new(iam::unknown_action::UnknownAction),
+        "iam/unknown-service" => Box::new(iam::unknown_service::UnknownService),
+        "iam/wildcard-in-service" => Box::new(iam::wildcard_in_service::WildcardInService),
         _ => return None,
     })
 }

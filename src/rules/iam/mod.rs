@@ -53,6 +53,19 @@ pub mod unknown_condition_operator;
 pub mod unknown_element;
 pub mod wildcard_condition;
 pub mod wildcard_without_like;
+pub mod action_matches_nothing;
+pub mod actions;
+pub mod allow_with_not_action;
+pub mod allow_with_not_resource;
+pub mod create_slr_star;
+pub mod deny_guard_incomplete;
+pub mod full_access;
+pub mod pass_role_star;
+pub mod redundant_action;
+pub mod redundant_statement;
+pub mod unknown_action;
+pub mod unknown_service;
+pub mod wildcard_in_service;
 
 use crate::catalog::{Action, Catalog, Service};
 

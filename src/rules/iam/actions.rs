@@ -1,0 +1,399 @@
+//! What the action rules share: the literal items of `Action`/`NotAction` resolved against
+//! the catalog, coverage between two action patterns (by the catalog's expansion or by glob
+//! subsumption), and the shape tests of the `Resource` element that the "star in resource"
+//! rules need.
+
+use std::collections::BTreeMap;
+
+use serde_json::Value as Json;
+
+use super::{ActionRef, nearest, resolve_action};
+use crate::catalog::{Action, Catalog, Service};
+use crate::finding::Diagnostic;
+use crate::model::{Effect, ElementItem, ElementList, FileModel, Statement, action_matches};
+use crate::parse::Node;
+use crate::source::Span;
+
+/// One literal item of an `Action`/`NotAction` list and what the catalog says it names.
+pub struct ActionPattern<'s, 'c> {
+    pub text: &'s str,
+    pub span: Span,
+    pub resolved: ActionRef<'c>,
+    /// The text lowercased, for glob comparisons.
+    folded: Vec<char>,
+}
+
+impl<'s, 'c> ActionPattern<'s, 'c> {
+    /// The literal items of `list`; intrinsic functions are unknown and left out.
+    pub fn all(catalog: &'c Catalog, list: &'s ElementList) -> Vec<ActionPattern<'s, 'c>> {
+        literal_items(list)
+            .map(|(item, text)| ActionPattern::new(catalog, text, item.span))
+            .collect()
+    }
+
+    pub fn new(catalog: &'c Catalog, text: &'s str, span: Span) -> ActionPattern<'s, 'c> {
+        ActionPattern {
+            text,
+            span,
+            resolved: resolve_action(catalog, text),
+            folded: fold(text),
+        }
+    }
+
+    /// The service prefix (lowercased) when it is written without wildcards: two such
+    /// patterns can only cover each other when their prefixes are equal.
+    pub fn literal_prefix(&self) -> Option<String> {
+        let (prefix, _) = self.text.split_once(':')?;
+        (!prefix.contains(['*', '?'])).then(|| prefix.to_lowercase())
+    }
+
+    /// Whether this pattern's text subsumes the other's as a glob.
+    pub fn glob_covers(&self, other: &ActionPattern) -> bool {
+        glob_covers_folded(&self.folded, &other.folded)
+    }
+
+    /// Whether every action this pattern may match is also matched by `other`: `other` is
+    /// `*`, its text subsumes this one as a glob, or both are known and the catalog's
+    /// expansion of this one is part of the other's.
+    pub fn covered_by(&self, other: &ActionPattern) -> bool {
+        if matches!(other.resolved, ActionRef::Everything) || other.glob_covers(self) {
+            return true;
+        }
+        match (&self.resolved, &other.resolved) {
+            (
+                ActionRef::Matched { service, actions },
+                ActionRef::Matched {
+                    service: other_service,
+                    actions: other_actions,
+                },
+            ) if std::ptr::eq(*service, *other_service) => is_subset(actions, other_actions),
+            _ => false,
+        }
+    }
+
+    /// The catalog's actions this pattern matches, when it is known.
+    pub fn expansion(&self) -> Option<(&'c Service, &[&'c Action])> {
+        match &self.resolved {
+            ActionRef::Matched { service, actions } => Some((*service, actions.as_slice())),
+            _ => None,
+        }
+    }
+}
+
+/// The name `word` was most likely meant to be, when the catalog has one within two
+/// edits (case-insensitive). Unknown names with no such neighbour are not reported as
+/// errors: the catalog lags AWS (AWS's own managed policies use undocumented actions and
+/// prefixes of retired services), and only a near miss shows the name really is wrong.
+pub fn typo_of<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    nearest(word, candidates).filter(|found| edit_distance(&word.to_lowercase(), &found.to_lowercase()) <= 2)
+}
+
+/// Levenshtein distance over characters.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut previous = row[0];
+        row[0] = i + 1;
+        for (j, &cb) in b.iter().enumerate() {
+            let current = row[j + 1];
+            row[j + 1] = if ca == cb {
+                previous
+            } else {
+                1 + previous.min(row[j]).min(current)
+            };
+            previous = current;
+        }
+    }
+    row[b.len()]
+}
+
+/// The service whose name, written without spaces and without its "Amazon"/"AWS" brand, is
+/// `word`: people write `cloudwatchlogs:` for the `logs:` prefix of Amazon CloudWatch Logs.
+pub fn service_named<'c>(catalog: &'c Catalog, word: &str) -> Option<&'c Service> {
+    let squash = |name: &str| -> String {
+        name.chars()
+            .filter(char::is_ascii_alphanumeric)
+            .collect::<String>()
+            .to_ascii_lowercase()
+    };
+    let word = squash(word);
+    if word.len() < 4 {
+        return None;
+    }
+    catalog.services().find(|service| {
+        let name = squash(&service.name);
+        let bare = name
+            .strip_prefix("amazon")
+            .or_else(|| name.strip_prefix("aws"))
+            .unwrap_or(&name);
+        name == word || bare == word
+    })
+}
+
+/// Every `Action`/`NotAction` list of the file's policies, with its statement.
+pub fn action_lists<'f>(file: &'f FileModel<'_>) -> impl Iterator<Item = (&'f Statement, &'f ElementList)> {
+    file.policies
+        .iter()
+        .flat_map(|doc| doc.statements.iter())
+        .filter_map(|statement| statement.action.as_ref().map(|list| (statement, list)))
+}
+
+/// The items of a list that are literal strings, with their text.
+pub fn literal_items(list: &ElementList) -> impl Iterator<Item = (&ElementItem, &str)> {
+    list.items
+        .iter()
+        .filter_map(|item| item.text.as_deref().map(|text| (item, text)))
+}
+
+/// Whether `sub` (sorted as in [`Service::matching`], which keeps the catalog's order) is
+/// part of `sup` (sorted the same way): one merge over both.
+fn is_subset(sub: &[&Action], sup: &[&Action]) -> bool {
+    let address = |a: &&Action| *a as *const Action as usize;
+    let mut rest = sup.iter().map(address).peekable();
+    sub.iter().map(address).all(|wanted| {
+        while rest.next_if(|&have| have < wanted).is_some() {}
+        rest.next_if_eq(&wanted).is_some()
+    })
+}
+
+fn fold(text: &str) -> Vec<char> {
+    text.chars().flat_map(char::to_lowercase).collect()
+}
+
+/// Glob subsumption over lowercased text: whether every text that `specific` matches is
+/// also matched by `general`. A wildcard of `specific` can only be absorbed by a `*` of
+/// `general` (and a `?` by a `?` or a `*`), which makes the test sound; it is complete
+/// for the patterns people write.
+fn glob_covers_folded(general: &[char], specific: &[char]) -> bool {
+    let (mut g, mut s) = (0, 0);
+    let mut star: Option<(usize, usize)> = None;
+    while s < specific.len() {
+        let single = |c: char| match (general.get(g), c) {
+            (Some('?'), '*') => false,
+            (Some('?'), _) => true,
+            (Some(&lit), c) => lit != '*' && lit != '?' && c != '*' && c != '?' && lit == c,
+            (None, _) => false,
+        };
+        if single(specific[s]) {
+            g += 1;
+            s += 1;
+        } else if general.get(g) == Some(&'*') {
+            star = Some((g, s));
+            g += 1;
+        } else if let Some((star_g, star_s)) = star {
+            g = star_g + 1;
+            s = star_s + 1;
+            star = Some((star_g, star_s + 1));
+        } else {
+            return false;
+        }
+    }
+    general[g..].iter().all(|&c| c == '*')
+}
+
+/// Whether a `Resource` element names every resource: one of its items is `*`.
+pub fn is_resource_star(list: &ElementList) -> bool {
+    !list.negated && literal_items(list).any(|(_, text)| text == "*")
+}
+
+/// Whether a `NotResource` element leaves resources granted: it is `NotResource` and none
+/// of its items is `*` (which would exclude everything).
+pub fn is_open_not_resource(list: &ElementList) -> bool {
+    list.negated && !literal_items(list).any(|(_, text)| text == "*")
+}
+
+/// The raw node of a statement, found in its document by span.
+pub fn statement_node<'n>(document: &'n Node, statement: &Statement) -> Option<&'n Node> {
+    let statements = document.get("Statement")?;
+    match statements.as_array() {
+        Some(items) => items.iter().find(|n| n.span == statement.span),
+        None => (statements.span == statement.span).then_some(statements),
+    }
+}
+
+/// A policy element as a value that compares equal when IAM reads both the same way:
+/// object keys in any order, list items in any order and without duplicates, and a single
+/// value the same as a list of one.
+pub fn normalized(node: &Node) -> Json {
+    normalize(node.to_json())
+}
+
+fn normalize(value: Json) -> Json {
+    match value {
+        Json::Array(items) => {
+            let mut items: Vec<Json> = items.into_iter().map(normalize).collect();
+            items.sort_by_key(|v| v.to_string());
+            items.dedup();
+            if items.len() == 1 {
+                items.pop().unwrap_or(Json::Null)
+            } else {
+                Json::Array(items)
+            }
+        }
+        Json::Object(map) => Json::Object(map.into_iter().map(|(k, v)| (k, normalize(v))).collect()),
+        other => other,
+    }
+}
+
+/// Condition blocks compare with case-insensitive condition keys (IAM reads them so).
+pub fn normalized_condition(node: &Node) -> Json {
+    match normalized(node) {
+        Json::Object(operators) => Json::Object(
+            operators
+                .into_iter()
+                .map(|(operator, keys)| {
+                    let keys = match keys {
+                        Json::Object(keys) => Json::Object(
+                            keys.into_iter()
+                                .map(|(k, v)| (k.to_ascii_lowercase(), v))
+                                .collect::<BTreeMap<_, _>>()
+                                .into_iter()
+                                .collect(),
+                        ),
+                        other => other,
+                    };
+                    (operator, keys)
+                })
+                .collect(),
+        ),
+        other => other,
+    }
+}
+
+/// A sensitive action whose scope the "star in resource" checks of Access Analyzer watch:
+/// `iam:PassRole`, `iam:CreateServiceLinkedRole`.
+pub struct SensitiveAction {
+    /// `iam:PassRole`
+    pub action: &'static str,
+    /// How Access Analyzer's check titles name it: `pass role`, `create SLR`.
+    pub title: &'static str,
+    /// What an unscoped grant lets the principal do, for the message.
+    pub consequence: &'static str,
+    /// Condition keys that scope the grant the way Access Analyzer recommends.
+    pub scoping_keys: &'static [&'static str],
+    pub help: &'static str,
+}
+
+/// Allow statements of policies held by principals that grant `sensitive.action` on `*`
+/// or through `NotResource`, without a scoping condition. The finding points at the `*`
+/// resource (or the `NotResource` key) and names the Access Analyzer variant.
+pub fn unscoped_grants(file: &FileModel<'_>, sensitive: &SensitiveAction, out: &mut Vec<Diagnostic>) {
+    // A key policy's `*` is the key itself; SCPs and trust policies grant no permission.
+    for doc in file.policies.iter().filter(|d| d.kind.grants_to_holder()) {
+        for statement in doc.statements.iter().filter(|s| s.is(Effect::Allow)) {
+            let (Some(actions), Some(resources)) = (&statement.action, &statement.resource) else {
+                continue;
+            };
+            if sensitive
+                .scoping_keys
+                .iter()
+                .any(|key| statement.clauses_on(key).next().is_some())
+            {
+                continue;
+            }
+            let (resource_span, not_resource) = if is_resource_star(resources) {
+                let star = literal_items(resources).find(|(_, text)| *text == "*");
+                (star.map_or(resources.span, |(item, _)| item.span), false)
+            } else if is_open_not_resource(resources) {
+                (resources.key_span, true)
+            } else {
+                continue;
+            };
+            let (action_span, how) = if actions.negated {
+                if actions.covers_action(sensitive.action) != Some(true) {
+                    continue;
+                }
+                (actions.key_span, ActionShape::NotAction)
+            } else {
+                let mut matching =
+                    literal_items(actions).filter(|(_, text)| action_matches(text, sensitive.action));
+                let Some(first) = matching.next() else { continue };
+                let literal = std::iter::once(first)
+                    .chain(matching)
+                    .find(|(_, text)| !text.contains(['*', '?']));
+                match literal {
+                    Some((item, _)) => (item.span, ActionShape::Literal),
+                    None => (first.0.span, ActionShape::Wildcard),
+                }
+            };
+            let variant = match (how, not_resource) {
+                (ActionShape::Literal, false) => "with star in resource",
+                (ActionShape::Wildcard, false) => "with star in action and resource",
+                (ActionShape::NotAction, false) => "with star in resource and NotAction",
+                (ActionShape::Literal, true) => "with NotResource",
+                (ActionShape::Wildcard, true) => "with star in action and NotResource",
+                (ActionShape::NotAction, true) => "with NotAction and NotResource",
+            };
+            let scope = if not_resource {
+                "on every resource that `NotResource` does not list"
+            } else {
+                "on `*`"
+            };
+            let label = match how {
+                ActionShape::Literal => format!("grants `{}`", sensitive.action),
+                ActionShape::Wildcard => format!("matches `{}`", sensitive.action),
+                ActionShape::NotAction => format!("does not exclude `{}`", sensitive.action),
+            };
+            out.push(
+                Diagnostic::new(
+                    resource_span,
+                    format!(
+                        "{} {variant}: `{}` is allowed {scope}, {}",
+                        sensitive.title, sensitive.action, sensitive.consequence
+                    ),
+                )
+                .help(sensitive.help)
+                .label(action_span, label),
+            );
+        }
+    }
+}
+
+#[derive(Clone, Copy)]
+enum ActionShape {
+    /// The action named as it is.
+    Literal,
+    /// A pattern with `*` or `?` that matches it.
+    Wildcard,
+    /// A `NotAction` that does not exclude it.
+    NotAction,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn glob_covers(general: &str, specific: &str) -> bool {
+        glob_covers_folded(&fold(general), &fold(specific))
+    }
+
+    #[test]
+    fn glob_subsumption() {
+        assert!(glob_covers("s3:Get*", "s3:GetObject"));
+        assert!(glob_covers("s3:Get*", "s3:GetObject*"));
+        assert!(glob_covers("S3:GET*", "s3:getobject"));
+        assert!(glob_covers("*", "s3:Get*"));
+        assert!(glob_covers("s3:*", "s3:*Object"));
+        assert!(glob_covers("s3:Get?bject", "s3:GetObject"));
+        assert!(glob_covers("s3:Get*Acl", "s3:GetObject*Acl"));
+        assert!(!glob_covers("s3:GetObject", "s3:Get*"));
+        assert!(!glob_covers("s3:Get?bject", "s3:Get*bject"));
+        assert!(!glob_covers("s3:Get*Acl", "s3:Get*"));
+        assert!(!glob_covers("s3:GetObject", "s3:GetObjectAcl"));
+    }
+
+    #[test]
+    fn catalog_coverage() {
+        let catalog = Catalog::global();
+        let pattern =
+            |text: &'static str| ActionPattern::new(catalog, text, Span::new(crate::source::FileId(0), 0, 0));
+        assert!(pattern("s3:GetObject").covered_by(&pattern("s3:Get*")));
+        assert!(pattern("s3:GetObjectAcl").covered_by(&pattern("s3:*Acl")));
+        assert!(pattern("s3:GetObject").covered_by(&pattern("S3:getobject")));
+        assert!(pattern("s3:GetObjectAcl").covered_by(&pattern("*")));
+        assert!(!pattern("s3:Get*").covered_by(&pattern("s3:GetObject")));
+        assert!(!pattern("s3:GetObject").covered_by(&pattern("s3:Put*")));
+        assert!(!pattern("ec2:DescribeInstances").covered_by(&pattern("s3:*")));
+    }
+}
