@@ -158,13 +158,17 @@ fn split_front_matter(contents: &str) -> Option<(&str, &str)> {
 /// `src/rules/`, a line here, and pass/fail fixtures under `testdata/`.
 fn implementation(id: &str) -> Option<Box<dyn Rule>> {
     Some(match id {
+        "iam/action-matches-nothing" => Box::new(iam::action_matches_nothing::ActionMatchesNothing),
+        "iam/allow-with-not-action" => Box::new(iam::allow_with_not_action::AllowWithNotAction),
         "iam/allow-with-not-principal" => Box::new(iam::allow_with_not_principal::AllowWithNotPrincipal),
+        "iam/allow-with-not-resource" => Box::new(iam::allow_with_not_resource::AllowWithNotResource),
         "iam/condition-bypass" => Box::new(iam::condition_bypass::ConditionBypass),
         "iam/condition-key-not-supported" => {
             Box::new(iam::condition_key_not_supported::ConditionKeyNotSupported)
         }
         "iam/condition-type-mismatch" => Box::new(iam::condition_type_mismatch::ConditionTypeMismatch),
         "iam/conflicting-elements" => Box::new(iam::conflicting_elements::ConflictingElements),
+        "iam/create-slr-star" => Box::new(iam::create_slr_star::CreateSlrStar),
         "iam/deny-guard-incomplete" => Box::new(iam::deny_guard_incomplete::DenyGuardIncomplete),
         "iam/duplicate-key" => Box::new(iam::duplicate_key::DuplicateKey),
         "iam/duplicate-sid" => Box::new(iam::duplicate_sid::DuplicateSid),
@@ -173,6 +177,7 @@ fn implementation(id: &str) -> Option<Box<dyn Rule>> {
         "iam/for-all-values-single-valued" => {
             Box::new(iam::for_all_values_single_valued::ForAllValuesSingleValued)
         }
+        "iam/full-access" => Box::new(iam::full_access::FullAccess),
         "iam/invalid-arn" => Box::new(iam::invalid_arn::InvalidArn),
         "iam/invalid-condition-value" => Box::new(iam::invalid_condition_value::InvalidConditionValue),
         "iam/invalid-effect" => Box::new(iam::invalid_effect::InvalidEffect),
@@ -191,14 +196,17 @@ fn implementation(id: &str) -> Option<Box<dyn Rule>> {
         "iam/organization-policy-syntax" => {
             Box::new(iam::organization_policy_syntax::OrganizationPolicySyntax)
         }
+        "iam/pass-role-star" => Box::new(iam::pass_role_star::PassRoleStar),
         "iam/policy-size" => Box::new(iam::policy_size::PolicySize),
         "iam/policy-variable" => Box::new(iam::policy_variable::PolicyVariable),
         "iam/principal-unique-id" => Box::new(iam::principal_unique_id::PrincipalUniqueId),
         "iam/private-ip" => Box::new(iam::private_ip::PrivateIp),
         "iam/rcp-guard-condition" => Box::new(iam::rcp_guard_condition::RcpGuardCondition),
+        "iam/redundant-action" => Box::new(iam::redundant_action::RedundantAction),
         "iam/redundant-condition-value" => Box::new(iam::redundant_condition_value::RedundantConditionValue),
         "iam/redundant-principal" => Box::new(iam::redundant_principal::RedundantPrincipal),
         "iam/redundant-resource" => Box::new(iam::redundant_resource::RedundantResource),
+        "iam/redundant-statement" => Box::new(iam::redundant_statement::RedundantStatement),
         "iam/resource-mismatch" => Box::new(iam::resource_mismatch::ResourceMismatch),
         "iam/resource-star" => Box::new(iam::resource_star::ResourceStar),
         "iam/service-principal-without-source" => {
@@ -206,12 +214,15 @@ fn implementation(id: &str) -> Option<Box<dyn Rule>> {
         }
         "iam/string-operator-on-arn-key" => Box::new(iam::string_operator_on_arn_key::StringOperatorOnArnKey),
         "iam/trust-action-mismatch" => Box::new(iam::trust_action_mismatch::TrustActionMismatch),
+        "iam/unknown-action" => Box::new(iam::unknown_action::UnknownAction),
         "iam/unknown-condition-key" => Box::new(iam::unknown_condition_key::UnknownConditionKey),
         "iam/unknown-condition-operator" => {
             Box::new(iam::unknown_condition_operator::UnknownConditionOperator)
         }
         "iam/unknown-element" => Box::new(iam::unknown_element::UnknownElement),
+        "iam/unknown-service" => Box::new(iam::unknown_service::UnknownService),
         "iam/wildcard-condition" => Box::new(iam::wildcard_condition::WildcardCondition),
+        "iam/wildcard-in-service" => Box::new(iam::wildcard_in_service::WildcardInService),
         "iam/wildcard-without-like" => Box::new(iam::wildcard_without_like::WildcardWithoutLike),
         "rds/guard-bypass-modify" => Box::new(rds::guard_bypass_modify::GuardBypassModify),
         "rds/guard-incomplete" => Box::new(rds::guard_incomplete::GuardIncomplete),
@@ -226,18 +237,6 @@ fn implementation(id: &str) -> Option<Box<dyn Rule>> {
         "rds/missing-secret-permissions" => {
             Box::new(rds::missing_secret_permissions::MissingSecretPermissions)
         }
-        "iam/action-matches-nothing" => Box::new(iam::action_matches_nothing::ActionMatchesNothing),
-        "iam/allow-with-not-action" => Box::new(iam::allow_with_not_action::AllowWithNotAction),
-        "iam/allow-with-not-resource" => Box::new(iam::allow_with_not_resource::AllowWithNotResource),
-        "iam/create-slr-star" => Box::new(iam::create_slr_star::CreateSlrStar),
-        "iam/deny-guard-incomplete" => Box::new(iam::deny_guard_incomplete::DenyGuardIncomplete),
-        "iam/full-access" => Box::new(iam::full_access::FullAccess),
-        "iam/pass-role-star" => Box::new(iam::pass_role_star::PassRoleStar),
-        "iam/redundant-action" => Box::new(iam::redundant_action::RedundantAction),
-        "iam/redundant-statement" => Box::new(iam::redundant_statement::RedundantStatement),
-        "iam/unknown-action" => Box::new(iam::unknown_action::UnknownAction),
-        "iam/unknown-service" => Box::new(iam::unknown_service::UnknownService),
-        "iam/wildcard-in-service" => Box::new(iam::wildcard_in_service::WildcardInService),
         _ => return None,
     })
 }
