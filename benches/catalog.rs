@@ -11,6 +11,7 @@ use iamlint::catalog::Catalog;
 const CATALOG: &str = include_str!("../catalog/aws-iam-catalog.jsonl");
 const GLOBALS: &str = include_str!("../catalog/global-condition-keys.tsv");
 
+#[expect(clippy::print_stdout, reason = "a benchmark reports on standard output")]
 fn measure(name: &str, rounds: u32, mut f: impl FnMut()) {
     f(); // warm up
     let mut samples: Vec<Duration> = (0..rounds)

@@ -62,7 +62,10 @@ fn condition_key_rules_know_s3_vectors_keys() {
         "iam/condition-type-mismatch",
         "iam/string-operator-on-arn-key",
     ] {
-        assert!(findings(rule, &known).is_empty(), "{rule} on known S3 Vectors keys");
+        assert!(
+            findings(rule, &known).is_empty(),
+            "{rule} on known S3 Vectors keys"
+        );
     }
     let typo = policy(
         r#"{"Effect": "Allow", "Action": "s3vectors:CreateVectorBucket", "Resource": "*",

@@ -24,16 +24,14 @@ impl Rule for ConditionBypass {
             }
             let attributes = statement.clauses_on("dynamodb:Attributes").next();
             let select = statement.clauses_on("dynamodb:Select").next();
-            if let (Some(attributes), None) = (attributes, select) {
-                if statement.is(Effect::Allow) {
-                    out.push(
-                        Diagnostic::new(
-                            attributes.key_span,
-                            "`dynamodb:Attributes` without `dynamodb:Select` lets a request read every attribute (Select: ALL_ATTRIBUTES)",
-                        )
-                        .help("add `\"StringEquals\": {\"dynamodb:Select\": \"SPECIFIC_ATTRIBUTES\"}` to the same statement"),
-                    );
-                }
+            if let (Some(attributes), None, true) = (attributes, select, statement.is(Effect::Allow)) {
+                out.push(
+                    Diagnostic::new(
+                        attributes.key_span,
+                        "`dynamodb:Attributes` without `dynamodb:Select` lets a request read every attribute (Select: ALL_ATTRIBUTES)",
+                    )
+                    .help("add `\"StringEquals\": {\"dynamodb:Select\": \"SPECIFIC_ATTRIBUTES\"}` to the same statement"),
+                );
             }
         }
     }

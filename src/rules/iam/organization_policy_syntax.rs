@@ -47,16 +47,16 @@ fn check_rcp(doc: &crate::model::PolicyDocument<'_>, out: &mut Vec<Diagnostic>) 
                 "resource control policies do not accept `NotPrincipal`",
             ));
         }
-        if let Some(entry) = node.entry("Principal") {
-            if entry.value.as_str() != Some("*") {
-                out.push(
-                    Diagnostic::new(
-                        entry.value.span,
-                        "the `Principal` of a resource control policy must be \"*\"",
-                    )
-                    .help("restrict principals with condition keys such as `aws:PrincipalOrgID` instead"),
-                );
-            }
+        if let Some(entry) = node.entry("Principal")
+            && entry.value.as_str() != Some("*")
+        {
+            out.push(
+                Diagnostic::new(
+                    entry.value.span,
+                    "the `Principal` of a resource control policy must be \"*\"",
+                )
+                .help("restrict principals with condition keys such as `aws:PrincipalOrgID` instead"),
+            );
         }
         if let Some(action) = statement.action.as_ref().filter(|a| a.negated) {
             out.push(Diagnostic::new(

@@ -57,13 +57,13 @@ impl Rule for RcpGuardCondition {
             .filter(|d| d.kind == PolicyKind::ResourceControl)
         {
             for statement in &doc.statements {
-                if let Some(span) = tests(statement, &PRINCIPAL_KEYS) {
-                    if !guards_service_flag(statement, "false") {
-                        out.push(
-                            Diagnostic::new(span, "this RCP condition on the calling principal also applies to AWS services acting for you")
-                                .help("add `\"BoolIfExists\": {\"aws:PrincipalIsAWSService\": \"false\"}` so service principals are not denied"),
-                        );
-                    }
+                if let Some(span) = tests(statement, &PRINCIPAL_KEYS)
+                    && !guards_service_flag(statement, "false")
+                {
+                    out.push(
+                        Diagnostic::new(span, "this RCP condition on the calling principal also applies to AWS services acting for you")
+                            .help("add `\"BoolIfExists\": {\"aws:PrincipalIsAWSService\": \"false\"}` so service principals are not denied"),
+                    );
                 }
                 if let Some(span) = tests(statement, &SERVICE_KEYS) {
                     if !guards_service_flag(statement, "true") {
