@@ -214,6 +214,7 @@ fn implementation(id: &str) -> Option<Box<dyn Rule>> {
         }
         "iam/string-operator-on-arn-key" => Box::new(iam::string_operator_on_arn_key::StringOperatorOnArnKey),
         "iam/trust-action-mismatch" => Box::new(iam::trust_action_mismatch::TrustActionMismatch),
+        "iam/undocumented-action" => Box::new(iam::undocumented_action::UndocumentedAction),
         "iam/unknown-action" => Box::new(iam::unknown_action::UnknownAction),
         "iam/unknown-condition-key" => Box::new(iam::unknown_condition_key::UnknownConditionKey),
         "iam/unknown-condition-operator" => {

@@ -57,6 +57,7 @@ pub mod resource_star;
 pub mod service_principal_without_source;
 pub mod string_operator_on_arn_key;
 pub mod trust_action_mismatch;
+pub mod undocumented_action;
 pub mod unknown_action;
 pub mod unknown_condition_key;
 pub mod unknown_condition_operator;
