@@ -88,3 +88,59 @@ fn condition_key_rules_know_s3_vectors_keys() {
     assert_eq!(findings("iam/condition-type-mismatch", &mistyped).len(), 1);
     assert_eq!(findings("iam/string-operator-on-arn-key", &mistyped).len(), 1);
 }
+
+#[test]
+fn action_rules_know_2025_services() {
+    let known = policy(
+        r#"{"Effect": "Allow", "Action": ["s3vectors:QueryVectors", "s3vectors:Get*",
+            "bedrock-agentcore:InvokeAgentRuntime"], "Resource": "*"}"#,
+    );
+    for rule in [
+        "iam/unknown-service",
+        "iam/unknown-action",
+        "iam/undocumented-action",
+        "iam/action-matches-nothing",
+    ] {
+        assert!(
+            findings(rule, &known).is_empty(),
+            "{rule} on S3 Vectors / AgentCore actions"
+        );
+    }
+    let typos = policy(
+        r#"{"Effect": "Allow", "Action": ["s3vector:QueryVectors", "s3vectors:QueryVector",
+            "s3vectors:Frobnicate*"], "Resource": "*"}"#,
+    );
+    let service = findings("iam/unknown-service", &typos);
+    assert!(
+        service.len() == 1 && service[0].contains("s3vector"),
+        "{service:?}"
+    );
+    assert_eq!(findings("iam/unknown-action", &typos).len(), 1);
+    assert_eq!(findings("iam/action-matches-nothing", &typos).len(), 1);
+}
+
+#[test]
+fn resource_rules_know_2025_arn_formats() {
+    let index = "arn:aws:s3vectors:eu-west-1:111122223333:bucket/embeddings/index/docs";
+    let scoped = policy(&format!(
+        r#"{{"Effect": "Allow", "Action": ["s3vectors:QueryVectors", "s3vectors:PutVectors"], "Resource": "{index}"}}"#
+    ));
+    for rule in ["iam/invalid-arn", "iam/resource-mismatch", "iam/resource-star"] {
+        assert!(
+            findings(rule, &scoped).is_empty(),
+            "{rule} on an S3 Vectors index ARN"
+        );
+    }
+    // S3 Vectors ARNs have a Region and an account, unlike S3 bucket ARNs.
+    let no_region = policy(
+        r#"{"Effect": "Allow", "Action": "s3vectors:QueryVectors", "Resource": "arn:aws:s3vectors:::bucket/embeddings/index/docs"}"#,
+    );
+    assert_eq!(findings("iam/invalid-arn", &no_region).len(), 1);
+    // QueryVectors acts on indexes, not on vector buckets.
+    let bucket = policy(
+        r#"{"Effect": "Allow", "Action": "s3vectors:QueryVectors", "Resource": "arn:aws:s3vectors:eu-west-1:111122223333:bucket/embeddings"}"#,
+    );
+    assert_eq!(findings("iam/resource-mismatch", &bucket).len(), 1);
+    let star = policy(r#"{"Effect": "Allow", "Action": "s3vectors:QueryVectors", "Resource": "*"}"#);
+    assert_eq!(findings("iam/resource-star", &star).len(), 1);
+}
