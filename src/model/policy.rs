@@ -154,21 +154,32 @@ impl ElementList {
 
 /// IAM action matching: case-insensitive, `*` matches any run of characters and `?` one.
 pub fn action_matches(pattern: &str, action: &str) -> bool {
+    if pattern.is_ascii() && action.is_ascii() {
+        // Action names are ASCII: compare bytes without allocating (this runs for every
+        // pattern against every action of a service).
+        return wildcard_match(pattern.as_bytes(), action.as_bytes(), |a, b| {
+            a.eq_ignore_ascii_case(&b)
+        });
+    }
     let pattern: Vec<char> = pattern.chars().flat_map(char::to_lowercase).collect();
     let action: Vec<char> = action.chars().flat_map(char::to_lowercase).collect();
-    wildcard_match(&pattern, &action)
+    wildcard_match(&pattern, &action, |a, b| a == b)
 }
 
 /// Iterative glob match with single-star backtracking: linear in practice, never
 /// exponential.
-fn wildcard_match(pattern: &[char], text: &[char]) -> bool {
+fn wildcard_match<T: Copy + PartialEq + Wildcards>(
+    pattern: &[T],
+    text: &[T],
+    same: impl Fn(T, T) -> bool,
+) -> bool {
     let (mut p, mut t) = (0, 0);
     let mut star: Option<(usize, usize)> = None;
     while t < text.len() {
-        if p < pattern.len() && (pattern[p] == '?' || pattern[p] == text[t]) {
+        if p < pattern.len() && (pattern[p].is_one() || same(pattern[p], text[t])) {
             p += 1;
             t += 1;
-        } else if p < pattern.len() && pattern[p] == '*' {
+        } else if p < pattern.len() && pattern[p].is_any() {
             star = Some((p, t));
             p += 1;
         } else if let Some((sp, st)) = star {
@@ -179,7 +190,31 @@ fn wildcard_match(pattern: &[char], text: &[char]) -> bool {
             return false;
         }
     }
-    pattern[p..].iter().all(|&c| c == '*')
+    pattern[p..].iter().all(|c| c.is_any())
+}
+
+/// The wildcard characters of a pattern element (byte or char).
+trait Wildcards {
+    fn is_any(self) -> bool;
+    fn is_one(self) -> bool;
+}
+
+impl Wildcards for u8 {
+    fn is_any(self) -> bool {
+        self == b'*'
+    }
+    fn is_one(self) -> bool {
+        self == b'?'
+    }
+}
+
+impl Wildcards for char {
+    fn is_any(self) -> bool {
+        self == '*'
+    }
+    fn is_one(self) -> bool {
+        self == '?'
+    }
 }
 
 /// `ForAnyValue:` / `ForAllValues:` qualifiers of a condition operator.

@@ -78,6 +78,15 @@ pub fn overlap(a: &str, b: &str) -> bool {
     if plain(a) && plain(b) {
         return a.eq_ignore_ascii_case(b);
     }
+    // The literal text before the first wildcard or variable must agree on both sides
+    // (`db:` never overlaps `cluster:`), which settles most pairs without the table below.
+    let (la, lb) = (literal_prefix(a), literal_prefix(b));
+    let n = la.len().min(lb.len());
+    if let (Some(x), Some(y)) = (la.get(..n), lb.get(..n))
+        && !x.eq_ignore_ascii_case(y)
+    {
+        return false;
+    }
     let a = tokens(a, Variables::Wildcard, true);
     let b = tokens(b, Variables::Wildcard, true);
     let (n, m) = (a.len(), b.len());
@@ -112,6 +121,11 @@ pub fn overlap(a: &str, b: &str) -> bool {
         }
     }
     reach[at(n, m)]
+}
+
+/// The text before the first wildcard or variable.
+fn literal_prefix(text: &str) -> &str {
+    text.find(['*', '?', '$']).map_or(text, |at| &text[..at])
 }
 
 /// `*` or a single `${...}` spanning the whole field: it matches any text.
