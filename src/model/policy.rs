@@ -176,10 +176,10 @@ fn wildcard_match<T: Copy + PartialEq + Wildcards>(
     let (mut p, mut t) = (0, 0);
     let mut star: Option<(usize, usize)> = None;
     while t < text.len() {
-        if p < pattern.len() && (pattern[p].is_one() || same(pattern[p], text[t])) {
+        if p < pattern.len() && (pattern[p].matches_one_char() || same(pattern[p], text[t])) {
             p += 1;
             t += 1;
-        } else if p < pattern.len() && pattern[p].is_any() {
+        } else if p < pattern.len() && pattern[p].matches_any_run() {
             star = Some((p, t));
             p += 1;
         } else if let Some((sp, st)) = star {
@@ -190,29 +190,29 @@ fn wildcard_match<T: Copy + PartialEq + Wildcards>(
             return false;
         }
     }
-    pattern[p..].iter().all(|c| c.is_any())
+    pattern[p..].iter().all(|c| c.matches_any_run())
 }
 
 /// The wildcard characters of a pattern element (byte or char).
 trait Wildcards {
-    fn is_any(self) -> bool;
-    fn is_one(self) -> bool;
+    fn matches_any_run(self) -> bool;
+    fn matches_one_char(self) -> bool;
 }
 
 impl Wildcards for u8 {
-    fn is_any(self) -> bool {
+    fn matches_any_run(self) -> bool {
         self == b'*'
     }
-    fn is_one(self) -> bool {
+    fn matches_one_char(self) -> bool {
         self == b'?'
     }
 }
 
 impl Wildcards for char {
-    fn is_any(self) -> bool {
+    fn matches_any_run(self) -> bool {
         self == '*'
     }
-    fn is_one(self) -> bool {
+    fn matches_one_char(self) -> bool {
         self == '?'
     }
 }
