@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use serde_json::Value as Json;
 
-use super::{ActionRef, nearest, resolve_action};
+use super::{ActionRef, edit_distance, nearest, resolve_action};
 use crate::catalog::{Action, Catalog, Service};
 use crate::finding::Diagnostic;
 use crate::model::{Effect, ElementItem, ElementList, FileModel, Statement, action_matches};
@@ -86,26 +86,6 @@ impl<'s, 'c> ActionPattern<'s, 'c> {
 /// prefixes of retired services), and only a near miss shows the name really is wrong.
 pub fn typo_of<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
     nearest(word, candidates).filter(|found| edit_distance(&word.to_lowercase(), &found.to_lowercase()) <= 2)
-}
-
-/// Levenshtein distance over characters.
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut previous = row[0];
-        row[0] = i + 1;
-        for (j, &cb) in b.iter().enumerate() {
-            let current = row[j + 1];
-            row[j + 1] = if ca == cb {
-                previous
-            } else {
-                1 + previous.min(row[j]).min(current)
-            };
-            previous = current;
-        }
-    }
-    row[b.len()]
 }
 
 /// The service whose name, written without spaces and without its "Amazon"/"AWS" brand, is

@@ -6,54 +6,13 @@ use std::net::IpAddr;
 
 use crate::model::{ConditionClause, ConditionValue};
 
-/// The kind of comparison a condition operator makes, which decides what its values
-/// must look like.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum OperatorFamily {
-    String,
-    Numeric,
-    Date,
-    Bool,
-    Binary,
-    IpAddress,
-    Arn,
-    Null,
-}
+use super::conditions::CONDITION_OPERATORS;
+pub use super::conditions::OperatorFamily;
 
-const OPERATORS: [(&str, OperatorFamily); 27] = [
-    ("StringEquals", OperatorFamily::String),
-    ("StringNotEquals", OperatorFamily::String),
-    ("StringEqualsIgnoreCase", OperatorFamily::String),
-    ("StringNotEqualsIgnoreCase", OperatorFamily::String),
-    ("StringLike", OperatorFamily::String),
-    ("StringNotLike", OperatorFamily::String),
-    ("NumericEquals", OperatorFamily::Numeric),
-    ("NumericNotEquals", OperatorFamily::Numeric),
-    ("NumericLessThan", OperatorFamily::Numeric),
-    ("NumericLessThanEquals", OperatorFamily::Numeric),
-    ("NumericGreaterThan", OperatorFamily::Numeric),
-    ("NumericGreaterThanEquals", OperatorFamily::Numeric),
-    ("DateEquals", OperatorFamily::Date),
-    ("DateNotEquals", OperatorFamily::Date),
-    ("DateLessThan", OperatorFamily::Date),
-    ("DateLessThanEquals", OperatorFamily::Date),
-    ("DateGreaterThan", OperatorFamily::Date),
-    ("DateGreaterThanEquals", OperatorFamily::Date),
-    ("Bool", OperatorFamily::Bool),
-    ("BinaryEquals", OperatorFamily::Binary),
-    ("IpAddress", OperatorFamily::IpAddress),
-    ("NotIpAddress", OperatorFamily::IpAddress),
-    ("ArnEquals", OperatorFamily::Arn),
-    ("ArnLike", OperatorFamily::Arn),
-    ("ArnNotEquals", OperatorFamily::Arn),
-    ("ArnNotLike", OperatorFamily::Arn),
-    ("Null", OperatorFamily::Null),
-];
-
-/// The family of an operator written without qualifier and `IfExists` (`StringEquals`).
-/// Unknown operators have none; another rule reports them.
+/// The family of an operator written without qualifier and `IfExists` (`StringEquals`),
+/// in any case: how an operator is spelled is `iam/unknown-condition-operator`'s concern.
 pub fn family(base: &str) -> Option<OperatorFamily> {
-    OPERATORS
+    CONDITION_OPERATORS
         .iter()
         .find(|(name, _)| name.eq_ignore_ascii_case(base))
         .map(|&(_, family)| family)

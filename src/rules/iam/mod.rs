@@ -45,7 +45,7 @@ pub mod policy_size;
 pub mod policy_variable;
 pub mod principal_unique_id;
 pub mod private_ip;
-mod raw;
+pub mod raw;
 pub mod rcp_guard_condition;
 pub mod redundant_action;
 pub mod redundant_condition_value;
@@ -142,11 +142,11 @@ pub fn nearest<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -> Opt
         .map(|(_, c)| c)
 }
 
-/// Levenshtein distance over bytes, with one row of memory.
-fn edit_distance(a: &str, b: &str) -> usize {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
+/// Levenshtein distance over characters, with one row of memory.
+pub(super) fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
     let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, &ca) in a.iter().enumerate() {
+    for (i, ca) in a.chars().enumerate() {
         let mut previous = row[0];
         row[0] = i + 1;
         for (j, &cb) in b.iter().enumerate() {

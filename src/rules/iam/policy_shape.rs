@@ -8,17 +8,7 @@ use crate::parse::{Entry, Node, Value};
 /// The principal types IAM accepts as keys of a `Principal` object (case-sensitive).
 pub const PRINCIPAL_TYPES: [&str; 4] = ["AWS", "Service", "Federated", "CanonicalUser"];
 
-/// The statements of a document as written: the `Statement` list, or its single object.
-pub fn statement_nodes<'d>(doc: &'d PolicyDocument<'_>) -> Vec<&'d Node> {
-    match doc.source.get("Statement") {
-        Some(Node {
-            value: Value::Array(items),
-            ..
-        }) => items.iter().filter(|n| n.as_object().is_some()).collect(),
-        Some(single) if single.as_object().is_some() && single.intrinsic().is_none() => vec![single],
-        _ => Vec::new(),
-    }
-}
+pub use super::raw::statements as statement_nodes;
 
 /// The `Principal` and `NotPrincipal` entries of a statement, in source order.
 pub fn principal_entries(statement: &Node) -> impl Iterator<Item = &Entry> {
