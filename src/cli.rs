@@ -13,7 +13,9 @@ use crate::report::Format;
     long_about = "Static analyzer for AWS IAM policies and the CloudFormation templates that carry them.\n\n\
         Finds RDS master passwords that are hard-coded or not managed by Secrets Manager, Deny \
         guards on rds:ManageMasterUserPassword that leave a way around them, and principals that \
-        lack the permissions a managed password needs. Every finding has an exact line and column.",
+        lack the permissions a managed password needs; and validates every policy offline against \
+        the embedded AWS Service Authorization Reference and the grammar of its policy type. \
+        Every finding has an exact line and column. `iamlint rules` lists the rules.",
     after_help = "Exit status: 0 no findings at or above --fail-on, 1 findings at or above it \
         (parse errors included), 2 usage error."
 )]
