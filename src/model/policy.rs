@@ -25,10 +25,11 @@ pub enum PolicyKind {
 }
 
 impl PolicyKind {
-    /// The type of a plain policy file, from its content: statements with a `Principal`
-    /// make a resource-based policy (a role trust policy when every action is an `sts:`
-    /// one), statements without make an identity policy. `Unspecified` when there are no
-    /// statements to tell.
+    /// The type of a plain policy file, from its content. A role trust policy names a
+    /// `Federated` principal, or grants only `sts:` actions to the principals it names; a
+    /// resource-based policy names a principal in every statement; an identity policy names
+    /// none (a stray `Principal` in some statements is then reported as not allowed).
+    /// `Unspecified` when there are no statements to tell.
     pub fn infer(document: &Node) -> PolicyKind {
         let statements: Vec<&Node> = match document.get("Statement") {
             Some(Node {
@@ -45,22 +46,24 @@ impl PolicyKind {
         if statements.is_empty() {
             return PolicyKind::Unspecified;
         }
-        let with_principal = statements
-            .iter()
-            .any(|s| s.entry("Principal").is_some() || s.entry("NotPrincipal").is_some());
-        if !with_principal {
+        let names_principal = |s: &&Node| s.entry("Principal").is_some() || s.entry("NotPrincipal").is_some();
+        if !statements.iter().all(names_principal) {
             return PolicyKind::Identity;
         }
-        let actions: Vec<&str> = statements
+        let federated = statements
             .iter()
-            .filter_map(|s| s.get("Action"))
-            .flat_map(|a| match &a.value {
+            .any(|s| s.get("Principal").and_then(|p| p.entry("Federated")).is_some());
+        let only_sts = statements.iter().all(|s| {
+            let Some(action) = s.get("Action") else {
+                return false;
+            };
+            let items: Vec<&str> = match &action.value {
                 Value::Array(items) => items.iter().filter_map(Node::as_str).collect(),
-                _ => a.as_str().into_iter().collect::<Vec<_>>(),
-            })
-            .collect();
-        let trust = !actions.is_empty() && actions.iter().all(|a| a.to_ascii_lowercase().starts_with("sts:"));
-        if trust {
+                _ => action.as_str().into_iter().collect(),
+            };
+            !items.is_empty() && items.iter().all(|a| a.to_ascii_lowercase().starts_with("sts:"))
+        });
+        if federated || only_sts {
             PolicyKind::Trust
         } else {
             PolicyKind::Resource

@@ -255,6 +255,21 @@ pub struct SensitiveAction {
     pub help: &'static str,
 }
 
+/// Whether a condition on a scoping key narrows the grant: it names specific values with a
+/// positive operator. `StringLike: "*"`, a negated operator or a `Null` check leave it open.
+fn narrows(clause: &crate::model::ConditionClause) -> bool {
+    let positive = matches!(
+        clause.operator.base.as_str(),
+        "StringEquals" | "StringEqualsIgnoreCase" | "StringLike" | "ArnEquals" | "ArnLike"
+    );
+    positive
+        && clause.values.iter().any(|v| {
+            v.text
+                .as_deref()
+                .is_some_and(|t| t.chars().any(|c| c != '*' && c != '?') && !t.starts_with("${"))
+        })
+}
+
 /// Allow statements of policies held by principals that grant `sensitive.action` on `*`
 /// or through `NotResource`, without a scoping condition. The finding points at the `*`
 /// resource (or the `NotResource` key) and names the Access Analyzer variant.
@@ -268,7 +283,7 @@ pub fn unscoped_grants(file: &FileModel<'_>, sensitive: &SensitiveAction, out: &
             if sensitive
                 .scoping_keys
                 .iter()
-                .any(|key| statement.clauses_on(key).next().is_some())
+                .any(|key| statement.clauses_on(key).any(narrows))
             {
                 continue;
             }

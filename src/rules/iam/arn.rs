@@ -43,10 +43,20 @@ enum Variables {
     Opaque,
 }
 
+/// ARN fields longer than this are not compared character by character: the tables below
+/// grow with the product of two lengths, and no real ARN field comes close.
+const MAX_FIELD: usize = 1024;
+
 fn tokens(text: &str, variables: Variables, lowercase: bool) -> Vec<Token> {
     let mut out = Vec::with_capacity(text.len());
     let mut rest = text;
     while let Some(c) = rest.chars().next() {
+        // `${*}`, `${?}` and `${$}` are escapes for the literal characters.
+        if let Some(escaped) = ["${*}", "${?}", "${$}"].iter().find(|e| rest.starts_with(**e)) {
+            out.push(Token::Char(escaped.as_bytes()[2] as char));
+            rest = &rest[4..];
+            continue;
+        }
         if rest.starts_with("${")
             && variables == Variables::Wildcard
             && let Some(close) = rest.find('}')
@@ -69,6 +79,10 @@ fn tokens(text: &str, variables: Variables, lowercase: bool) -> Vec<Token> {
 /// Whether some text matches both patterns (`${...}` counts as a wildcard on either side),
 /// compared case-insensitively.
 pub fn overlap(a: &str, b: &str) -> bool {
+    if a.len() > MAX_FIELD || b.len() > MAX_FIELD {
+        // Too long to compare: assume they may overlap, which reports nothing.
+        return true;
+    }
     // Fast paths for what ARN fields mostly are: a whole-field placeholder or wildcard
     // (`${Region}`, `*`), or two plain literals.
     if is_whole_placeholder(a) || is_whole_placeholder(b) {
@@ -124,7 +138,7 @@ pub fn overlap(a: &str, b: &str) -> bool {
 }
 
 /// The text before the first wildcard or variable.
-fn literal_prefix(text: &str) -> &str {
+pub fn literal_prefix(text: &str) -> &str {
     text.find(['*', '?', '$']).map_or(text, |at| &text[..at])
 }
 
@@ -137,6 +151,9 @@ fn is_whole_placeholder(text: &str) -> bool {
 /// Variables are opaque text here: only a wildcard of `outer` covers them. The answer may
 /// be a false "no" for contrived patterns, never a false "yes".
 pub fn covers(outer: &str, inner: &str) -> bool {
+    if outer.len() > MAX_FIELD || inner.len() > MAX_FIELD || !inner.starts_with(literal_prefix(outer)) {
+        return false;
+    }
     let p = tokens(outer, Variables::Opaque, false);
     let t = tokens(inner, Variables::Opaque, false);
     let (n, m) = (p.len(), t.len());

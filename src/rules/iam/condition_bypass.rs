@@ -38,6 +38,7 @@ impl Rule for ConditionBypass {
 }
 
 /// A Deny, or a negated operator (`StringNotEquals`, `StringNotLike`...) in an Allow.
+/// A `Null` check tests presence, not the prefix, and is never a negative context.
 fn negative(statement: &Statement, clause: &ConditionClause) -> bool {
-    statement.is(Effect::Deny) != clause.operator.base.contains("Not")
+    clause.operator.base != "Null" && statement.is(Effect::Deny) != clause.operator.base.contains("Not")
 }

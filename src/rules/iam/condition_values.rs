@@ -162,6 +162,7 @@ fn iso_time(time: &str) -> Option<bool> {
     }
     match zone {
         "" | "Z" | "z" => {}
+        _ if !zone.is_ascii() => return None,
         _ => {
             let offset = &zone[1..];
             let (h, m) = match offset.split_once(':') {

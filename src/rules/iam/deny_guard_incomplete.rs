@@ -13,6 +13,25 @@ const DEDICATED: [&str; 1] = ["rds:ManageMasterUserPassword"];
 
 pub struct DenyGuardIncomplete;
 
+/// `service:Action` for each action that lists `key` among its own condition keys.
+fn request_key_actions(catalog: &Catalog, key: &str) -> Vec<String> {
+    let Some(service) = key
+        .split_once(':')
+        .and_then(|(prefix, _)| catalog.service(prefix))
+    else {
+        return Vec::new();
+    };
+    let Some(index) = service.key_index(key) else {
+        return Vec::new();
+    };
+    service
+        .actions
+        .iter()
+        .filter(|a| a.keys.contains(&index))
+        .map(|a| format!("{}:{}", service.prefix, a.name))
+        .collect()
+}
+
 /// Verbs of actions that bring a resource into a state (create, copy, restore, change it),
 /// which is what a Deny on a request parameter guards against. Deleting, describing or
 /// tagging a resource does not reach that end.
@@ -59,7 +78,11 @@ impl Rule for DenyGuardIncomplete {
                 if templated {
                     continue;
                 }
-                let accepting = catalog.actions_accepting(&key);
+                // Only keys the Reference lists for the action itself are request parameters
+                // that shape what the action creates. Keys listed on a resource type's row
+                // may just describe an existing resource (EC2 lists `ec2:MetadataHttpTokens`
+                // on every action that touches an instance), which no guard needs to cover.
+                let accepting = request_key_actions(catalog, &key);
                 let mutating: Vec<&String> = accepting
                     .iter()
                     .filter(|a| {

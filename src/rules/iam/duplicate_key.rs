@@ -1,9 +1,11 @@
 //! `iam/duplicate-key`: a key written twice in one object of a policy document, and
 //! condition keys of one operator block that differ only in case.
 
+use std::collections::HashMap;
+
 use crate::finding::Diagnostic;
 use crate::model::FileModel;
-use crate::parse::{Node, Value};
+use crate::parse::{Entry, Node, Value};
 use crate::rules::Rule;
 
 pub struct DuplicateKey;
@@ -38,12 +40,25 @@ fn visit<'n>(node: &'n Node, place: Place<'n>, out: &mut Vec<Diagnostic>) {
             }
         }
         Value::Object(entries) => {
-            for (i, entry) in entries.iter().enumerate() {
-                let earlier = &entries[..i];
-                if let Some(first) = earlier.iter().find(|e| e.key == entry.key) {
+            // The first entry of each key, exactly and ignoring case: one pass, so a huge
+            // object costs linear time.
+            let mut seen: HashMap<&str, &Entry> = HashMap::with_capacity(entries.len());
+            let mut seen_folded: HashMap<String, &Entry> = HashMap::new();
+            for entry in entries {
+                let exact = seen.get(entry.key.as_str()).copied();
+                seen.entry(entry.key.as_str()).or_insert(entry);
+                let folded = if let Place::Operator(_) = place {
+                    let key = entry.key.to_ascii_lowercase();
+                    let first = seen_folded.get(&key).copied();
+                    seen_folded.entry(key).or_insert(entry);
+                    first
+                } else {
+                    None
+                };
+                if let Some(first) = exact {
                     out.push(repeated(place, &entry.key, entry.key_span, first.key_span));
                 } else if let Place::Operator(operator) = place
-                    && let Some(first) = earlier.iter().find(|e| e.key.eq_ignore_ascii_case(&entry.key))
+                    && let Some(first) = folded
                 {
                     out.push(
                         Diagnostic::new(

@@ -33,7 +33,7 @@ fn refusal(kind: PolicyKind, rcp: bool, element: &str) -> Option<&'static str> {
 impl Rule for ElementNotAllowed {
     fn check(&self, file: &FileModel<'_>, out: &mut Vec<Diagnostic>) {
         for doc in &file.policies {
-            // A plain policy file could be of any type; only a known type forbids anything.
+            // A plain file with no statements has no type; it forbids nothing.
             if doc.kind == PolicyKind::Unspecified {
                 continue;
             }

@@ -29,6 +29,16 @@ impl Rule for EmptyElement {
                             Diagnostic::new(value.span, "`Sid` is an empty string")
                                 .help("name the statement, or remove the `Sid`"),
                         ),
+                        "NotAction" | "NotResource" if is_empty_array(value) => out.push(
+                            Diagnostic::new(value.span, format!("`{}` is an empty array", entry.key)).help(
+                                format!(
+                                    "an empty `{}` excludes nothing: the statement applies to every {}; write `\"{}\": \"*\"` if that is meant",
+                                    entry.key,
+                                    if entry.key == "NotAction" { "action" } else { "resource" },
+                                    entry.key.trim_start_matches("Not")
+                                ),
+                            ),
+                        ),
                         "Action" | "Resource" if is_empty_array(value) => out.push(
                             Diagnostic::new(value.span, format!("`{}` is an empty array", entry.key)).help(
                                 format!(

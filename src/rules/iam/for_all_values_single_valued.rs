@@ -11,7 +11,6 @@ pub struct ForAllValuesSingleValued;
 
 impl Rule for ForAllValuesSingleValued {
     fn check(&self, file: &FileModel<'_>, out: &mut Vec<Diagnostic>) {
-        let catalog = Catalog::global();
         for statement in file.policies.iter().flat_map(|d| &d.statements) {
             for clause in &statement.condition {
                 if clause.operator.qualifier != Some(SetQualifier::ForAllValues)
@@ -20,12 +19,14 @@ impl Rule for ForAllValuesSingleValued {
                 {
                     continue;
                 }
-                let Some(key_type) = catalog.key_type(&clause.key) else {
+                let Some(key_type) = super::conditions::resolve_key(&clause.key).key_type() else {
                     continue;
                 };
                 // A key present in every request (`aws:RequestedRegion`) is never absent,
                 // so the qualifier opens no hole there.
-                let always_present = catalog.global_key(&clause.key).is_some_and(|g| g.always_present);
+                let always_present = Catalog::global()
+                    .global_key(&clause.key)
+                    .is_some_and(|g| g.always_present);
                 if key_type.is_multivalued() || key_type == KeyType::Other || always_present {
                     continue;
                 }

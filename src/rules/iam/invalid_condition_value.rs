@@ -3,7 +3,7 @@
 //! BinaryEquals value that is not base64, several values for a single-valued Bool key, a
 //! malformed VPC or VPC endpoint id.
 
-use crate::catalog::{Catalog, KeyType};
+use crate::catalog::KeyType;
 use crate::finding::Diagnostic;
 use crate::model::{ConditionClause, FileModel};
 use crate::rules::Rule;
@@ -110,7 +110,7 @@ fn multiple_booleans(clause: &ConditionClause, out: &mut Vec<Diagnostic>) {
     if family(&clause.operator.base) != Some(OperatorFamily::Bool)
         || clause.operator.qualifier.is_some()
         || clause.values.len() < 2
-        || Catalog::global().key_type(&clause.key) != Some(KeyType::Bool)
+        || super::conditions::resolve_key(&clause.key).key_type() != Some(KeyType::Bool)
     {
         return;
     }

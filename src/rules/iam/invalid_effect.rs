@@ -26,6 +26,7 @@ impl Rule for InvalidEffect {
                     continue;
                 }
                 let help = match EFFECTS.iter().find(|e| e.eq_ignore_ascii_case(text.trim())) {
+                    Some(right) if text.trim() == *right => format!("write `{right}` without the spaces"),
                     Some(right) => format!("write `{right}`: the value is case-sensitive"),
                     None => match nearest(text, EFFECTS.into_iter()) {
                         Some(right) => format!("did you mean `{right}`?"),

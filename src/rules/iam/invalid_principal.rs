@@ -21,7 +21,11 @@ impl Rule for InvalidPrincipal {
             for statement in statement_nodes(doc) {
                 for entry in statement.as_object().unwrap_or_default() {
                     if entry.key == "Principal" || entry.key == "NotPrincipal" {
-                        check_element(doc.kind, entry, out);
+                        // `*` in a trust policy is only a problem where it grants: an
+                        // unconditional Allow (a Deny with `*` is a guard).
+                        let grants_everyone = statement.get("Effect").and_then(Node::as_str) == Some("Allow")
+                            && statement.entry("Condition").is_none();
+                        check_element(doc.kind, entry, grants_everyone, out);
                     }
                 }
             }
@@ -29,13 +33,13 @@ impl Rule for InvalidPrincipal {
     }
 }
 
-fn check_element(kind: PolicyKind, element: &Entry, out: &mut Vec<Diagnostic>) {
+fn check_element(kind: PolicyKind, element: &Entry, grants_everyone: bool, out: &mut Vec<Diagnostic>) {
     let value = &element.value;
     if value.intrinsic().is_some() {
         return;
     }
     let trust_wildcard = |span, out: &mut Vec<Diagnostic>| {
-        if kind == PolicyKind::Trust && element.key == "Principal" {
+        if kind == PolicyKind::Trust && element.key == "Principal" && grants_everyone {
             out.push(
                 Diagnostic::new(span, "a role trust policy cannot trust every principal with `*`")
                     .help("name the accounts, roles or services that may assume the role"),
@@ -48,10 +52,8 @@ fn check_element(kind: PolicyKind, element: &Entry, out: &mut Vec<Diagnostic>) {
         Value::Object(entries) => {
             for entry in entries {
                 if !PRINCIPAL_TYPES.contains(&entry.key.as_str()) {
-                    let mut diagnostic = Diagnostic::new(
-                        entry.key_span,
-                        format!("`{}` is not a principal type", entry.key),
-                    );
+                    let mut diagnostic =
+                        Diagnostic::new(entry.key_span, format!("`{}` is not a principal type", entry.key));
                     diagnostic = match nearest(&entry.key, PRINCIPAL_TYPES.into_iter()) {
                         Some(near) => diagnostic.help(format!(
                             "did you mean `{near}`? Principal types are case-sensitive: AWS, Service, Federated or CanonicalUser"
@@ -64,13 +66,8 @@ fn check_element(kind: PolicyKind, element: &Entry, out: &mut Vec<Diagnostic>) {
                 check_values(kind, entry, &trust_wildcard, out);
             }
         }
-        _ => out.push(
-            Diagnostic::new(
-                value.span,
-                format!("`{}` must be `\"*\"` or an object of principal types", element.key),
-            )
-            .help("write for example `{\"AWS\": \"arn:aws:iam::123456789012:root\"}` or `{\"Service\": \"ec2.amazonaws.com\"}`"),
-        ),
+        // Any other shape is a type error, reported by iam/invalid-element-type.
+        _ => {}
     }
 }
 
@@ -100,16 +97,8 @@ fn check_values(
         let (node, text) = match value {
             PrincipalValue::Literal(node, text) => (node, text),
             PrincipalValue::Unknown => continue,
-            PrincipalValue::WrongType(node) => {
-                out.push(
-                    Diagnostic::new(
-                        node.span,
-                        format!("a principal of type `{principal_type}` must be a string"),
-                    )
-                    .help("write each principal as a string, or a list of strings"),
-                );
-                continue;
-            }
+            // A type error, reported by iam/invalid-element-type.
+            PrincipalValue::WrongType => continue,
         };
         if is_placeholder(&text) {
             continue;
@@ -131,6 +120,10 @@ fn check_value(principal_type: &str, node: &Node, text: &str) -> Option<Diagnost
                 format!("a `{principal_type}` principal cannot contain a wildcard"),
             )
             .help("name each principal in full; a wildcard is only accepted as the whole `\"*\"` principal or `{\"AWS\": \"*\"}`"),
+        ),
+        "AWS" if wildcard && text != "*" => Some(
+            Diagnostic::new(node.span, format!("`{text}` uses a wildcard inside an AWS principal, which IAM does not match"))
+                .help("name each account, role or user in full, or use `\"*\"` with a condition such as `aws:PrincipalArn` (`ArnLike` accepts wildcards)"),
         ),
         "Service" if !is_service_principal(text) => Some(
             Diagnostic::new(node.span, format!("`{text}` is not a service principal"))

@@ -48,10 +48,10 @@ impl Rule for InvalidSid {
                 } else {
                     format!("use only ASCII letters and digits, e.g. `{cleaned}`")
                 };
-                let what = if doc.kind == PolicyKind::ServiceControl {
-                    "a service control policy"
-                } else {
-                    "an identity policy"
+                let what = match doc.kind {
+                    PolicyKind::ServiceControl => "a service control policy",
+                    PolicyKind::ResourceControl => "a resource control policy",
+                    _ => "an identity policy",
                 };
                 out.push(
                     Diagnostic::new(

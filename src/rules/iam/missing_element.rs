@@ -62,8 +62,8 @@ impl Rule for MissingElement {
             if doc.kind != PolicyKind::Trust {
                 required.push(&RESOURCE);
             }
-            // Identity policies and SCPs apply to their holder and must not name one; a
-            // plain file may be either kind, so it is not required there.
+            // Identity policies and SCPs apply to their holder and must not name one. Plain
+            // files are typed by their content, so a principal is never missing there.
             if matches!(
                 doc.kind,
                 PolicyKind::Resource | PolicyKind::KeyPolicy | PolicyKind::Trust

@@ -1,7 +1,6 @@
 //! `iam/missing-set-qualifier`: a multivalued key (`ArrayOf*` in the catalog) tested with
 //! an operator that has no `ForAllValues:`/`ForAnyValue:` qualifier.
 
-use crate::catalog::Catalog;
 use crate::finding::Diagnostic;
 use crate::model::FileModel;
 use crate::rules::Rule;
@@ -11,7 +10,6 @@ pub struct MissingSetQualifier;
 
 impl Rule for MissingSetQualifier {
     fn check(&self, file: &FileModel<'_>, out: &mut Vec<Diagnostic>) {
-        let catalog = Catalog::global();
         for statement in file.policies.iter().flat_map(|d| &d.statements) {
             for clause in &statement.condition {
                 // `Null` tests whether the key is present, which needs no qualifier.
@@ -20,7 +18,7 @@ impl Rule for MissingSetQualifier {
                 {
                     continue;
                 }
-                let Some(key_type) = catalog.key_type(&clause.key) else {
+                let Some(key_type) = super::conditions::resolve_key(&clause.key).key_type() else {
                     continue;
                 };
                 if !key_type.is_multivalued() {

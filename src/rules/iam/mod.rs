@@ -133,9 +133,15 @@ pub fn resolve_action<'c>(catalog: &'c Catalog, text: &str) -> ActionRef<'c> {
 /// The candidate closest to `word` by edit distance (case-insensitive), if it is close
 /// enough to be a plausible typo.
 pub fn nearest<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    // One character is too little to guess from, and names are short: beyond that, no
+    // suggestion (and no quadratic work on a pathological string).
+    if !(2..=128).contains(&word.chars().count()) {
+        return None;
+    }
     let word = word.to_ascii_lowercase();
     let limit = (word.len() / 3).clamp(1, 4);
     candidates
+        .filter(|c| c.len().abs_diff(word.len()) <= limit)
         .map(|c| (edit_distance(&word, &c.to_ascii_lowercase()), c))
         .filter(|(d, _)| *d <= limit)
         .min_by_key(|(d, c)| (*d, c.len()))

@@ -16,8 +16,11 @@ impl Rule for NullCondition {
             .flat_map(|d| &d.statements)
             .flat_map(|s| &s.condition)
             .filter(|c| family(&c.operator.base) == Some(OperatorFamily::Null));
+        // One operator block may hold several keys; its operator is reported once.
+        let mut reported = std::collections::HashSet::new();
         for clause in clauses {
-            if clause.operator.if_exists {
+            let first_of_block = reported.insert(clause.operator_span);
+            if clause.operator.if_exists && first_of_block {
                 out.push(
                     Diagnostic::new(
                         clause.operator_span,
@@ -26,7 +29,7 @@ impl Rule for NullCondition {
                     .help("write `Null`"),
                 );
             }
-            if let Some(qualifier) = clause.operator.qualifier {
+            if let (Some(qualifier), true) = (clause.operator.qualifier, first_of_block) {
                 let name = match qualifier {
                     SetQualifier::ForAllValues => "ForAllValues",
                     SetQualifier::ForAnyValue => "ForAnyValue",

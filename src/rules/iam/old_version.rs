@@ -3,7 +3,7 @@
 
 use crate::finding::Diagnostic;
 use crate::model::FileModel;
-use crate::parse::Node;
+use crate::parse::{Node, Value};
 use crate::rules::Rule;
 use crate::source::Span;
 
@@ -36,16 +36,28 @@ impl Rule for OldVersion {
     }
 }
 
+/// The first literal string containing `${`. CloudFormation functions are not entered: in an
+/// `Fn::Sub`, `${AWS::Partition}` is substituted before IAM sees the document.
+fn first_string_with_variable(node: &Node, depth: usize) -> Option<Span> {
+    if depth > crate::parse::MAX_DEPTH || node.intrinsic().is_some() {
+        return None;
+    }
+    match &node.value {
+        Value::String(s) if s.contains("${") => Some(node.span),
+        Value::Array(items) => items
+            .iter()
+            .find_map(|n| first_string_with_variable(n, depth + 1)),
+        Value::Object(entries) => entries
+            .iter()
+            .find_map(|e| first_string_with_variable(&e.value, depth + 1)),
+        _ => None,
+    }
+}
+
 /// The first policy variable (`${aws:username}`) of the document: the variable itself
 /// when its text can be found in the file, else the string that holds it.
 fn first_variable(doc: &Node, text: &str) -> Option<Span> {
-    let mut found = None;
-    doc.walk(&mut |node| {
-        if found.is_none() && node.as_str().is_some_and(|s| s.contains("${")) {
-            found = Some(node.span);
-        }
-    });
-    let string = found?;
+    let string = first_string_with_variable(doc, 0)?;
     let narrowed = text.get(string.range()).and_then(|raw| {
         let start = raw.find("${")?;
         let end = start + raw[start..].find('}')? + 1;

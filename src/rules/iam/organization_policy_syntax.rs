@@ -41,12 +41,7 @@ impl Rule for OrganizationPolicySyntax {
 fn check_rcp(doc: &crate::model::PolicyDocument<'_>, out: &mut Vec<Diagnostic>) {
     let supported = &Catalog::global().version.rcp_services;
     for (statement, node) in doc.statements.iter().zip(raw::statements(doc)) {
-        if let Some(entry) = node.entry("NotPrincipal") {
-            out.push(Diagnostic::new(
-                entry.key_span,
-                "resource control policies do not accept `NotPrincipal`",
-            ));
-        }
+        // `NotPrincipal` in an RCP is iam/element-not-allowed's finding.
         if let Some(entry) = node.entry("Principal")
             && entry.value.as_str() != Some("*")
         {

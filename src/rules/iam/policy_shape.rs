@@ -48,7 +48,7 @@ pub fn owner<'f>(file: &'f FileModel<'_>, doc: &PolicyDocument<'_>) -> Option<&'
 pub enum PrincipalValue<'a> {
     Literal(&'a Node, String),
     Unknown,
-    WrongType(&'a Node),
+    WrongType,
 }
 
 /// The values of one principal type (`"AWS": "..."` or `"AWS": [...]`).
@@ -65,7 +65,7 @@ fn principal_value(node: &Node) -> PrincipalValue<'_> {
     }
     match &node.value {
         Value::String(s) | Value::Number(s) => PrincipalValue::Literal(node, s.clone()),
-        _ => PrincipalValue::WrongType(node),
+        _ => PrincipalValue::WrongType,
     }
 }
 

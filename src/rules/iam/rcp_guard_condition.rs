@@ -78,7 +78,7 @@ impl Rule for RcpGuardCondition {
                         .any(|c| c.operator.base == "Null");
                     if !null_check {
                         out.push(
-                            Diagnostic::new(span, "service requests without `aws:SourceAccount` or `aws:SourceArn` skip this RCP condition")
+                            Diagnostic::new(span, "service requests without `aws:SourceAccount` or `aws:SourceArn` also match this RCP condition (a negated or IfExists test of an absent key is true) and are denied")
                                 .help("add `\"Null\": {\"aws:SourceAccount\": \"false\"}` so the statement applies only to requests that carry the key"),
                         );
                     }

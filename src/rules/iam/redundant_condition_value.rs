@@ -40,7 +40,12 @@ impl Rule for RedundantConditionValue {
                     .iter()
                     .filter_map(|(t, s)| Some((t.parse::<f64>().ok()?, *s)))
                     .collect();
-                if numbers.len() < 2 || numbers.len() != values.len() {
+                let distinct = values
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, (t, _))| !values[..*i].iter().any(|(earlier, _)| earlier == t))
+                    .count();
+                if numbers.len() < 2 || numbers.len() != distinct {
                     continue;
                 }
                 let widest = numbers.iter().copied().reduce(|a, b| {

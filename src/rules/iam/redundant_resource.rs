@@ -57,7 +57,7 @@ fn covers(outer: &str, inner: &str) -> bool {
     if outer == inner || outer == "*" {
         return true;
     }
-    if !outer.contains(['*', '?']) {
+    if !outer.contains(['*', '?']) || !inner.starts_with(arn::literal_prefix(outer)) {
         return false;
     }
     let (Some(o), Some(i)) = (arn::Arn::parse(outer), arn::Arn::parse(inner)) else {

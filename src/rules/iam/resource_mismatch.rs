@@ -87,7 +87,20 @@ fn mismatch<'s>(
     }
     // Tagging actions apply to every taggable resource of the service, and the Reference
     // often lists only some (`elasticloadbalancing:AddTags` without target groups).
-    if action.name.contains("Tag") || action.name.starts_with("Untag") {
+    let tagging = [
+        "Tag",
+        "Untag",
+        "AddTags",
+        "RemoveTags",
+        "CreateTags",
+        "DeleteTags",
+        "ListTags",
+        "GetTags",
+    ]
+    .iter()
+    .any(|verb| action.name.starts_with(verb))
+        || action.name.ends_with("TagsForResource");
+    if tagging {
         return None;
     }
     let formats: Vec<&str> = types.iter().flat_map(|t| arn::variants(&t.arn)).collect();

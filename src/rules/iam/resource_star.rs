@@ -1,7 +1,7 @@
 //! `iam/resource-star`: an `Allow` on `"Resource": "*"` whose actions all support
 //! resource-level permissions, so the grant could name the resources it is for.
 
-use crate::catalog::{Action, Catalog};
+use crate::catalog::{AccessLevel, Action, Catalog};
 use crate::finding::Diagnostic;
 use crate::model::{Effect, FileModel, PolicyKind, Statement};
 use crate::rules::Rule;
@@ -93,9 +93,11 @@ fn all_scopable(catalog: &Catalog, statement: &Statement) -> bool {
 /// Whether the action names a resource in every request: a required resource type, or a
 /// choice between several (`s3:GetObject` on an object or an access point object). A single
 /// optional type (`cloudwatch:PutMetricData` on a dataset) leaves requests without one,
-/// which only `*` matches.
+/// which only `*` matches; so do List actions whose resource types are optional filters
+/// (`elasticfilesystem:DescribeAccessPoints` lists every access point without one).
 fn scopable(action: &Action) -> bool {
-    action.resources.iter().any(|r| r.required) || action.resources.len() >= 2
+    action.resources.iter().any(|r| r.required)
+        || (action.resources.len() >= 2 && action.access != AccessLevel::List)
 }
 
 /// Whether a condition already limits the statement to some resources (attribute-based

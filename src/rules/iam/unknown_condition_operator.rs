@@ -30,23 +30,18 @@ impl Rule for UnknownConditionOperator {
                             span,
                             format!("condition operator `{written}` is not written as documented"),
                         )
-                        .help(format!(
-                            "operator names are case-sensitive: write `{documented}`"
-                        )),
-                        OperatorProblem::NullIfExists => Diagnostic::new(
-                            span,
-                            "`Null` cannot take the `IfExists` suffix".to_string(),
-                        )
-                        .help(
-                            "`Null` already tests whether the key is present: write `Null` with `true` or `false`",
-                        ),
+                        .help(format!("operator names are case-sensitive: write `{documented}`")),
+                        // `NullIfExists` is iam/null-condition's finding (one problem, one finding).
+                        OperatorProblem::NullIfExists => continue,
                         OperatorProblem::UnknownQualifier {
                             qualifier,
                             suggestion,
                         } => {
                             let diagnostic = Diagnostic::new(
                                 span,
-                                format!("unknown set qualifier `{qualifier}` in condition operator `{written}`"),
+                                format!(
+                                    "unknown set qualifier `{qualifier}` in condition operator `{written}`"
+                                ),
                             );
                             match suggestion {
                                 Some(s) => diagnostic.help(format!("did you mean `{s}`?")),
