@@ -22,6 +22,7 @@ pub mod catalog;
 pub mod cli;
 pub mod discover;
 pub mod engine;
+pub mod eval;
 pub mod finding;
 pub mod model;
 pub mod parse;

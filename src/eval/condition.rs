@@ -1,0 +1,532 @@
+//! Condition operators as the IAM User Guide defines them ("IAM JSON policy elements:
+//! Condition operators", "Set operators for multivalued context keys"). Values of one key
+//! are ORed, keys and operators are ANDed by the caller.
+
+use std::net::IpAddr;
+
+use super::context::{Context, glob, literal, substitute};
+use crate::model::{ConditionClause, SetQualifier};
+
+/// The outcome of one `operator: {key: values}` pair, with the reason for the trace.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ClauseOutcome {
+    pub matched: bool,
+    pub reason: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Compare {
+    Equals,
+    LessThan,
+    LessThanEquals,
+    GreaterThan,
+    GreaterThanEquals,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Family {
+    String { ignore_case: bool, like: bool },
+    Numeric(Compare),
+    Date(Compare),
+    Bool,
+    Binary,
+    Ip,
+    Arn,
+    Null,
+}
+
+/// The positive family of a base operator and whether the operator negates it.
+fn family(base: &str) -> Option<(Family, bool)> {
+    let compare = |suffix: &str| match suffix {
+        "Equals" | "NotEquals" => Some(Compare::Equals),
+        "LessThan" => Some(Compare::LessThan),
+        "LessThanEquals" => Some(Compare::LessThanEquals),
+        "GreaterThan" => Some(Compare::GreaterThan),
+        "GreaterThanEquals" => Some(Compare::GreaterThanEquals),
+        _ => None,
+    };
+    Some(match base {
+        "StringEquals" => (
+            Family::String {
+                ignore_case: false,
+                like: false,
+            },
+            false,
+        ),
+        "StringNotEquals" => (
+            Family::String {
+                ignore_case: false,
+                like: false,
+            },
+            true,
+        ),
+        "StringEqualsIgnoreCase" => (
+            Family::String {
+                ignore_case: true,
+                like: false,
+            },
+            false,
+        ),
+        "StringNotEqualsIgnoreCase" => (
+            Family::String {
+                ignore_case: true,
+                like: false,
+            },
+            true,
+        ),
+        "StringLike" => (
+            Family::String {
+                ignore_case: false,
+                like: true,
+            },
+            false,
+        ),
+        "StringNotLike" => (
+            Family::String {
+                ignore_case: false,
+                like: true,
+            },
+            true,
+        ),
+        "Bool" => (Family::Bool, false),
+        "BinaryEquals" => (Family::Binary, false),
+        "IpAddress" => (Family::Ip, false),
+        "NotIpAddress" => (Family::Ip, true),
+        "ArnEquals" | "ArnLike" => (Family::Arn, false),
+        "ArnNotEquals" | "ArnNotLike" => (Family::Arn, true),
+        "Null" => (Family::Null, false),
+        _ => {
+            if let Some(suffix) = base.strip_prefix("Numeric") {
+                (Family::Numeric(compare(suffix)?), suffix == "NotEquals")
+            } else if let Some(suffix) = base.strip_prefix("Date") {
+                (Family::Date(compare(suffix)?), suffix == "NotEquals")
+            } else {
+                return None;
+            }
+        }
+    })
+}
+
+/// Evaluates one clause against the request context.
+pub fn evaluate(clause: &ConditionClause, context: &Context) -> ClauseOutcome {
+    let outcome = |matched: bool, reason: String| ClauseOutcome { matched, reason };
+    let op = &clause.operator;
+    let Some((family, negated)) = family(&op.base) else {
+        return outcome(false, format!("`{}` is not a condition operator", op.base));
+    };
+    let key = &clause.key;
+    let present = context.get(key);
+    if family == Family::Null {
+        let absent = present.is_none();
+        let matched = clause
+            .values
+            .iter()
+            .filter_map(|v| v.text.as_deref())
+            .any(|t| t.eq_ignore_ascii_case("true") == absent);
+        let state = if absent { "absent" } else { "present" };
+        return outcome(matched, format!("`{key}` is {state}"));
+    }
+    let Some(values) = present else {
+        // The IAM User Guide: a missing key makes a condition false, except with IfExists,
+        // with a negated operator, and with ForAllValues (an empty set satisfies "all").
+        let matched = op.if_exists
+            || op.qualifier == Some(SetQualifier::ForAllValues)
+            || (negated && op.qualifier.is_none());
+        return outcome(matched, format!("`{key}` is not in the request"));
+    };
+    // A value the policy gives through a CloudFormation function is unknown: it matches nothing.
+    let expected: Vec<&str> = clause.values.iter().filter_map(|v| v.text.as_deref()).collect();
+    let positive = |actual: &str| expected.iter().any(|e| value_matches(family, e, actual, context));
+    let matched = match op.qualifier {
+        None => {
+            let any = values.iter().any(|v| positive(v));
+            any != negated
+        }
+        Some(SetQualifier::ForAnyValue) => values.iter().any(|v| positive(v) != negated),
+        Some(SetQualifier::ForAllValues) => values.iter().all(|v| positive(v) != negated),
+    };
+    let shown = values
+        .iter()
+        .map(|v| format!("`{v}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    outcome(
+        matched,
+        format!(
+            "`{key}` is {}",
+            if shown.is_empty() {
+                "an empty set".to_string()
+            } else {
+                shown
+            }
+        ),
+    )
+}
+
+/// Whether a request value satisfies the positive form of the operator for one policy value.
+fn value_matches(family: Family, expected: &str, actual: &str, context: &Context) -> bool {
+    match family {
+        Family::String { ignore_case, like } => {
+            let Some(pattern) = substitute(expected, context, like) else {
+                return false;
+            };
+            if like {
+                glob(&pattern, actual, false)
+            } else if ignore_case {
+                literal(&pattern).to_lowercase() == actual.to_lowercase()
+            } else {
+                literal(&pattern) == actual
+            }
+        }
+        Family::Numeric(compare) => match (expected.trim().parse::<f64>(), actual.trim().parse::<f64>()) {
+            (Ok(e), Ok(a)) => ordered(compare, a.partial_cmp(&e)),
+            _ => false,
+        },
+        Family::Date(compare) => match (epoch_seconds(expected), epoch_seconds(actual)) {
+            (Some(e), Some(a)) => ordered(compare, Some(a.cmp(&e))),
+            _ => false,
+        },
+        Family::Bool => expected.eq_ignore_ascii_case(actual),
+        Family::Binary => expected == actual,
+        Family::Ip => in_cidr(actual, expected),
+        Family::Arn => {
+            let Some(pattern) = substitute(expected, context, true) else {
+                return false;
+            };
+            arn_matches(&literal_fields(&pattern), actual)
+        }
+        Family::Null => false,
+    }
+}
+
+fn ordered(compare: Compare, order: Option<std::cmp::Ordering>) -> bool {
+    use std::cmp::Ordering::{Equal, Greater, Less};
+    match (compare, order) {
+        (_, None) => false,
+        (Compare::Equals, Some(o)) => o == Equal,
+        (Compare::LessThan, Some(o)) => o == Less,
+        (Compare::LessThanEquals, Some(o)) => o != Greater,
+        (Compare::GreaterThan, Some(o)) => o == Greater,
+        (Compare::GreaterThanEquals, Some(o)) => o != Less,
+    }
+}
+
+/// ARN patterns are compared field by field (partition, service, region, account, then the
+/// resource, which may itself contain colons), each with `*` and `?` wildcards.
+fn literal_fields(pattern: &[super::context::Piece]) -> Vec<Vec<super::context::Piece>> {
+    let mut fields = vec![Vec::new()];
+    for piece in pattern {
+        if *piece == super::context::Piece::Char(':') && fields.len() < 6 {
+            fields.push(Vec::new());
+        } else if let Some(last) = fields.last_mut() {
+            last.push(*piece);
+        }
+    }
+    fields
+}
+
+pub fn arn_matches(pattern_fields: &[Vec<super::context::Piece>], actual: &str) -> bool {
+    if let [only] = pattern_fields
+        && only.as_slice() == [super::context::Piece::Any]
+    {
+        return true;
+    }
+    let actual: Vec<&str> = actual.splitn(6, ':').collect();
+    pattern_fields.len() == 6
+        && actual.len() == 6
+        && pattern_fields.iter().zip(&actual).all(|(p, a)| glob(p, a, false))
+}
+
+/// Whether `ip` is inside `cidr` (an address alone is a /32 or /128).
+pub fn in_cidr(ip: &str, cidr: &str) -> bool {
+    let Ok(ip) = ip.trim().parse::<IpAddr>() else {
+        return false;
+    };
+    let (network, length) = match cidr.trim().split_once('/') {
+        Some((network, length)) => (network, length.parse::<u32>().ok()),
+        None => (cidr.trim(), None),
+    };
+    let Ok(network) = network.parse::<IpAddr>() else {
+        return false;
+    };
+    match (ip, network) {
+        (IpAddr::V4(ip), IpAddr::V4(network)) => {
+            let length = length.unwrap_or(32);
+            if length > 32 {
+                return false;
+            }
+            let mask = if length == 0 { 0 } else { u32::MAX << (32 - length) };
+            u32::from(ip) & mask == u32::from(network) & mask
+        }
+        (IpAddr::V6(ip), IpAddr::V6(network)) => {
+            let length = length.unwrap_or(128);
+            if length > 128 {
+                return false;
+            }
+            let mask = if length == 0 {
+                0
+            } else {
+                u128::MAX << (128 - length)
+            };
+            u128::from(ip) & mask == u128::from(network) & mask
+        }
+        _ => false,
+    }
+}
+
+/// ISO 8601 (`2026-01-31`, `2026-01-31T12:00:00Z`, with an offset or fraction) or epoch
+/// seconds, as seconds since 1970-01-01T00:00:00Z.
+pub fn epoch_seconds(text: &str) -> Option<i64> {
+    let text = text.trim();
+    if !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()) {
+        return text.parse().ok();
+    }
+    if !text.is_ascii() || text.len() < 10 {
+        return None;
+    }
+    let number = |s: &str| s.parse::<i64>().ok();
+    let (year, month, day) = (number(&text[0..4])?, number(&text[5..7])?, number(&text[8..10])?);
+    if &text[4..5] != "-" || &text[7..8] != "-" || !(1..=12).contains(&month) || !(1..=31).contains(&day) {
+        return None;
+    }
+    let mut seconds = days_from_civil(year, month, day) * 86_400;
+    let rest = &text[10..];
+    if let Some(time) = rest.strip_prefix('T').or_else(|| rest.strip_prefix('t')) {
+        let zone_at = time.find(['Z', 'z', '+', '-']).unwrap_or(time.len());
+        let (clock, zone) = time.split_at(zone_at);
+        let clock = clock.split('.').next().unwrap_or(clock);
+        let mut parts = clock.split(':');
+        let hours = number(parts.next()?)?;
+        let minutes = parts.next().map_or(Some(0), number)?;
+        let secs = parts.next().map_or(Some(0), number)?;
+        if hours > 23 || minutes > 59 || secs > 60 {
+            return None;
+        }
+        seconds += hours * 3600 + minutes * 60 + secs;
+        if let Some(sign) = zone.chars().next().filter(|c| *c == '+' || *c == '-') {
+            let offset = zone[1..].replace(':', "");
+            if offset.len() != 4 {
+                return None;
+            }
+            let shift = number(&offset[..2])? * 3600 + number(&offset[2..])? * 60;
+            seconds -= if sign == '+' { shift } else { -shift };
+        }
+    } else if !rest.is_empty() {
+        return None;
+    }
+    Some(seconds)
+}
+
+/// Days from 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's algorithm).
+fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
+    let year = if month <= 2 { year - 1 } else { year };
+    let era = year.div_euclid(400);
+    let year_of_era = year - era * 400;
+    let month_index = (month + 9) % 12;
+    let day_of_year = (153 * month_index + 2) / 5 + day - 1;
+    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+    era * 146_097 + day_of_era - 719_468
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{PolicyDocument, PolicyKind};
+    use crate::parse::{Syntax, parse};
+    use crate::source::FileId;
+
+    /// The first clause of a statement with this condition block.
+    fn clause(condition: &str) -> ConditionClause {
+        let text =
+            format!(r#"{{"Statement": {{"Effect": "Allow", "Action": "*", "Condition": {condition}}}}}"#);
+        let node = parse(FileId(0), &text, Syntax::Json).unwrap();
+        let doc = PolicyDocument::from_node(std::borrow::Cow::Owned(node), PolicyKind::Identity, None);
+        doc.statements[0].condition[0].clone()
+    }
+
+    fn matches(condition: &str, context: &Context) -> bool {
+        evaluate(&clause(condition), context).matched
+    }
+
+    #[test]
+    fn string_operators_and_case() {
+        let ctx = Context::new().with("aws:PrincipalTag/Team", "Data");
+        assert!(matches(
+            r#"{"StringEquals": {"aws:principaltag/team": ["Ops", "Data"]}}"#,
+            &ctx
+        ));
+        assert!(!matches(
+            r#"{"StringEquals": {"aws:PrincipalTag/Team": "data"}}"#,
+            &ctx
+        ));
+        assert!(matches(
+            r#"{"StringEqualsIgnoreCase": {"aws:PrincipalTag/Team": "data"}}"#,
+            &ctx
+        ));
+        assert!(matches(
+            r#"{"StringNotEquals": {"aws:PrincipalTag/Team": "Ops"}}"#,
+            &ctx
+        ));
+        assert!(matches(
+            r#"{"StringLike": {"aws:PrincipalTag/Team": "D*a"}}"#,
+            &ctx
+        ));
+        assert!(!matches(
+            r#"{"StringNotLike": {"aws:PrincipalTag/Team": "D?ta"}}"#,
+            &ctx
+        ));
+    }
+
+    #[test]
+    fn missing_keys_if_exists_and_negation() {
+        let empty = Context::new();
+        assert!(!matches(
+            r#"{"StringEquals": {"aws:SourceVpc": "vpc-1"}}"#,
+            &empty
+        ));
+        assert!(matches(
+            r#"{"StringEqualsIfExists": {"aws:SourceVpc": "vpc-1"}}"#,
+            &empty
+        ));
+        assert!(matches(
+            r#"{"StringNotEquals": {"aws:SourceVpc": "vpc-1"}}"#,
+            &empty
+        ));
+        assert!(matches(r#"{"Null": {"aws:SourceVpc": "true"}}"#, &empty));
+        assert!(!matches(r#"{"Null": {"aws:SourceVpc": "false"}}"#, &empty));
+        assert!(matches(
+            r#"{"BoolIfExists": {"aws:MultiFactorAuthPresent": "true"}}"#,
+            &empty
+        ));
+    }
+
+    #[test]
+    fn set_qualifiers_with_empty_and_missing_sets() {
+        let mut ctx = Context::new();
+        ctx.set("aws:TagKeys", vec!["team".into(), "env".into()]);
+        assert!(matches(
+            r#"{"ForAllValues:StringEquals": {"aws:TagKeys": ["team", "env", "cost"]}}"#,
+            &ctx
+        ));
+        assert!(!matches(
+            r#"{"ForAllValues:StringEquals": {"aws:TagKeys": ["team"]}}"#,
+            &ctx
+        ));
+        assert!(matches(
+            r#"{"ForAnyValue:StringEquals": {"aws:TagKeys": ["team"]}}"#,
+            &ctx
+        ));
+        assert!(matches(
+            r#"{"ForAnyValue:StringNotEquals": {"aws:TagKeys": ["team"]}}"#,
+            &ctx
+        ));
+        assert!(!matches(
+            r#"{"ForAllValues:StringNotEquals": {"aws:TagKeys": ["team"]}}"#,
+            &ctx
+        ));
+        let missing = Context::new();
+        assert!(matches(
+            r#"{"ForAllValues:StringEquals": {"aws:TagKeys": ["team"]}}"#,
+            &missing
+        ));
+        assert!(!matches(
+            r#"{"ForAnyValue:StringEquals": {"aws:TagKeys": ["team"]}}"#,
+            &missing
+        ));
+        let mut empty_set = Context::new();
+        empty_set.set("aws:TagKeys", Vec::new());
+        assert!(matches(
+            r#"{"ForAllValues:StringEquals": {"aws:TagKeys": ["team"]}}"#,
+            &empty_set
+        ));
+        assert!(!matches(
+            r#"{"ForAnyValue:StringEquals": {"aws:TagKeys": ["team"]}}"#,
+            &empty_set
+        ));
+    }
+
+    #[test]
+    fn numbers_dates_bools_binary() {
+        let ctx = Context::new()
+            .with("s3:max-keys", "10")
+            .with("aws:CurrentTime", "2026-06-01T12:00:00Z")
+            .with("aws:SecureTransport", "false")
+            .with("x:bin", "QmluYXJ5");
+        assert!(matches(
+            r#"{"NumericLessThanEquals": {"s3:max-keys": "10"}}"#,
+            &ctx
+        ));
+        assert!(!matches(r#"{"NumericGreaterThan": {"s3:max-keys": "10"}}"#, &ctx));
+        assert!(matches(r#"{"NumericNotEquals": {"s3:max-keys": "11"}}"#, &ctx));
+        assert!(matches(
+            r#"{"DateLessThan": {"aws:CurrentTime": "2026-06-02"}}"#,
+            &ctx
+        ));
+        assert!(matches(
+            r#"{"DateGreaterThan": {"aws:CurrentTime": "2026-06-01T13:00:00+02:00"}}"#,
+            &ctx
+        ));
+        assert!(matches(
+            r#"{"DateLessThan": {"aws:CurrentTime": "1780316401"}}"#,
+            &ctx
+        ));
+        assert!(matches(r#"{"Bool": {"aws:SecureTransport": false}}"#, &ctx));
+        assert!(matches(r#"{"BinaryEquals": {"x:bin": "QmluYXJ5"}}"#, &ctx));
+        assert_eq!(epoch_seconds("1970-01-02"), Some(86_400));
+        assert_eq!(epoch_seconds("2000-03-01T00:00:00Z"), Some(951_868_800));
+    }
+
+    #[test]
+    fn ip_ranges_v4_and_v6() {
+        let ctx = Context::new().with("aws:SourceIp", "203.0.113.77");
+        assert!(matches(
+            r#"{"IpAddress": {"aws:SourceIp": ["198.51.100.0/24", "203.0.113.0/24"]}}"#,
+            &ctx
+        ));
+        assert!(matches(
+            r#"{"NotIpAddress": {"aws:SourceIp": "198.51.100.0/24"}}"#,
+            &ctx
+        ));
+        let v6 = Context::new().with("aws:SourceIp", "2001:db8::1");
+        assert!(matches(
+            r#"{"IpAddress": {"aws:SourceIp": "2001:db8::/32"}}"#,
+            &v6
+        ));
+        assert!(!matches(
+            r#"{"IpAddress": {"aws:SourceIp": "203.0.113.0/24"}}"#,
+            &v6
+        ));
+    }
+
+    #[test]
+    fn arns_and_variables() {
+        let ctx = Context::new()
+            .with("aws:SourceArn", "arn:aws:sns:eu-west-1:111122223333:topic:part")
+            .with("aws:PrincipalArn", "arn:aws:iam::111122223333:role/alice")
+            .with("aws:username", "alice");
+        assert!(matches(
+            r#"{"ArnLike": {"aws:SourceArn": "arn:aws:sns:*:111122223333:*"}}"#,
+            &ctx
+        ));
+        assert!(matches(
+            r#"{"ArnEquals": {"aws:SourceArn": "arn:aws:sns:eu-west-1:111122223333:topic:part"}}"#,
+            &ctx
+        ));
+        assert!(!matches(
+            r#"{"ArnLike": {"aws:SourceArn": "arn:aws:sqs:*:*:*"}}"#,
+            &ctx
+        ));
+        assert!(matches(
+            r#"{"ArnNotLike": {"aws:SourceArn": "arn:aws:sqs:*:*:*"}}"#,
+            &ctx
+        ));
+        assert!(matches(
+            r#"{"ArnEquals": {"aws:PrincipalArn": "arn:aws:iam::111122223333:role/${aws:username}"}}"#,
+            &ctx
+        ));
+        assert!(matches(
+            r#"{"StringLike": {"aws:PrincipalArn": "*/${aws:username}"}}"#,
+            &ctx
+        ));
+    }
+}
