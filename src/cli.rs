@@ -30,6 +30,8 @@ pub enum Command {
     Check(CheckArgs),
     /// List every rule
     Rules(RulesArgs),
+    /// Evaluate requests against policy files, as AWS would, and show why
+    Simulate(SimulateArgs),
     /// Print the documentation of a rule
     Explain {
         /// Rule id, e.g. rds/guard-bypass-modify
@@ -80,6 +82,57 @@ pub struct CheckArgs {
     /// The name to report for standard input (`-`); its extension picks the syntax
     #[arg(long, value_name = "PATH", default_value = "<stdin>")]
     pub stdin_filename: String,
+}
+
+#[derive(Debug, Args)]
+pub struct SimulateArgs {
+    /// Identity policy files of the caller (JSON or YAML policy documents)
+    pub policies: Vec<String>,
+
+    /// The action to evaluate, e.g. rds:ModifyDBInstance
+    #[arg(long, required_unless_present = "request")]
+    pub action: Option<String>,
+
+    /// The resource ARN
+    #[arg(long, default_value = "*")]
+    pub resource: String,
+
+    /// A condition key of the request; repeat a key for a multivalued key
+    #[arg(long = "context", value_name = "KEY=VALUE")]
+    pub context: Vec<String>,
+
+    /// The caller's ARN (its account decides whether a resource policy names it)
+    #[arg(
+        long,
+        value_name = "ARN",
+        default_value = "arn:aws:iam::111122223333:role/caller"
+    )]
+    pub caller: String,
+
+    /// A resource-based policy of the resource; repeatable
+    #[arg(long, value_name = "FILE")]
+    pub resource_policy: Vec<String>,
+
+    /// A permissions boundary of the caller; repeatable
+    #[arg(long, value_name = "FILE")]
+    pub boundary: Vec<String>,
+
+    /// A service control policy over the caller's account; repeatable
+    #[arg(long, value_name = "FILE")]
+    pub scp: Vec<String>,
+
+    /// The resource belongs to another account than the caller
+    #[arg(long)]
+    pub cross_account: bool,
+
+    /// Evaluate the requests of a JSON lines file (action, resource, principal, context),
+    /// one decision per line
+    #[arg(long, value_name = "FILE")]
+    pub request: Option<String>,
+
+    /// Output format
+    #[arg(long, value_enum, default_value_t = ListFormat::Human)]
+    pub format: ListFormat,
 }
 
 #[derive(Debug, Args)]

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use iamlint::cli::{CheckArgs, Cli, ColorChoice, Command, ListFormat};
+use iamlint::cli::{CheckArgs, Cli, ColorChoice, Command, ListFormat, SimulateArgs};
 use iamlint::discover::{Filters, discover};
 use iamlint::engine::{Selection, check};
 use iamlint::report::{self, Report};
@@ -27,6 +27,7 @@ fn main() -> ExitCode {
         )
         .map(|()| ExitCode::SUCCESS)
         .map_err(|e| e.to_string()),
+        Command::Simulate(args) => run_simulate(args),
         Command::Explain { rule } => match registry.get(&rule) {
             Some(rule) => report::explain(rule, &mut io::stdout().lock())
                 .map(|()| ExitCode::SUCCESS)
@@ -117,4 +118,53 @@ fn run_check(args: CheckArgs, registry: &'static Registry) -> Result<ExitCode, S
     } else {
         ExitCode::SUCCESS
     })
+}
+
+fn run_simulate(args: SimulateArgs) -> Result<ExitCode, String> {
+    use iamlint::simulate::{LoadedPolicies, PolicyFiles, RequestLine, caller_from_arn, context_from_pairs};
+    let files = PolicyFiles {
+        identity: args.policies,
+        resource: args.resource_policy,
+        boundary: args.boundary,
+        scps: args.scp,
+    };
+    let policies = LoadedPolicies::load(&files)?;
+    let caller = caller_from_arn(&args.caller);
+    let json = args.format == ListFormat::Json;
+    let mut stdout = io::stdout().lock();
+    let write =
+        |evaluation: &iamlint::eval::Evaluation, request: &iamlint::eval::Request, out: &mut dyn Write| {
+            if json {
+                report::simulate::write_json_line(evaluation, request, &policies.sources, out)
+            } else {
+                report::simulate::write_human(evaluation, request, &policies.sources, out)
+            }
+        };
+    let mut requests = Vec::new();
+    if let Some(path) = &args.request {
+        let text = std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?;
+        for (number, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
+            let parsed: RequestLine =
+                serde_json::from_str(line).map_err(|e| format!("{path}:{}: {e}", number + 1))?;
+            requests.push(parsed.into_request(&caller));
+        }
+    }
+    if let Some(action) = args.action {
+        requests.push(iamlint::eval::Request {
+            action,
+            resource: args.resource,
+            caller,
+            context: context_from_pairs(&args.context)?,
+        });
+    }
+    for request in &requests {
+        let evaluation = policies.evaluate(request, args.cross_account);
+        if let Err(err) = write(&evaluation, request, &mut stdout) {
+            if err.kind() == io::ErrorKind::BrokenPipe {
+                break;
+            }
+            return Err(format!("cannot write the result: {err}"));
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }

@@ -372,3 +372,74 @@ fn the_readme_quick_start_command_runs() {
     assert!(readme.contains("cargo run --release -- check testdata/examples"));
     assert!(Path::new("testdata/examples").is_dir());
 }
+
+#[test]
+fn simulate_decides_with_a_trace() {
+    let dir = tempfile::tempdir().unwrap();
+    let policy = dir.path().join("deployer.json");
+    fs::write(
+        &policy,
+        r#"{"Version": "2012-10-17", "Statement": [
+  {"Effect": "Allow", "Action": "rds:*", "Resource": "*"},
+  {"Effect": "Deny", "Action": ["rds:CreateDBInstance", "rds:ModifyDBInstance"],
+   "Resource": "arn:aws:rds:*:*:db:*",
+   "Condition": {"Bool": {"rds:ManageMasterUserPassword": false}}}]}"#,
+    )
+    .unwrap();
+    let policy = policy.to_str().unwrap();
+    let denied = iamlint(&[
+        "simulate",
+        policy,
+        "--action",
+        "rds:ModifyDBInstance",
+        "--resource",
+        "arn:aws:rds:eu-west-1:111122223333:db:orders",
+        "--context",
+        "rds:ManageMasterUserPassword=false",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code(&denied), 0, "{}", stderr(&denied));
+    let result = json(&denied);
+    assert_eq!(result["decision"], "explicit-deny");
+    let deny = &result["trace"][1];
+    assert_eq!(
+        (
+            deny["effect"].as_str(),
+            deny["applies"].as_bool(),
+            deny["line"].as_u64()
+        ),
+        (Some("Deny"), Some(true), Some(3))
+    );
+
+    // A batch: the guard is scoped to instances, so a cluster gets through.
+    let requests = dir.path().join("requests.jsonl");
+    fs::write(
+        &requests,
+        "{\"action\": \"rds:CreateDBCluster\", \"resource\": \"arn:aws:rds:eu-west-1:111122223333:cluster:c\", \"context\": {\"rds:ManageMasterUserPassword\": false}}\n\
+         {\"action\": \"rds:CreateDBInstance\", \"resource\": \"arn:aws:rds:eu-west-1:111122223333:db:d\", \"context\": {\"rds:ManageMasterUserPassword\": true}}\n\
+         {\"action\": \"s3:GetObject\", \"resource\": \"arn:aws:s3:::b/k\"}\n",
+    )
+    .unwrap();
+    let batch = iamlint(&[
+        "simulate",
+        policy,
+        "--request",
+        requests.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    let decisions: Vec<String> = stdout(&batch)
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l).unwrap()["decision"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    assert_eq!(decisions, ["allow", "allow", "implicit-deny"]);
+
+    let missing = iamlint(&["simulate", "no/such/policy.json", "--action", "s3:GetObject"]);
+    assert_eq!(code(&missing), 2);
+}

@@ -235,7 +235,10 @@ fn applies(statement: &Statement, node: &Node, role: Role, request: &Request) ->
             );
         }
     }
-    (true, "it applies".to_string())
+    (
+        true,
+        "action, resource, principal and conditions match".to_string(),
+    )
 }
 
 fn covers_resource(list: &ElementList, resource: &str, context: &Context) -> bool {

@@ -6,6 +6,7 @@ mod gnu;
 mod human;
 mod json;
 mod sarif;
+pub mod simulate;
 
 use std::io::{self, Write};
 
