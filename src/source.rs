@@ -1,6 +1,6 @@
 //! Source files, byte spans and the byte -> line/column mapping used only by reporters.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 /// Index of a file in the [`SourceMap`] of one run.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -46,6 +46,17 @@ fn clamp_u32(n: usize) -> u32 {
 pub struct SourceFile {
     pub path: String,
     pub text: Arc<str>,
+    /// Built on the first position asked for, then shared.
+    line_index: OnceLock<LineIndex>,
+}
+
+impl SourceFile {
+    /// The 1-based line and column of a byte offset.
+    pub fn line_col(&self, offset: usize) -> LineCol {
+        self.line_index
+            .get_or_init(|| LineIndex::new(&self.text))
+            .line_col(&self.text, offset)
+    }
 }
 
 /// All files of a run, addressed by [`FileId`].
@@ -57,7 +68,11 @@ pub struct SourceMap {
 impl SourceMap {
     pub fn add(&mut self, path: String, text: Arc<str>) -> FileId {
         let id = FileId(clamp_u32(self.files.len()));
-        self.files.push(SourceFile { path, text });
+        self.files.push(SourceFile {
+            path,
+            text,
+            line_index: OnceLock::new(),
+        });
         id
     }
 

@@ -2,9 +2,8 @@
 //! Condition operators", "Set operators for multivalued context keys"). Values of one key
 //! are ORed, keys and operators are ANDed by the caller.
 
-use std::net::IpAddr;
-
 use super::context::{Context, glob, literal, substitute};
+use super::ip::IpRange;
 use crate::model::{ConditionClause, SetQualifier};
 
 /// The outcome of one `operator: {key: values}` pair, with the reason for the trace.
@@ -239,37 +238,8 @@ pub fn arn_matches(pattern_fields: &[Vec<super::context::Piece>], actual: &str) 
 
 /// Whether `ip` is inside `cidr` (an address alone is a /32 or /128).
 pub fn in_cidr(ip: &str, cidr: &str) -> bool {
-    let Ok(ip) = ip.trim().parse::<IpAddr>() else {
-        return false;
-    };
-    let (network, length) = match cidr.trim().split_once('/') {
-        Some((network, length)) => (network, length.parse::<u32>().ok()),
-        None => (cidr.trim(), None),
-    };
-    let Ok(network) = network.parse::<IpAddr>() else {
-        return false;
-    };
-    match (ip, network) {
-        (IpAddr::V4(ip), IpAddr::V4(network)) => {
-            let length = length.unwrap_or(32);
-            if length > 32 {
-                return false;
-            }
-            let mask = if length == 0 { 0 } else { u32::MAX << (32 - length) };
-            u32::from(ip) & mask == u32::from(network) & mask
-        }
-        (IpAddr::V6(ip), IpAddr::V6(network)) => {
-            let length = length.unwrap_or(128);
-            if length > 128 {
-                return false;
-            }
-            let mask = if length == 0 {
-                0
-            } else {
-                u128::MAX << (128 - length)
-            };
-            u128::from(ip) & mask == u128::from(network) & mask
-        }
+    match (IpRange::parse(ip.trim()), IpRange::parse(cidr.trim())) {
+        (Ok(ip), Ok(range)) => ip.within(range),
         _ => false,
     }
 }

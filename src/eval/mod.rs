@@ -7,6 +7,7 @@
 
 pub mod condition;
 pub mod context;
+pub mod ip;
 
 pub use context::Context;
 
@@ -94,7 +95,7 @@ pub fn evaluate(set: &PolicySet<'_, '_>, request: &Request) -> Evaluation {
     let mut verdicts = |role: Role, docs: &[&PolicyDocument<'_>]| -> (bool, bool) {
         let (mut allow, mut deny) = (false, false);
         for doc in docs {
-            for (statement, node) in doc.statements.iter().zip(statement_nodes(doc)) {
+            for (statement, node) in doc.statements.iter().zip(doc.statement_nodes()) {
                 let (applies, reason) = applies(statement, node, role, request);
                 let effect = statement.effect.map_or(Effect::Allow, |(e, _)| e);
                 if applies && statement.effect.is_some() {
@@ -183,18 +184,6 @@ pub fn evaluate(set: &PolicySet<'_, '_>, request: &Request) -> Evaluation {
         decision,
         reason,
         trace,
-    }
-}
-
-/// The statement objects of a document, aligned with `doc.statements`.
-fn statement_nodes<'d>(doc: &'d PolicyDocument<'_>) -> Vec<&'d Node> {
-    match doc.source.get("Statement") {
-        Some(Node {
-            value: Value::Array(items),
-            ..
-        }) => items.iter().filter(|n| n.as_object().is_some()).collect(),
-        Some(single) if single.as_object().is_some() => vec![single],
-        _ => Vec::new(),
     }
 }
 

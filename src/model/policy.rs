@@ -298,6 +298,20 @@ impl<'a> PolicyDocument<'a> {
 }
 
 impl PolicyDocument<'_> {
+    /// The statement objects as written, one per entry of [`PolicyDocument::statements`]
+    /// and in the same order (both keep the objects of `Statement` and drop anything else),
+    /// for what the typed view does not carry (principals).
+    pub fn statement_nodes(&self) -> Vec<&Node> {
+        match self.source.get("Statement") {
+            Some(Node {
+                value: Value::Array(items),
+                ..
+            }) => items.iter().filter(|n| n.as_object().is_some()).collect(),
+            Some(single) if single.as_object().is_some() => vec![single],
+            _ => Vec::new(),
+        }
+    }
+
     /// Whether both documents apply to a common role, user or group of the template.
     pub fn shares_principal_with(&self, other: &PolicyDocument) -> bool {
         self.attached_to.iter().any(|p| other.attached_to.contains(p))

@@ -13,7 +13,7 @@ use std::io::{self, Write};
 use crate::engine::Outcome;
 use crate::finding::{Finding, Severity};
 use crate::rules::Registry;
-use crate::source::{LineCol, LineIndex, Span};
+use crate::source::{LineCol, Span};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
@@ -54,29 +54,23 @@ pub struct Location<'a> {
     pub end: LineCol,
 }
 
-/// Computes line/column positions, building each file's [`LineIndex`] once.
+/// Resolves spans to paths, lines and columns (each file's line index is built once, by
+/// the source map).
 pub struct Locator<'a> {
     outcome: &'a Outcome,
-    indexes: Vec<std::cell::OnceCell<LineIndex>>,
 }
 
 impl<'a> Locator<'a> {
     pub fn new(outcome: &'a Outcome) -> Locator<'a> {
-        Locator {
-            outcome,
-            indexes: (0..outcome.sources.len())
-                .map(|_| std::cell::OnceCell::new())
-                .collect(),
-        }
+        Locator { outcome }
     }
 
     pub fn locate(&self, span: Span) -> Location<'a> {
         let file = self.outcome.sources.get(span.file);
-        let index = self.indexes[span.file.0 as usize].get_or_init(|| LineIndex::new(&file.text));
         Location {
             path: &file.path,
-            start: index.line_col(&file.text, span.start as usize),
-            end: index.line_col(&file.text, span.end as usize),
+            start: file.line_col(span.start as usize),
+            end: file.line_col(span.end as usize),
         }
     }
 }

@@ -8,7 +8,7 @@ use serde_json::json;
 use crate::eval::{Evaluation, Request};
 use crate::model::Effect;
 use crate::simulate::{decision_name, role_name};
-use crate::source::{LineIndex, SourceMap};
+use crate::source::SourceMap;
 
 pub fn json_value(evaluation: &Evaluation, request: &Request, sources: &SourceMap) -> serde_json::Value {
     let trace: Vec<serde_json::Value> = evaluation
@@ -16,7 +16,7 @@ pub fn json_value(evaluation: &Evaluation, request: &Request, sources: &SourceMa
         .iter()
         .map(|t| {
             let file = sources.get(t.span.file);
-            let at = LineIndex::new(&file.text).line_col(&file.text, t.span.start as usize);
+            let at = file.line_col(t.span.start as usize);
             json!({
                 "policy": role_name(t.role),
                 "file": file.path,
@@ -53,7 +53,7 @@ pub fn write_human(
     )?;
     for t in &evaluation.trace {
         let file = sources.get(t.span.file);
-        let at = LineIndex::new(&file.text).line_col(&file.text, t.span.start as usize);
+        let at = file.line_col(t.span.start as usize);
         let effect = if t.effect == Effect::Allow {
             "Allow"
         } else {

@@ -6,8 +6,6 @@ use crate::model::{FileModel, PolicyKind};
 use crate::parse::Node;
 use crate::rules::Rule;
 
-use super::policy_shape::statement_nodes;
-
 pub struct AllowWithNotPrincipal;
 
 impl Rule for AllowWithNotPrincipal {
@@ -23,7 +21,7 @@ impl Rule for AllowWithNotPrincipal {
             ) {
                 continue;
             }
-            for statement in statement_nodes(doc) {
+            for statement in doc.statement_nodes() {
                 if statement.get("Effect").and_then(Node::as_str) != Some("Allow") {
                     continue;
                 }

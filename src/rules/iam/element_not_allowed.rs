@@ -6,8 +6,6 @@ use crate::finding::Diagnostic;
 use crate::model::{FileModel, PolicyKind};
 use crate::rules::Rule;
 
-use super::policy_shape::statement_nodes;
-
 pub struct ElementNotAllowed;
 
 /// Why `element` is not accepted by a policy of this type, if it is not.
@@ -49,7 +47,7 @@ impl Rule for ElementNotAllowed {
                 PolicyKind::ServiceControl => "a service control policy",
                 _ => continue,
             };
-            for statement in statement_nodes(doc) {
+            for statement in doc.statement_nodes() {
                 for entry in statement.as_object().unwrap_or_default() {
                     let Some(why) = refusal(kind, rcp, &entry.key) else {
                         continue;

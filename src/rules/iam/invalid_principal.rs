@@ -10,7 +10,7 @@ use crate::rules::Rule;
 use super::nearest;
 use super::policy_shape::{
     PRINCIPAL_TYPES, PrincipalValue, is_aws_principal, is_federated_principal, is_placeholder,
-    is_service_principal, principal_values, statement_nodes, unique_id_kind,
+    is_service_principal, principal_values, unique_id_kind,
 };
 
 pub struct InvalidPrincipal;
@@ -18,7 +18,7 @@ pub struct InvalidPrincipal;
 impl Rule for InvalidPrincipal {
     fn check(&self, file: &FileModel<'_>, out: &mut Vec<Diagnostic>) {
         for doc in &file.policies {
-            for statement in statement_nodes(doc) {
+            for statement in doc.statement_nodes() {
                 for entry in statement.as_object().unwrap_or_default() {
                     if entry.key == "Principal" || entry.key == "NotPrincipal" {
                         // `*` in a trust policy is only a problem where it grants: an

@@ -44,7 +44,7 @@ impl Rule for OidcTrustUnrestricted {
                     );
                 }
             }
-            for statement in raw::statements(doc) {
+            for statement in doc.statement_nodes() {
                 if statement.get("Effect").and_then(Node::as_str) != Some("Allow") {
                     continue;
                 }

@@ -1,7 +1,6 @@
 //! `iam/organization-policy-syntax`: the grammar that AWS Organizations adds for service
 //! control policies and resource control policies.
 
-use super::raw;
 use crate::catalog::Catalog;
 use crate::finding::Diagnostic;
 use crate::model::{Effect, FileModel, PolicyKind};
@@ -40,7 +39,7 @@ impl Rule for OrganizationPolicySyntax {
 
 fn check_rcp(doc: &crate::model::PolicyDocument<'_>, out: &mut Vec<Diagnostic>) {
     let supported = &Catalog::global().version.rcp_services;
-    for (statement, node) in doc.statements.iter().zip(raw::statements(doc)) {
+    for (statement, node) in doc.statements.iter().zip(doc.statement_nodes()) {
         // `NotPrincipal` in an RCP is iam/element-not-allowed's finding.
         if let Some(entry) = node.entry("Principal")
             && entry.value.as_str() != Some("*")

@@ -8,8 +8,6 @@ use crate::parse::{Entry, Node, Value};
 /// The principal types IAM accepts as keys of a `Principal` object (case-sensitive).
 pub const PRINCIPAL_TYPES: [&str; 4] = ["AWS", "Service", "Federated", "CanonicalUser"];
 
-pub use super::raw::statements as statement_nodes;
-
 /// The `Principal` and `NotPrincipal` entries of a statement, in source order.
 pub fn principal_entries(statement: &Node) -> impl Iterator<Item = &Entry> {
     statement
@@ -21,7 +19,7 @@ pub fn principal_entries(statement: &Node) -> impl Iterator<Item = &Entry> {
 
 /// Whether any statement of the document names a principal.
 pub fn names_principal(doc: &PolicyDocument<'_>) -> bool {
-    statement_nodes(doc)
+    doc.statement_nodes()
         .iter()
         .any(|s| principal_entries(s).next().is_some())
 }

@@ -5,16 +5,14 @@ use crate::finding::Diagnostic;
 use crate::model::FileModel;
 use crate::rules::Rule;
 
-use super::policy_shape::{
-    PrincipalValue, principal_entries, principal_values, statement_nodes, unique_id_kind,
-};
+use super::policy_shape::{PrincipalValue, principal_entries, principal_values, unique_id_kind};
 
 pub struct PrincipalUniqueId;
 
 impl Rule for PrincipalUniqueId {
     fn check(&self, file: &FileModel<'_>, out: &mut Vec<Diagnostic>) {
         for doc in &file.policies {
-            for statement in statement_nodes(doc) {
+            for statement in doc.statement_nodes() {
                 for element in principal_entries(statement) {
                     let Some(aws) = element.value.get("AWS") else {
                         continue;

@@ -1,20 +1,7 @@
 //! Raw access to statements and principals of a policy document, for rules that need what
 //! the typed model does not keep (principals, the written form of an element).
 
-use crate::model::PolicyDocument;
 use crate::parse::{Node, Value};
-
-/// The statement objects of a document, whether `Statement` is an object or a list.
-pub fn statements<'d>(doc: &'d PolicyDocument<'_>) -> Vec<&'d Node> {
-    match doc.source.get("Statement") {
-        Some(Node {
-            value: Value::Array(items),
-            ..
-        }) => items.iter().filter(|n| n.as_object().is_some()).collect(),
-        Some(single) if single.as_object().is_some() => vec![single],
-        _ => Vec::new(),
-    }
-}
 
 /// One principal value: its kind (`AWS`, `Service`, `Federated`, `CanonicalUser`, or `*`
 /// for `"Principal": "*"`), the node, and the text a rule can read. For an `Fn::Sub`

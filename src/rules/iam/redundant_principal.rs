@@ -29,7 +29,7 @@ fn session_role(arn: &str) -> Option<(&str, &str, &str)> {
 impl Rule for RedundantPrincipal {
     fn check(&self, file: &FileModel<'_>, out: &mut Vec<Diagnostic>) {
         for doc in &file.policies {
-            for statement in raw::statements(doc) {
+            for statement in doc.statement_nodes() {
                 let principals = raw::principals(statement);
                 let roles: Vec<(&str, crate::source::Span)> = principals
                     .iter()

@@ -24,7 +24,7 @@ impl Rule for ServicePrincipalWithoutSource {
             .iter()
             .filter(|d| matches!(d.kind, PolicyKind::Resource | PolicyKind::KeyPolicy));
         for doc in resource_policies {
-            for statement in raw::statements(doc) {
+            for statement in doc.statement_nodes() {
                 if statement.get("Effect").and_then(Node::as_str) != Some("Allow") {
                     continue;
                 }

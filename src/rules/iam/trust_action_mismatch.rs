@@ -21,7 +21,7 @@ const ROLES_ANYWHERE: [&str; 3] = ["sts:AssumeRole", "sts:SetSourceIdentity", "s
 impl Rule for TrustActionMismatch {
     fn check(&self, file: &FileModel<'_>, out: &mut Vec<Diagnostic>) {
         for doc in file.policies.iter().filter(|d| d.kind == PolicyKind::Trust) {
-            for (statement, node) in doc.statements.iter().zip(raw::statements(doc)) {
+            for (statement, node) in doc.statements.iter().zip(doc.statement_nodes()) {
                 let Some(actions) = statement.action.as_ref().filter(|a| !a.negated) else {
                     continue;
                 };

@@ -14,7 +14,6 @@ pub mod missing_secret_permissions;
 use crate::model::is_pseudo_parameter;
 use crate::model::{
     ConditionClause, Effect, FileModel, PolicyDocument, Resource, SetQualifier, Statement, Template,
-    action_matches,
 };
 use crate::parse::{Node, Value};
 use crate::source::Span;
@@ -93,12 +92,10 @@ pub fn clause_matches(clause: &ConditionClause, value: Option<bool>) -> Option<b
     Some(matched)
 }
 
-/// `StringLike` is case-sensitive, unlike action matching.
+/// `StringLike` is case-sensitive, unlike action matching: the evaluator's glob.
 fn string_like(pattern: &str, value: &str) -> bool {
-    if pattern.chars().any(|c| c.is_ascii_uppercase()) {
-        return pattern == value;
-    }
-    action_matches(pattern, value)
+    use crate::eval::context::{Context, glob, substitute};
+    substitute(pattern, &Context::new(), true).is_some_and(|p| glob(&p, value, false))
 }
 
 /// Whether every clause of `statement` on the key matches a request with the key set to
