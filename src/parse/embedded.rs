@@ -1,6 +1,7 @@
 //! Policy documents written as a JSON string inside a template (`"Content": "{\"Version\"...`
-//! or a YAML block scalar). The string is parsed on its own and every span is mapped back to
-//! the bytes of the template that produced it, through escapes, quotes and indentation.
+//! a YAML block scalar, a Terraform heredoc or quoted string). The string is parsed on its
+//! own and every span is mapped back to the bytes of the file that produced it, through
+//! escapes, quotes, indentation and HCL's `$${` escape.
 
 use super::{Node, ParseError, Value, json};
 use crate::source::Span;
@@ -15,17 +16,37 @@ pub fn parse_embedded_json(node: &Node, text: &str) -> Result<Node, ParseError> 
             message: "expected a string".to_string(),
         });
     };
-    let raw = text.get(node.span.range()).unwrap_or("");
-    let map = OffsetMap::align(value, raw, node.span.start as usize);
-    let remap = |span: Span| match &map {
-        Some(map) => Span::new(
-            node.span.file,
-            map.start(span.start as usize),
-            map.end(span.end as usize),
-        ),
-        None => node.span,
+    let written = text.get(node.span.range()).unwrap_or("");
+    parse_json_pieces(&[Piece {
+        decoded: value,
+        written,
+        span: node.span,
+    }])
+}
+
+/// One run of an embedded document: the text it decodes to, and what was written for it
+/// (quotes, escapes and indentation included) at `span`.
+pub struct Piece<'t> {
+    pub decoded: &'t str,
+    pub written: &'t str,
+    pub span: Span,
+}
+
+/// Parses the concatenation of the pieces' decoded text as JSON, with spans in the files
+/// that hold the pieces. A piece whose written form cannot be aligned with its text maps
+/// every position inside it to the whole piece. All pieces belong to one file.
+pub fn parse_json_pieces(pieces: &[Piece<'_>]) -> Result<Node, ParseError> {
+    let Some(first) = pieces.first() else {
+        return Err(ParseError {
+            span: Span::new(crate::source::FileId(0), 0, 0),
+            message: "embedded policy document: empty".to_string(),
+        });
     };
-    match json::parse_at(node.span.file, value, 0) {
+    let file = first.span.file;
+    let decoded: String = pieces.iter().map(|p| p.decoded).collect();
+    let map = OffsetMap::concat(pieces);
+    let remap = |span: Span| Span::new(file, map.start(span.start as usize), map.end(span.end as usize));
+    match json::parse_at(file, &decoded, 0) {
         Ok(mut parsed) => {
             remap_tree(&mut parsed, &remap);
             Ok(parsed)
@@ -60,6 +81,36 @@ struct OffsetMap {
 }
 
 impl OffsetMap {
+    /// The map of the pieces' decoded text laid end to end.
+    fn concat(pieces: &[Piece<'_>]) -> OffsetMap {
+        let total: usize = pieces.iter().map(|p| p.decoded.len()).sum();
+        let mut starts = Vec::with_capacity(total + 1);
+        let mut ends = Vec::with_capacity(total + 1);
+        ends.push(pieces.first().map_or(0, |p| p.span.start as usize));
+        let mut after_last = 0;
+        for piece in pieces {
+            let len = piece.decoded.len();
+            let (start, end) = (piece.span.start as usize, piece.span.end as usize);
+            match OffsetMap::align(piece.decoded, piece.written, start) {
+                Some(map) => {
+                    starts.extend_from_slice(&map.starts[..len]);
+                    ends.extend_from_slice(&map.ends[1..=len]);
+                    after_last = map.starts[len];
+                }
+                None => {
+                    starts.extend(std::iter::repeat_n(start, len));
+                    ends.extend(std::iter::repeat_n(end, len));
+                    after_last = end;
+                }
+            }
+        }
+        starts.push(after_last);
+        if let Some(first) = starts.first().copied() {
+            ends[0] = first;
+        }
+        OffsetMap { starts, ends }
+    }
+
     fn start(&self, offset: usize) -> usize {
         self.starts[offset.min(self.starts.len() - 1)]
     }
@@ -84,6 +135,16 @@ impl OffsetMap {
                     starts[d] = base + r;
                     break;
                 };
+                if matches!(next, '$' | '%')
+                    && c == next
+                    && rest[1..].starts_with([next])
+                    && rest[2..].starts_with('{')
+                    && decoded[d + 1..].starts_with('{')
+                {
+                    // HCL's `$${` / `%%{` escapes stand for `${` / `%{`.
+                    r += 1;
+                    continue;
+                }
                 if next == c {
                     starts[d] = base + r;
                     r += next.len_utf8();

@@ -1,11 +1,14 @@
 //! Text -> spanned tree. Every key and every value keeps the byte span it came from, so a
-//! finding can point at the exact token. JSON and YAML both produce [`Node`].
+//! finding can point at the exact token. JSON and YAML both produce [`Node`]; Terraform's
+//! HCL produces its own block/expression tree ([`hcl`]), which `model::terraform` lowers
+//! into [`Node`]s.
 
 mod embedded;
+pub mod hcl;
 mod json;
 mod yaml;
 
-pub use embedded::parse_embedded_json;
+pub use embedded::{Piece, parse_embedded_json, parse_json_pieces};
 
 use crate::source::{FileId, Span};
 
