@@ -1,18 +1,45 @@
 //! Spanned tree -> domain model: what a file is (policy document or CloudFormation
-//! template), the policy documents it holds, and its resources.
+//! template), the policy documents it holds, and its resources. Terraform modules and plans
+//! are lowered into the same template shape ([`terraform`]), remembering their
+//! [`Language`] so that findings name things as their author wrote them.
 
 mod policy;
 mod template;
+pub mod terraform;
+mod vocabulary;
 
 pub use policy::{
     ConditionClause, ConditionValue, Effect, ElementItem, ElementList, Operator, PolicyDocument, PolicyKind,
     SetQualifier, Statement, action_matches,
 };
 pub use template::{Parameter, Resource, Template, is_pseudo_parameter};
+pub use vocabulary::Language;
 
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use crate::parse::{Node, ParseError};
+use crate::source::FileId;
+
+/// The text of every file a model's spans may point into.
+#[derive(Clone, Copy)]
+pub enum Texts<'a> {
+    /// One file: every span points into it.
+    One(&'a str),
+    /// A Terraform module's files, and the files its `file()` calls read.
+    Many(&'a [(FileId, Arc<str>)]),
+}
+
+impl<'a> Texts<'a> {
+    pub fn get(&self, file: FileId) -> &'a str {
+        match self {
+            Texts::One(text) => text,
+            Texts::Many(files) => files
+                .iter()
+                .find(|(id, _)| *id == file)
+                .map_or("", |(_, text)| text),
+        }
+    }
+}
 
 /// What the content of a file says it is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -38,7 +65,7 @@ impl DocumentKind {
 /// Everything the rules see of one file. Built once, shared by every rule.
 pub struct FileModel<'a> {
     pub root: &'a Node,
-    pub text: &'a str,
+    pub texts: Texts<'a>,
     pub kind: DocumentKind,
     pub policies: Vec<PolicyDocument<'a>>,
     pub template: Option<Template<'a>>,
@@ -49,10 +76,20 @@ pub struct FileModel<'a> {
 
 impl<'a> FileModel<'a> {
     pub fn build(root: &'a Node, text: &'a str, kind: DocumentKind) -> FileModel<'a> {
+        FileModel::build_in(root, Texts::One(text), kind, Language::CloudFormation)
+    }
+
+    /// A model whose spans may point into several files, written in `language`.
+    pub fn build_in(
+        root: &'a Node,
+        texts: Texts<'a>,
+        kind: DocumentKind,
+        language: Language,
+    ) -> FileModel<'a> {
         match kind {
             DocumentKind::Policy => FileModel {
                 root,
-                text,
+                texts,
                 kind,
                 policies: vec![PolicyDocument::from_node(
                     std::borrow::Cow::Borrowed(root),
@@ -64,12 +101,13 @@ impl<'a> FileModel<'a> {
                 json: OnceLock::new(),
             },
             DocumentKind::Template => {
-                let template = Template::from_node(root);
+                let mut template = Template::from_node(root);
+                template.language = language;
                 let mut errors = Vec::new();
-                let policies = template.policies(text, &mut errors);
+                let policies = template.policies(texts, &mut errors);
                 FileModel {
                     root,
-                    text,
+                    texts,
                     kind,
                     policies,
                     template: Some(template),
@@ -78,6 +116,11 @@ impl<'a> FileModel<'a> {
                 }
             }
         }
+    }
+
+    /// The text of the file a span points into.
+    pub fn text(&self, file: FileId) -> &'a str {
+        self.texts.get(file)
     }
 
     /// The file as plain JSON for JSONPath queries, converted once on first use.

@@ -8,6 +8,9 @@ use crate::parse::{Node, ParseError, Value, parse_embedded_json};
 use crate::source::Span;
 
 pub struct Template<'a> {
+    /// What the template was written in; Terraform modules and plans are lowered into
+    /// this shape.
+    pub language: super::Language,
     pub parameters: Vec<Parameter<'a>>,
     pub resources: Vec<Resource<'a>>,
 }
@@ -57,6 +60,7 @@ impl<'a> Template<'a> {
             root.get(section).and_then(Node::as_object).unwrap_or_default()
         };
         Template {
+            language: super::Language::CloudFormation,
             parameters: entries("Parameters")
                 .iter()
                 .map(|e| Parameter {
@@ -87,14 +91,15 @@ impl<'a> Template<'a> {
 
     /// Every policy document held by a resource of the template. Documents written as
     /// JSON strings are parsed; those that fail are returned in `errors`.
-    pub fn policies(&self, text: &str, errors: &mut Vec<ParseError>) -> Vec<PolicyDocument<'a>> {
+    pub fn policies(&self, texts: super::Texts<'_>, errors: &mut Vec<ParseError>) -> Vec<PolicyDocument<'a>> {
         let mut found = Vec::new();
         for resource in &self.resources {
             let Some(kind) = resource.resource_type else {
                 continue;
             };
             let mut take = |node: Option<&'a Node>, kind: PolicyKind, attached_to: Vec<String>| {
-                if let Some(mut doc) = node.and_then(|n| document(n, kind, resource.logical_id, text, errors))
+                if let Some(mut doc) =
+                    node.and_then(|n| document(n, kind, resource.logical_id, texts, errors))
                 {
                     doc.attached_to = attached_to;
                     found.push(doc);
@@ -152,6 +157,11 @@ impl<'a> Template<'a> {
                         Vec::new(),
                     );
                 }
+                super::terraform::POLICY_DOCUMENT => {
+                    if let Some(node) = resource.property("PolicyDocument") {
+                        take(Some(node), PolicyKind::infer(node), Vec::new());
+                    }
+                }
                 "AWS::S3::BucketPolicy" => {
                     take(
                         resource.property("PolicyDocument"),
@@ -180,7 +190,7 @@ fn document<'a>(
     node: &'a Node,
     kind: PolicyKind,
     owner: &str,
-    text: &str,
+    texts: super::Texts<'_>,
     errors: &mut Vec<ParseError>,
 ) -> Option<PolicyDocument<'a>> {
     match &node.value {
@@ -189,17 +199,19 @@ fn document<'a>(
             kind,
             Some(owner.to_string()),
         )),
-        Value::String(s) if s.trim_start().starts_with('{') => match parse_embedded_json(node, text) {
-            Ok(parsed) => Some(PolicyDocument::from_node(
-                Cow::Owned(parsed),
-                kind,
-                Some(owner.to_string()),
-            )),
-            Err(err) => {
-                errors.push(err);
-                None
+        Value::String(s) if s.trim_start().starts_with('{') => {
+            match parse_embedded_json(node, texts.get(node.span.file)) {
+                Ok(parsed) => Some(PolicyDocument::from_node(
+                    Cow::Owned(parsed),
+                    kind,
+                    Some(owner.to_string()),
+                )),
+                Err(err) => {
+                    errors.push(err);
+                    None
+                }
             }
-        },
+        }
         _ => None,
     }
 }

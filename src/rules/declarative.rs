@@ -9,7 +9,7 @@ use serde::Deserialize;
 
 use super::Rule;
 use crate::finding::Diagnostic;
-use crate::model::{DocumentKind, FileModel};
+use crate::model::{DocumentKind, FileModel, Language};
 use crate::parse::{Entry, Node};
 
 /// The `[query]` table of a rule file.
@@ -22,6 +22,16 @@ pub struct QuerySpec {
     #[serde(default)]
     pub target: Target,
     /// The message; `{resource}` is replaced by the logical id of the resource matched.
+    pub message: String,
+    pub help: Option<String>,
+    /// The wording for Terraform, where `{resource}` is the resource's address and
+    /// `{attribute}` the argument matched, as written.
+    pub terraform: Option<Wording>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Wording {
     pub message: String,
     pub help: Option<String>,
 }
@@ -67,9 +77,22 @@ impl Rule for QueryRule {
                 [Segment::Key(section), Segment::Key(id), ..] if section == "Resources" => id.as_str(),
                 _ => "",
             };
-            let mut diagnostic = Diagnostic::new(span, self.spec.message.replace("{resource}", resource));
-            if let Some(help) = &self.spec.help {
-                diagnostic = diagnostic.help(help.replace("{resource}", resource));
+            let (message, help) = match (&self.spec.terraform, file.language()) {
+                (Some(wording), Language::Terraform) => (&wording.message, &wording.help),
+                _ => (&self.spec.message, &self.spec.help),
+            };
+            // The argument as the author wrote it: a lowered key spans its name.
+            let attribute = entry
+                .and_then(|e| file.text(e.key_span.file).get(e.key_span.range()))
+                .map(|t| t.trim_matches('"'))
+                .unwrap_or_default();
+            let fill = |text: &str| {
+                text.replace("{resource}", resource)
+                    .replace("{attribute}", attribute)
+            };
+            let mut diagnostic = Diagnostic::new(span, fill(message));
+            if let Some(help) = help {
+                diagnostic = diagnostic.help(fill(help));
             }
             out.push(diagnostic);
         }

@@ -28,7 +28,7 @@ impl Rule for OldVersion {
                 "use `{CURRENT_VERSION}`; statements written for the old version keep their meaning, \
                  and `${{...}}` variables start to work"
             ));
-            if let Some(variable) = first_variable(&doc.source, file.text) {
+            if let Some(variable) = first_variable(&doc.source, file) {
                 diagnostic = diagnostic.label(variable, "read as literal text under this version");
             }
             out.push(diagnostic);
@@ -56,9 +56,9 @@ fn first_string_with_variable(node: &Node, depth: usize) -> Option<Span> {
 
 /// The first policy variable (`${aws:username}`) of the document: the variable itself
 /// when its text can be found in the file, else the string that holds it.
-fn first_variable(doc: &Node, text: &str) -> Option<Span> {
+fn first_variable(doc: &Node, file: &FileModel<'_>) -> Option<Span> {
     let string = first_string_with_variable(doc, 0)?;
-    let narrowed = text.get(string.range()).and_then(|raw| {
+    let narrowed = file.text(string.file).get(string.range()).and_then(|raw| {
         let start = raw.find("${")?;
         let end = start + raw[start..].find('}')? + 1;
         Some(Span::new(

@@ -45,7 +45,12 @@ impl Rule for PolicyVariable {
 }
 
 fn check_document(file: &FileModel<'_>, doc: &PolicyDocument<'_>, out: &mut Vec<Diagnostic>) {
-    let template = file.template.is_some();
+    // Terraform replaces `${...}` itself (a policy variable is written `$${...}` there), so
+    // only CloudFormation templates get the "not in `Fn::Sub`" reading.
+    let template = file
+        .template
+        .as_ref()
+        .is_some_and(|t| t.language == crate::model::Language::CloudFormation);
     let version = doc.source.entry("Version");
     let supported = version.is_some_and(|v| v.value.as_str() == Some(VERSION));
     let statements: Vec<&Node> = match doc.source.get("Statement") {
@@ -61,7 +66,7 @@ fn check_document(file: &FileModel<'_>, doc: &PolicyDocument<'_>, out: &mut Vec<
     let mut first_variable: Option<(Span, String)> = None;
     let mut visit = |text: &str, span: Span, place: Place<'_>, out: &mut Vec<Diagnostic>| {
         for found in scan(text, template) {
-            let var_span = locate(file.text, span, text, found.start, found.end);
+            let var_span = locate(file.text(span.file), span, text, found.start, found.end);
             let written = &text[found.start..found.end];
             if let Some((message, help)) = found.problem {
                 out.push(Diagnostic::new(var_span, message).help(help));

@@ -3,12 +3,22 @@
 
 use super::{PasswordSource, classify_password, db_resources, describe};
 use crate::finding::Diagnostic;
-use crate::model::FileModel;
+use crate::model::{FileModel, Language, Resource};
 use crate::rules::Rule;
 
 pub struct HardcodedMasterPassword;
 
 const HELP: &str = "set `ManageMasterUserPassword: true` and remove `MasterUserPassword`, or resolve it from Secrets Manager with `{{resolve:secretsmanager:...}}`; rotate the exposed password";
+
+fn help(file: &FileModel<'_>, resource: &Resource<'_>, name: &str) -> String {
+    match file.language() {
+        Language::CloudFormation => HELP.to_string(),
+        Language::Terraform => format!(
+            "set `{}` and remove `{name}`, or pass the password in from outside the code (a variable without a `default`, a `data \"aws_secretsmanager_secret_version\"`); `sensitive = true` hides it from plan output, not from the repository; rotate the exposed password",
+            file.setting(resource, "ManageMasterUserPassword", "true")
+        ),
+    }
+}
 
 impl Rule for HardcodedMasterPassword {
     fn check(&self, file: &FileModel<'_>, out: &mut Vec<Diagnostic>) {
@@ -19,23 +29,26 @@ impl Rule for HardcodedMasterPassword {
             let Some(entry) = resource.property_entry("MasterUserPassword") else {
                 continue;
             };
+            let name = file.property_name(resource, "MasterUserPassword");
             match classify_password(&entry.value, template) {
                 PasswordSource::Literal(node) => out.push(
                     Diagnostic::new(
                         node.span,
-                        format!("{} has a hard-coded `MasterUserPassword`", describe(resource)),
+                        format!("{} has a hard-coded `{name}`", describe(file, resource)),
                     )
-                    .help(HELP),
+                    .help(help(file, resource, &name)),
                 ),
                 PasswordSource::ParameterDefault { default, parameter } => out.push(
                     Diagnostic::new(
                         default.span,
                         format!(
-                            "{} takes `MasterUserPassword` from parameter `{parameter}`, whose `Default` hard-codes it",
-                            describe(resource)
+                            "{} takes `{name}` from {} `{parameter}`, whose `{}` hard-codes it",
+                            describe(file, resource),
+                            file.input_words().0,
+                            file.input_words().1,
                         ),
                     )
-                    .help(HELP)
+                    .help(help(file, resource, &name))
                     .label(entry.key_span, "the master password of this database"),
                 ),
                 PasswordSource::External | PasswordSource::Unknown => {}

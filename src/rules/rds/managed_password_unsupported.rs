@@ -1,5 +1,6 @@
 //! `rds/managed-password-unsupported`: `ManageMasterUserPassword: true` where RDS does not
-//! support it (read replicas except SQL Server, RDS Custom, Oracle CDB).
+//! support it (read replicas except SQL Server, RDS Custom, Oracle CDB, and Terraform's
+//! `blue_green_update { enabled = true }`: Blue/Green Deployments).
 
 use super::{ManageFlag, db_resources, describe, manage_flag};
 use crate::finding::Diagnostic;
@@ -26,9 +27,17 @@ impl Rule for ManagedPasswordUnsupported {
                 out.push(
                     Diagnostic::new(
                         flag.span,
-                        format!("{} sets `ManageMasterUserPassword: true`, which RDS does not support for {reason}", describe(resource)),
+                        format!(
+                            "{} sets `{}`, which RDS does not support for {reason}",
+                            describe(file, resource),
+                            file.setting(resource, "ManageMasterUserPassword", "true")
+                        ),
                     )
-                    .help("remove `ManageMasterUserPassword` (and any `MasterUserSecret`) from this resource; manage the password of its source or of a supported deployment instead")
+                    .help(format!(
+                        "remove `{}` (and any `{}`) from this resource; manage the password of its source or of a supported deployment instead",
+                        file.property_name(resource, "ManageMasterUserPassword"),
+                        file.property_name(resource, "MasterUserSecret")
+                    ))
                     .label(conflict, reason),
                 );
             }
@@ -71,14 +80,25 @@ fn unsupported(resource: &Resource<'_>, template: &Template<'_>) -> Vec<(&'stati
             ));
         }
     }
+    // Only Terraform's `blue_green_update { enabled = true }` is lowered to this.
+    if let Some(entry) = resource
+        .property("BlueGreenUpdate")
+        .and_then(|b| b.entry("Enabled"))
+        .filter(|e| e.value.as_bool_like() == Some(true))
+    {
+        reasons.push(("Blue/Green Deployments", entry_span(entry)));
+    }
     reasons
 }
 
 fn source_engine(source: &Node, template: &Template<'_>) -> Option<String> {
     let (function, operand) = source.intrinsic()?;
-    if function != "Ref" {
-        return None;
-    }
-    let target = template.resource(operand.as_str()?)?;
+    let target = match function {
+        "Ref" => operand.as_str()?,
+        // A Terraform replica names its source as `aws_db_instance.primary.arn`.
+        "Fn::GetAtt" => operand.as_array()?.first()?.as_str()?,
+        _ => return None,
+    };
+    let target = template.resource(target)?;
     Some(target.property("Engine")?.as_str()?.to_ascii_lowercase())
 }

@@ -21,15 +21,19 @@ impl Rule for MasterPasswordNotManaged {
                 continue;
             }
             if let PasswordSource::External = classify_password(value, template) {
+                let name = file.property_name(resource, "MasterUserPassword");
                 out.push(
                     Diagnostic::new(
                         value.span,
                         format!(
-                            "{} sets `MasterUserPassword` instead of letting RDS manage it in Secrets Manager",
-                            describe(resource)
+                            "{} sets `{name}` instead of letting RDS manage it in Secrets Manager",
+                            describe(file, resource)
                         ),
                     )
-                    .help("replace `MasterUserPassword` with `ManageMasterUserPassword: true`; RDS then generates the password, stores it in Secrets Manager and rotates it"),
+                    .help(format!(
+                        "replace `{name}` with `{}`; RDS then generates the password, stores it in Secrets Manager and rotates it",
+                        file.setting(resource, "ManageMasterUserPassword", "true")
+                    )),
                 );
             }
         }

@@ -11,10 +11,10 @@ pub mod managed_password_unsupported;
 pub mod master_password_not_managed;
 pub mod missing_secret_permissions;
 
-use crate::model::is_pseudo_parameter;
 use crate::model::{
     ConditionClause, Effect, FileModel, PolicyDocument, Resource, SetQualifier, Statement, Template,
 };
+use crate::model::{Language, is_pseudo_parameter};
 use crate::parse::{Node, Value};
 use crate::source::Span;
 
@@ -198,8 +198,12 @@ pub fn db_resources<'t, 'a>(template: &'t Template<'a>) -> impl Iterator<Item = 
     template.resources.iter().filter(|r| r.is_type(&DB_TYPES))
 }
 
-/// "DB instance `Db`" / "DB cluster `Db`".
-pub fn describe(resource: &Resource<'_>) -> String {
+/// "DB instance `Db`" / "DB cluster `Db`"; in Terraform the address, which names the
+/// type: "`aws_db_instance.main`".
+pub fn describe(file: &FileModel<'_>, resource: &Resource<'_>) -> String {
+    if file.language() == Language::Terraform {
+        return format!("`{}`", resource.logical_id);
+    }
     let kind = if resource.is_type(&["AWS::RDS::DBCluster"]) {
         "DB cluster"
     } else {
