@@ -12,7 +12,7 @@ pub const SKIPPED_DIRS: [&str; 4] = [".git", "node_modules", "target", ".terrafo
 
 /// Extensions considered when walking a directory. A file named explicitly is read
 /// whatever its extension.
-pub const EXTENSIONS: [&str; 4] = ["json", "yaml", "yml", "template"];
+pub const EXTENSIONS: [&str; 5] = ["json", "yaml", "yml", "template", "tf"];
 
 #[derive(Default)]
 pub struct Filters {

@@ -1,14 +1,18 @@
 //! Runs the rules: each input is read and parsed once, its model built once and shared by
 //! every rule; files are processed in parallel. The engine stamps each rule's diagnostics
 //! with the rule id and severity, and reports unreadable and unparsable files itself.
+//! Terraform configuration is checked a module (directory) at a time ([`terraform`]).
+
+mod terraform;
 
 use std::sync::Arc;
+use std::sync::atomic::AtomicU32;
 
 use rayon::prelude::*;
 
 use crate::discover::Input;
 use crate::finding::{Diagnostic, Finding, Severity};
-use crate::model::{DocumentKind, FileModel};
+use crate::model::{DocumentKind, FileModel, Language, Texts};
 use crate::parse::{Syntax, parse};
 use crate::rules::{IO_ERROR, PARSE_ERROR, Registry, secret_spans};
 use crate::source::{FileId, SourceMap, Span};
@@ -59,12 +63,33 @@ pub fn check(
     registry: &'static Registry,
     selection: &Selection,
 ) -> Outcome {
-    let outcomes: Vec<FileOutcome> = inputs
-        .par_iter()
-        .enumerate()
-        .map(|(i, input)| check_one(FileId(i as u32), input, stdin, registry, selection))
-        .collect();
-    let mut sources = SourceMap::default();
+    let (modules, singles) = terraform::modules(inputs);
+    // Files a module reads beyond the inputs (siblings of a `.tf` named alone, `file()`
+    // targets) get ids after the inputs'.
+    let next_id = AtomicU32::new(u32::try_from(inputs.len()).unwrap_or(u32::MAX));
+    let (file_outcomes, module_outcomes): (Vec<(usize, FileOutcome)>, Vec<terraform::ModuleOutcome>) =
+        rayon::join(
+            || {
+                singles
+                    .par_iter()
+                    .map(|&i| {
+                        (
+                            i,
+                            check_one(FileId(i as u32), &inputs[i], stdin, registry, selection),
+                        )
+                    })
+                    .collect()
+            },
+            || {
+                modules
+                    .par_iter()
+                    .map(|module| {
+                        terraform::check_module(module, inputs, stdin, &next_id, registry, selection)
+                    })
+                    .collect()
+            },
+        );
+    let mut texts: Vec<Option<(String, Arc<str>)>> = vec![None; next_id.into_inner() as usize];
     let mut out = Outcome {
         sources: SourceMap::default(),
         findings: Vec::new(),
@@ -72,12 +97,32 @@ pub fn check(
         notes: Vec::new(),
         files_checked: 0,
     };
-    for outcome in outcomes {
-        sources.add(outcome.path, outcome.text);
+    for (i, outcome) in file_outcomes {
+        texts[i] = Some((outcome.path, outcome.text));
         out.findings.extend(outcome.findings);
         out.redactions.extend(outcome.redactions);
         out.notes.extend(outcome.note);
         out.files_checked += usize::from(outcome.checked);
+    }
+    for module in module_outcomes {
+        for (file, path, text) in module.files {
+            if let Some(slot) = texts.get_mut(file.0 as usize) {
+                slot.get_or_insert((path, text));
+            }
+        }
+        out.findings.extend(module.findings);
+        out.redactions.extend(module.redactions);
+        out.files_checked += module.checked;
+    }
+    let mut sources = SourceMap::default();
+    for (i, text) in texts.into_iter().enumerate() {
+        let (path, text) = text.unwrap_or_else(|| {
+            (
+                inputs.get(i).map(Input::display).unwrap_or_default(),
+                Arc::from(""),
+            )
+        });
+        sources.add(path, text);
     }
     out.findings.sort_by(|a, b| {
         let path = |f: &Finding| sources.get(f.span.file).path.as_str();
@@ -103,14 +148,8 @@ fn check_one(
         note: None,
         checked: false,
     };
-    let engine_finding = |rule: &str, span: Span, message: String| Finding {
-        rule: registry.id(rule),
-        severity: registry.get(rule).map_or(Severity::Error, |r| r.meta.severity),
-        span,
-        message,
-        help: None,
-        labels: Vec::new(),
-    };
+    let engine_finding =
+        |rule: &str, span: Span, message: String| engine_finding(registry, rule, span, message);
     let at_start = Span::new(file, 0, 0);
     let (text, explicit) = match read(input, stdin) {
         Ok(read) => read,
@@ -160,6 +199,25 @@ fn check_one(
             return outcome;
         }
     };
+    if crate::model::terraform::is_plan(&root) {
+        outcome.checked = true;
+        let lowered = crate::model::terraform::lower_plan(&root, &text);
+        let model = FileModel::build_in(
+            &lowered.root,
+            Texts::One(&text),
+            DocumentKind::Template,
+            Language::Terraform,
+        );
+        for err in lowered.errors.iter().chain(&model.errors) {
+            outcome
+                .findings
+                .push(engine_finding(PARSE_ERROR, err.span, err.message.clone()));
+        }
+        outcome.findings.extend(run_rules(&model, registry, selection));
+        outcome.redactions = secret_spans(&model);
+        outcome.redactions.extend(lowered.secrets);
+        return outcome;
+    }
     let Some(kind) = DocumentKind::of(&root) else {
         if explicit {
             outcome.note = Some(format!(
@@ -175,13 +233,21 @@ fn check_one(
             .findings
             .push(engine_finding(PARSE_ERROR, err.span, err.message.clone()));
     }
+    outcome.findings.extend(run_rules(&model, registry, selection));
+    outcome.redactions = secret_spans(&model);
+    outcome
+}
+
+/// Every enabled rule over one model, stamped.
+fn run_rules(model: &FileModel<'_>, registry: &'static Registry, selection: &Selection) -> Vec<Finding> {
+    let mut findings = Vec::new();
     let mut diagnostics: Vec<Diagnostic> = Vec::new();
     for rule in registry.rules() {
         if !selection.enabled(&rule.meta.id) {
             continue;
         }
-        rule.check(&model, &mut diagnostics);
-        outcome.findings.extend(diagnostics.drain(..).map(|d| Finding {
+        rule.check(model, &mut diagnostics);
+        findings.extend(diagnostics.drain(..).map(|d| Finding {
             rule: rule.meta.id.as_str(),
             severity: rule.meta.severity,
             span: d.span,
@@ -190,8 +256,19 @@ fn check_one(
             labels: d.labels,
         }));
     }
-    outcome.redactions = secret_spans(&model);
-    outcome
+    findings
+}
+
+/// A finding the engine reports itself.
+fn engine_finding(registry: &'static Registry, rule: &str, span: Span, message: String) -> Finding {
+    Finding {
+        rule: registry.id(rule),
+        severity: registry.get(rule).map_or(Severity::Error, |r| r.meta.severity),
+        span,
+        message,
+        help: None,
+        labels: Vec::new(),
+    }
 }
 
 enum Read {
@@ -231,11 +308,17 @@ fn read(input: &Input, stdin: Option<&str>) -> Result<(Read, bool), String> {
 /// Without a model, the values written after a `MasterUserPassword` key, up to the end of
 /// the line: the snippet of a parse error must not show them either.
 fn password_lines(file: FileId, text: &str) -> Vec<Span> {
+    assignments_of(file, text, "MasterUserPassword", ':')
+}
+
+/// The text after `key` and `separator`, up to the end of the line, wherever `key` is
+/// followed by nothing but quotes and spaces before `separator`.
+fn assignments_of(file: FileId, text: &str, key: &str, separator: char) -> Vec<Span> {
     let mut spans = Vec::new();
-    for (at, key) in text.match_indices("MasterUserPassword") {
+    for (at, key) in text.match_indices(key) {
         let rest = &text[at + key.len()..];
         let Some(colon) = rest
-            .find(':')
+            .find(separator)
             .filter(|&c| rest[..c].trim_matches(['"', '\'', ' ']).is_empty())
         else {
             continue;

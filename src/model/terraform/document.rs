@@ -2,7 +2,7 @@
 //! `Statement` objects whose synthetic keys span the arguments and blocks they come from)
 //! and JSON written in a heredoc or a string, with `${...}` interpolations in it.
 
-use super::{Lowering, Mode, UNKNOWN, entry, intrinsic, node, string};
+use super::{Lowering, Mode, entry, intrinsic, node, string, unknown};
 use crate::parse::hcl::{Block, Body, Expr, ExprKind, TemplatePart};
 use crate::parse::{Entry, Node, Piece, Value, parse_json_pieces};
 use crate::source::Span;
@@ -43,11 +43,7 @@ impl<'m> Lowering<'m, '_, '_> {
         for statement in &block.body.blocks {
             let lowered = match (statement.kind.as_str(), statement.label(0)) {
                 ("statement", _) => self.statement(statement, depth),
-                ("dynamic", Some("statement")) => intrinsic(
-                    UNKNOWN,
-                    statement.span,
-                    string(statement.span, self.module.source(statement.span)),
-                ),
+                ("dynamic", Some("statement")) => unknown(statement.span),
                 _ => continue,
             };
             merge_by_sid(&mut statements, lowered);
@@ -211,11 +207,7 @@ impl<'m> Lowering<'m, '_, '_> {
     }
 
     fn unknown_block(&self, block: &Block) -> Node {
-        intrinsic(
-            UNKNOWN,
-            block.span,
-            string(block.span, self.module.source(block.span)),
-        )
+        unknown(block.span)
     }
 
     /// JSON written in a string or heredoc. Interpolations whose value is known are

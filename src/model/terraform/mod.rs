@@ -25,8 +25,9 @@ use crate::parse::hcl::{Attribute, Block, Body, Expr, ExprKind, Step, TemplatePa
 use crate::parse::{Entry, Node, ParseError, Value};
 use crate::source::{FileId, Span};
 
-/// The intrinsic that stands for an expression only Terraform evaluates; its operand is
-/// the expression as written.
+/// The intrinsic that stands for an expression only Terraform evaluates. Its operand is an
+/// empty string spanning the expression: no rule reads Terraform source as policy text,
+/// and a password chosen by a conditional is still masked in reports.
 pub const UNKNOWN: &str = "Fn::Terraform";
 
 /// The resource type of a policy document that nothing in the module consumes (a
@@ -173,6 +174,21 @@ pub(crate) fn entry(key: &str, key_span: Span, value: Node) -> Entry {
 /// `{"<function>": operand}` spanning `span`.
 pub(crate) fn intrinsic(function: &str, span: Span, operand: Node) -> Node {
     node(span, Value::Object(vec![entry(function, span, operand)]))
+}
+
+pub(crate) fn unknown(span: Span) -> Node {
+    intrinsic(UNKNOWN, span, string(span, ""))
+}
+
+/// A default that says what the value is: not `null`, and not an empty list or map (a
+/// reusable module's way of saying "none unless the caller passes some").
+fn informative_default(block: &Block) -> Option<&Attribute> {
+    block.body.attribute("default").filter(|d| match &d.value.kind {
+        ExprKind::Null => false,
+        ExprKind::Array(items) => !items.is_empty(),
+        ExprKind::Object(items) => !items.is_empty(),
+        _ => true,
+    })
 }
 
 fn reference(span: Span, target: &str) -> Node {
@@ -673,11 +689,7 @@ impl<'m> Lowering<'m, '_, '_> {
     }
 
     fn unknown(&self, expr: &Expr) -> Node {
-        intrinsic(
-            UNKNOWN,
-            expr.span,
-            string(expr.span, self.module.source(expr.span)),
-        )
+        unknown(expr.span)
     }
 
     fn template_value(
@@ -729,11 +741,7 @@ impl<'m> Lowering<'m, '_, '_> {
                 let Some(variable) = self.module.variables.get(name) else {
                     return reference(span, name);
                 };
-                let default = variable
-                    .body
-                    .attribute("default")
-                    .filter(|d| !matches!(d.value.kind, ExprKind::Null));
-                match (mode, default) {
+                match (mode, informative_default(variable)) {
                     (Mode::Password, _) if rest.is_empty() => reference(span, name),
                     (_, Some(default)) => {
                         let value = self.value(&default.value, Mode::Value, depth + 1);
