@@ -1,6 +1,8 @@
 //! The fixture harness: `testdata/<rule id>/fail-*` must give at least one finding of that
 //! rule and `pass-*` none; the findings of each fail fixture are snapshotted as the user
-//! sees them (gnu lines for positions, then the human report).
+//! sees them (gnu lines for positions, then the human report). A Terraform fixture is a
+//! directory (`fail-literal-tf/main.tf`): a directory is a module, and fixtures must not
+//! share one.
 
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
@@ -87,6 +89,82 @@ fn every_rule_has_pass_and_fail_fixtures_in_json_and_yaml() {
             }
         }
     }
+}
+
+/// Whether a fixture is a Terraform module: a directory holding `.tf` files.
+fn is_module_fixture(path: &Path) -> bool {
+    fs::read_dir(path)
+        .map(|entries| {
+            entries
+                .flatten()
+                .any(|e| e.file_name().to_string_lossy().ends_with(".tf"))
+        })
+        .unwrap_or(false)
+}
+
+#[test]
+fn every_rds_rule_fails_in_terraform_and_in_a_plan() {
+    for rule in registry()
+        .rules()
+        .iter()
+        .filter(|r| r.meta.id.starts_with("rds/"))
+    {
+        let dir = Path::new("testdata").join(&rule.meta.id);
+        let fails: Vec<PathBuf> = fs::read_dir(&dir)
+            .unwrap()
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.file_name().unwrap().to_string_lossy().starts_with("fail-"))
+            .collect();
+        assert!(
+            fails.iter().any(|p| is_module_fixture(p)),
+            "{}: no Terraform fail fixture (a fail-*-tf/ directory)",
+            rule.meta.id
+        );
+        assert!(
+            fails.iter().any(|p| {
+                fs::read_to_string(p)
+                    .is_ok_and(|t| t.contains("\"format_version\"") && t.contains("\"planned_values\""))
+            }),
+            "{}: no Terraform plan fail fixture",
+            rule.meta.id
+        );
+    }
+    // No loose .tf fixture: it would share its folder's module with every other one.
+    for entry in walk("testdata") {
+        if entry.extension().is_some_and(|e| e == "tf") {
+            let parent = entry
+                .parent()
+                .unwrap()
+                .file_name()
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            assert!(
+                parent.starts_with("pass-")
+                    || parent.starts_with("fail-")
+                    || entry.starts_with("testdata/examples"),
+                "{}: a .tf fixture lives in its own pass-*/fail-* directory",
+                entry.display()
+            );
+        }
+    }
+}
+
+fn walk(dir: &str) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    let mut stack = vec![PathBuf::from(dir)];
+    while let Some(dir) = stack.pop() {
+        for entry in fs::read_dir(&dir).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                found.push(path);
+            }
+        }
+    }
+    found
 }
 
 #[test]
