@@ -119,6 +119,23 @@ fn reads_standard_input_named_by_stdin_filename() {
     assert_eq!(json(&output)["summary"]["files"], 1);
 }
 
+/// Checks `paths` in every format, with and without color: findings (exit 1), and none of
+/// `secrets` anywhere in the output.
+fn assert_no_output_shows(paths: &[&str], secrets: &[&str]) {
+    for format in ["human", "json", "gnu", "sarif", "github"] {
+        for color in ["never", "always"] {
+            let mut args = vec!["check", "--format", format, "--color", color];
+            args.extend(paths);
+            let output = iamlint(&args);
+            assert_eq!(code(&output), 1);
+            let all = stdout(&output) + &stderr(&output);
+            for secret in secrets {
+                assert!(!all.contains(secret), "{format}/{color} printed {secret}:\n{all}");
+            }
+        }
+    }
+}
+
 #[test]
 fn no_format_prints_a_hard_coded_password() {
     let dir = tempfile::tempdir().unwrap();
@@ -157,31 +174,136 @@ Resources:
     )
     .unwrap();
     let paths = [template.to_str().unwrap(), broken.to_str().unwrap()];
-    for format in ["human", "json", "gnu", "sarif", "github"] {
-        for color in ["never", "always"] {
-            let mut args = vec!["check", "--format", format, "--color", color];
-            args.extend(paths);
-            let output = iamlint(&args);
-            assert_eq!(code(&output), 1);
-            let all = stdout(&output) + &stderr(&output);
-            for secret in [
-                "DefaultSecret",
-                "LiteralSecret",
-                "SubSecret",
-                "JoinSecret",
-                "-4444",
-                "BrokenSecret",
-            ] {
-                assert!(!all.contains(secret), "{format}/{color} printed {secret}:\n{all}");
-            }
-        }
-    }
+    assert_no_output_shows(
+        &paths,
+        &[
+            "DefaultSecret",
+            "LiteralSecret",
+            "SubSecret",
+            "JoinSecret",
+            "-4444",
+            "BrokenSecret",
+        ],
+    );
     let output = iamlint(&["check", "--format", "json", template.to_str().unwrap()]);
     let hardcoded = rules_in(&output)
         .iter()
         .filter(|r| *r == "rds/hardcoded-master-password")
         .count();
     assert_eq!(hardcoded, 4, "all four hard-coded passwords are found");
+}
+
+#[test]
+fn no_format_prints_a_terraform_password() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    fs::write(
+        d.join("main.tf"),
+        r#"resource "aws_db_instance" "a" {
+  password = "TfLiteral-1111"
+}
+resource "aws_db_instance" "b" {
+  password = var.db_password
+}
+resource "aws_rds_cluster" "c" {
+  manage_master_user_password = true
+  master_password_wo          = var.enabled ? "TfConditional-2222" : null
+}
+resource "aws_rds_cluster" "d" {
+  master_password = "TfTemplate-${var.suffix}"
+}
+"#,
+    )
+    .unwrap();
+    fs::write(
+        d.join("variables.tf"),
+        "variable \"db_password\" {\n  default   = \"TfDefault-3333\"\n  sensitive = true\n}\nvariable \"suffix\" {\n  default = \"TfSuffix-4444\"\n}\n",
+    )
+    .unwrap();
+    fs::write(
+        d.join("broken.tf"),
+        "resource \"aws_db_instance\" \"x\" {\n  password = \"TfBroken-5555\"\n  = =\n}\n",
+    )
+    .unwrap();
+    fs::write(
+        d.join("plan.json"),
+        r#"{"format_version": "1.2",
+ "variables": {"db_password": {"value": "PlanVariable-6666"}},
+ "planned_values": {"root_module": {"resources": [
+  {"address": "aws_db_instance.a", "mode": "managed", "type": "aws_db_instance", "name": "a",
+   "values": {"password": "PlanLiteral-7777"}},
+  {"address": "aws_db_instance.b", "mode": "managed", "type": "aws_db_instance", "name": "b",
+   "values": {"password": "PlanVariable-6666"}}]}},
+ "configuration": {"root_module": {
+  "resources": [
+   {"address": "aws_db_instance.a", "mode": "managed", "type": "aws_db_instance", "name": "a",
+    "expressions": {"password": {"constant_value": "PlanLiteral-7777"}}},
+   {"address": "aws_db_instance.b", "mode": "managed", "type": "aws_db_instance", "name": "b",
+    "expressions": {"password": {"references": ["var.db_password"]}}}],
+  "variables": {"db_password": {"default": "PlanVariable-6666"}}}}}"#,
+    )
+    .unwrap();
+    let path = d.to_str().unwrap();
+    assert_no_output_shows(
+        &[path],
+        &[
+            "TfLiteral",
+            "TfConditional",
+            "TfDefault",
+            "TfSuffix",
+            "TfBroken",
+            "PlanVariable",
+            "PlanLiteral",
+        ],
+    );
+    let output = iamlint(&["check", "--format", "json", path]);
+    let rules = rules_in(&output);
+    let count = |rule: &str| rules.iter().filter(|r| *r == rule).count();
+    assert_eq!(count("rds/hardcoded-master-password"), 5, "{rules:?}");
+    assert_eq!(count("parse-error"), 1, "{rules:?}");
+}
+
+#[test]
+fn a_named_tf_file_is_checked_with_its_module_and_reported_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    fs::write(
+        d.join("main.tf"),
+        "resource \"aws_db_instance\" \"a\" {\n  manage_master_user_password = var.manage\n  password = \"x\"\n}\n",
+    )
+    .unwrap();
+    fs::write(
+        d.join("variables.tf"),
+        "variable \"manage\" {\n  default = true\n}\n",
+    )
+    .unwrap();
+    fs::write(
+        d.join("other.tf"),
+        "resource \"aws_db_instance\" \"b\" {\n  password = \"y\"\n}\n",
+    )
+    .unwrap();
+    let main = d.join("main.tf");
+    let output = iamlint(&["check", "--format", "json", main.to_str().unwrap()]);
+    let report = json(&output);
+    let findings = report["findings"].as_array().unwrap();
+    let rules: Vec<&str> = findings.iter().map(|f| f["rule"].as_str().unwrap()).collect();
+    // The variable in variables.tf makes the flag true: the conflict is found.
+    assert!(rules.contains(&"rds/managed-password-conflict"), "{rules:?}");
+    for finding in findings {
+        assert!(
+            finding["file"].as_str().unwrap().ends_with("main.tf"),
+            "{finding}"
+        );
+    }
+    assert_eq!(report["summary"]["files"], 1);
+    let output = iamlint(&["check", "--format", "json", d.to_str().unwrap()]);
+    let files: Vec<String> = json(&output)["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["file"].as_str().unwrap().to_string())
+        .collect();
+    assert!(files.iter().any(|f| f.ends_with("other.tf")), "{files:?}");
 }
 
 #[test]
