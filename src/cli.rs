@@ -82,12 +82,31 @@ pub struct CheckArgs {
     /// The name to report for standard input (`-`); its extension picks the syntax
     #[arg(long, value_name = "PATH", default_value = "<stdin>")]
     pub stdin_filename: String,
+
+    #[command(flatten)]
+    pub config: ConfigArgs,
+}
+
+/// Where principals, SCPs and assertions come from.
+#[derive(Debug, Args)]
+pub struct ConfigArgs {
+    /// The config file [default: the nearest .iamlint.toml in the current directory or above]
+    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+    pub config: Option<String>,
+
+    /// Do not read any .iamlint.toml: every policy file stands alone
+    #[arg(long)]
+    pub no_config: bool,
 }
 
 #[derive(Debug, Args)]
 pub struct SimulateArgs {
     /// Identity policy files of the caller (JSON or YAML policy documents)
     pub policies: Vec<String>,
+
+    /// A principal of the config: its policies, boundary and the organization's SCPs
+    #[arg(long, value_name = "NAME", conflicts_with_all = ["policies", "boundary", "scp"])]
+    pub principal: Option<String>,
 
     /// The action to evaluate, e.g. rds:ModifyDBInstance
     #[arg(long, required_unless_present = "request")]
@@ -133,6 +152,9 @@ pub struct SimulateArgs {
     /// Output format
     #[arg(long, value_enum, default_value_t = ListFormat::Human)]
     pub format: ListFormat,
+
+    #[command(flatten)]
+    pub config: ConfigArgs,
 }
 
 #[derive(Debug, Args)]

@@ -2,15 +2,20 @@
 //! every rule; files are processed in parallel. The engine stamps each rule's diagnostics
 //! with the rule id and severity, and reports unreadable and unparsable files itself.
 
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use rayon::prelude::*;
 
+use crate::config::{Assertion, Config};
 use crate::discover::Input;
 use crate::finding::{Diagnostic, Finding, Severity};
-use crate::model::{DocumentKind, FileModel};
-use crate::parse::{Syntax, parse};
-use crate::rules::{IO_ERROR, PARSE_ERROR, Registry, secret_spans};
+use crate::model::{
+    DeclaredPrincipal, DeclaredPrincipals, DocumentKind, FileModel, PolicyKind, Project, principals,
+};
+use crate::parse::{Node, Syntax, parse};
+use crate::rules::{IO_ERROR, PARSE_ERROR, Registry, check_assertion, secret_spans};
 use crate::source::{FileId, SourceMap, Span};
 
 /// Files larger than this are not read: no policy or template comes near it
@@ -44,40 +49,184 @@ pub struct Outcome {
     pub files_checked: usize,
 }
 
-struct FileOutcome {
+/// One input after reading and parsing: what the engine itself has to say about it, and
+/// the tree the rules will see.
+struct Loaded {
     path: String,
     text: Arc<str>,
+    root: Option<(Node, DocumentKind)>,
     findings: Vec<Finding>,
     redactions: Vec<Span>,
     note: Option<String>,
     checked: bool,
+    /// Read only because the config names it (a policy of a principal): its own findings
+    /// are not reported, and cross-file findings only where they touch a reported file.
+    context_only: bool,
 }
 
+/// Checks inputs without a config: every policy file stands alone.
 pub fn check(
     inputs: &[Input],
     stdin: Option<&str>,
     registry: &'static Registry,
     selection: &Selection,
 ) -> Outcome {
-    let outcomes: Vec<FileOutcome> = inputs
+    let mut loaded = load_all(inputs, stdin, registry, 0);
+    run_rules(&mut loaded, registry, selection, &ResolvedConfig::default())
+}
+
+/// Checks inputs with the principals, SCPs and assertions of a config. The files the
+/// config names are read too when the inputs do not include them. `Err` when the config
+/// names files that cannot be found.
+pub fn check_with_config(
+    inputs: &[Input],
+    stdin: Option<&str>,
+    registry: &'static Registry,
+    selection: &Selection,
+    config: Option<&Config>,
+) -> Result<Outcome, String> {
+    let Some(config) = config else {
+        return Ok(check(inputs, stdin, registry, selection));
+    };
+    let mut keys: Vec<PathBuf> = inputs
+        .iter()
+        .map(|input| match input {
+            Input::File { path, .. } | Input::Unreadable { path, .. } => path_key(path),
+            Input::Stdin { name } => PathBuf::from(name),
+        })
+        .collect();
+    let mut extra: Vec<Input> = Vec::new();
+    let mut file_of = |path: PathBuf| -> usize {
+        let key = path_key(&path);
+        if let Some(found) = keys.iter().position(|k| *k == key) {
+            return found;
+        }
+        keys.push(key);
+        extra.push(Input::File { path, explicit: true });
+        keys.len() - 1
+    };
+    let mut resolved = ResolvedConfig::default();
+    for principal in &config.principals {
+        let policies = config
+            .expand(&principal.policies)?
+            .into_iter()
+            .map(&mut file_of)
+            .collect();
+        let boundary = match &principal.boundary {
+            Some(glob) => Some(
+                config
+                    .expand(std::slice::from_ref(glob))?
+                    .into_iter()
+                    .map(&mut file_of)
+                    .collect(),
+            ),
+            None => None,
+        };
+        resolved.declared.principals.push(DeclaredPrincipal {
+            name: principal.name.clone(),
+            arn: principal.arn.clone(),
+            policies,
+            boundary,
+        });
+    }
+    resolved.declared.scps = config
+        .expand(&config.organization.scps)?
+        .into_iter()
+        .map(&mut file_of)
+        .collect();
+    for &scp in &resolved.declared.scps {
+        resolved.kinds.insert(scp, PolicyKind::ServiceControl);
+    }
+    for principal in &resolved.declared.principals {
+        for &file in principal
+            .policies
+            .iter()
+            .chain(principal.boundary.iter().flatten())
+        {
+            resolved.kinds.entry(file).or_insert(PolicyKind::Identity);
+        }
+    }
+    resolved.asserts = config.asserts.iter().collect();
+    let mut loaded = load_all(inputs, stdin, registry, 0);
+    let mut context = load_all(&extra, None, registry, inputs.len());
+    for file in &mut context {
+        file.context_only = true;
+    }
+    loaded.append(&mut context);
+    Ok(run_rules(&mut loaded, registry, selection, &resolved))
+}
+
+/// What a config adds to a run, resolved to file indexes.
+#[derive(Default)]
+struct ResolvedConfig<'c> {
+    declared: DeclaredPrincipals,
+    /// The policy type of the files the config names (SCPs, identity policies).
+    kinds: HashMap<usize, PolicyKind>,
+    asserts: Vec<&'c Assertion>,
+}
+
+/// The same file named two ways (`./a.json`, `a.json`, an absolute path) is one file.
+fn path_key(path: &Path) -> PathBuf {
+    std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
+}
+
+fn load_all(inputs: &[Input], stdin: Option<&str>, registry: &'static Registry, first: usize) -> Vec<Loaded> {
+    inputs
         .par_iter()
         .enumerate()
-        .map(|(i, input)| check_one(FileId(i as u32), input, stdin, registry, selection))
+        .map(|(i, input)| load(FileId((first + i) as u32), input, stdin, registry))
+        .collect()
+}
+
+fn run_rules(
+    loaded: &mut [Loaded],
+    registry: &'static Registry,
+    selection: &Selection,
+    config: &ResolvedConfig<'_>,
+) -> Outcome {
+    let models: Vec<Option<FileModel<'_>>> = loaded
+        .par_iter()
+        .enumerate()
+        .map(|(i, file)| {
+            let (root, kind) = file.root.as_ref()?;
+            Some(FileModel::build(
+                root,
+                &file.text,
+                *kind,
+                config.kinds.get(&i).copied(),
+            ))
+        })
         .collect();
+    let per_file: Vec<(Vec<Finding>, Vec<Span>)> = models
+        .par_iter()
+        .zip(loaded.par_iter())
+        .map(|(model, file)| match model {
+            Some(model) => check_file(model, file.context_only, registry, selection),
+            None => (Vec::new(), Vec::new()),
+        })
+        .collect();
+    let cross_file = check_principals(&models, loaded, registry, selection, config);
+    drop(models);
+
     let mut sources = SourceMap::default();
     let mut out = Outcome {
         sources: SourceMap::default(),
-        findings: Vec::new(),
+        findings: cross_file,
         redactions: Vec::new(),
         notes: Vec::new(),
         files_checked: 0,
     };
-    for outcome in outcomes {
-        sources.add(outcome.path, outcome.text);
-        out.findings.extend(outcome.findings);
-        out.redactions.extend(outcome.redactions);
-        out.notes.extend(outcome.note);
-        out.files_checked += usize::from(outcome.checked);
+    for (file, (findings, redactions)) in loaded.iter_mut().zip(per_file) {
+        sources.add(std::mem::take(&mut file.path), file.text.clone());
+        out.redactions.append(&mut file.redactions);
+        out.redactions.extend(redactions);
+        if file.context_only {
+            continue;
+        }
+        out.findings.append(&mut file.findings);
+        out.findings.extend(findings);
+        out.notes.extend(file.note.take());
+        out.files_checked += usize::from(file.checked);
     }
     out.findings.sort_by(|a, b| {
         let path = |f: &Finding| sources.get(f.span.file).path.as_str();
@@ -87,30 +236,117 @@ pub fn check(
     out
 }
 
-fn check_one(
-    file: FileId,
-    input: &Input,
-    stdin: Option<&str>,
+/// The per-file rules over one model, and the spans of the file no report may print.
+fn check_file(
+    model: &FileModel<'_>,
+    context_only: bool,
     registry: &'static Registry,
     selection: &Selection,
-) -> FileOutcome {
-    let path = input.display();
-    let mut outcome = FileOutcome {
-        path: path.clone(),
-        text: Arc::from(""),
-        findings: Vec::new(),
-        redactions: Vec::new(),
-        note: None,
-        checked: false,
+) -> (Vec<Finding>, Vec<Span>) {
+    let mut findings: Vec<Finding> = Vec::new();
+    if !context_only {
+        findings.extend(
+            model
+                .errors
+                .iter()
+                .map(|err| engine_finding(registry, PARSE_ERROR, err.span, err.message.clone())),
+        );
+        let mut diagnostics: Vec<Diagnostic> = Vec::new();
+        for rule in registry.rules() {
+            if !selection.enabled(&rule.meta.id) {
+                continue;
+            }
+            rule.check(model, &mut diagnostics);
+            findings.extend(
+                diagnostics
+                    .drain(..)
+                    .map(|d| stamp(rule.meta.id.as_str(), rule.meta.severity, d)),
+            );
+        }
+    }
+    (findings, secret_spans(model))
+}
+
+/// The rules over principals, which may span files, and the config's assertions. A
+/// finding is reported when it points at, or labels, a file the user asked to check.
+fn check_principals(
+    models: &[Option<FileModel<'_>>],
+    loaded: &[Loaded],
+    registry: &'static Registry,
+    selection: &Selection,
+    config: &ResolvedConfig<'_>,
+) -> Vec<Finding> {
+    let project = Project {
+        files: models,
+        principals: principals(models, &config.declared),
     };
-    let engine_finding = |rule: &str, span: Span, message: String| Finding {
+    let mut findings: Vec<Finding> = Vec::new();
+    let mut diagnostics: Vec<Diagnostic> = Vec::new();
+    for rule in registry.rules() {
+        if !selection.enabled(&rule.meta.id) {
+            continue;
+        }
+        rule.check_project(&project, &mut diagnostics);
+        findings.extend(
+            diagnostics
+                .drain(..)
+                .map(|d| stamp(rule.meta.id.as_str(), rule.meta.severity, d)),
+        );
+    }
+    for assertion in &config.asserts {
+        let id = format!("assert/{}", assertion.name);
+        if !selection.enabled(&id) {
+            continue;
+        }
+        check_assertion(assertion, &project, &mut diagnostics);
+        if diagnostics.is_empty() {
+            continue;
+        }
+        // Assertion ids come from the config, not the registry: a handful per run.
+        let id: &'static str = Box::leak(id.into_boxed_str());
+        findings.extend(diagnostics.drain(..).map(|d| stamp(id, assertion.severity, d)));
+    }
+    let reported = |span: &Span| loaded.get(span.file.0 as usize).is_some_and(|f| !f.context_only);
+    findings.retain(|f| reported(&f.span) || f.labels.iter().any(|l| reported(&l.span)));
+    findings
+}
+
+fn stamp(rule: &'static str, severity: Severity, d: Diagnostic) -> Finding {
+    Finding {
+        rule,
+        severity,
+        span: d.span,
+        message: d.message,
+        help: d.help,
+        labels: d.labels,
+    }
+}
+
+fn engine_finding(registry: &'static Registry, rule: &str, span: Span, message: String) -> Finding {
+    Finding {
         rule: registry.id(rule),
         severity: registry.get(rule).map_or(Severity::Error, |r| r.meta.severity),
         span,
         message,
         help: None,
         labels: Vec::new(),
+    }
+}
+
+fn load(file: FileId, input: &Input, stdin: Option<&str>, registry: &'static Registry) -> Loaded {
+    let path = input.display();
+    let mut outcome = Loaded {
+        path: path.clone(),
+        text: Arc::from(""),
+        root: None,
+        findings: Vec::new(),
+        redactions: Vec::new(),
+        note: None,
+        checked: false,
+        context_only: false,
     };
+    let engine_finding =
+        |rule: &str, span: Span, message: String| engine_finding(registry, rule, span, message);
     let at_start = Span::new(file, 0, 0);
     let (text, explicit) = match read(input, stdin) {
         Ok(read) => read,
@@ -169,28 +405,7 @@ fn check_one(
         return outcome;
     };
     outcome.checked = true;
-    let model = FileModel::build(&root, &text, kind);
-    for err in &model.errors {
-        outcome
-            .findings
-            .push(engine_finding(PARSE_ERROR, err.span, err.message.clone()));
-    }
-    let mut diagnostics: Vec<Diagnostic> = Vec::new();
-    for rule in registry.rules() {
-        if !selection.enabled(&rule.meta.id) {
-            continue;
-        }
-        rule.check(&model, &mut diagnostics);
-        outcome.findings.extend(diagnostics.drain(..).map(|d| Finding {
-            rule: rule.meta.id.as_str(),
-            severity: rule.meta.severity,
-            span: d.span,
-            message: d.message,
-            help: d.help,
-            labels: d.labels,
-        }));
-    }
-    outcome.redactions = secret_spans(&model);
+    outcome.root = Some((root, kind));
     outcome
 }
 
