@@ -102,6 +102,11 @@ pub fn check_with_config(
             return found;
         }
         keys.push(key);
+        // Shown relative to the current directory, like the paths the user passes.
+        let path = std::env::current_dir()
+            .ok()
+            .and_then(|cwd| path.strip_prefix(cwd).ok().map(Path::to_path_buf))
+            .unwrap_or(path);
         extra.push(Input::File { path, explicit: true });
         keys.len() - 1
     };
@@ -306,8 +311,29 @@ fn check_principals(
         let id: &'static str = Box::leak(id.into_boxed_str());
         findings.extend(diagnostics.drain(..).map(|d| stamp(id, assertion.severity, d)));
     }
-    let reported = |span: &Span| loaded.get(span.file.0 as usize).is_some_and(|f| !f.context_only);
-    findings.retain(|f| reported(&f.span) || f.labels.iter().any(|l| reported(&l.span)));
+    // A finding is about a file the user asked to check when it points at or labels one,
+    // or when it points into a principal that such a file is part of: changing one policy
+    // of a principal can break what another of its policies does.
+    let reported = |file: FileId| loaded.get(file.0 as usize).is_some_and(|f| !f.context_only);
+    let touched: Vec<FileId> = project
+        .principals
+        .iter()
+        .map(|p| {
+            // SCPs are shared by every principal: they do not tie files together.
+            p.identity
+                .iter()
+                .chain(p.boundary.iter().flatten())
+                .map(|d| d.span.file)
+                .collect::<Vec<_>>()
+        })
+        .filter(|files| files.iter().any(|&f| reported(f)))
+        .flatten()
+        .collect();
+    findings.retain(|f| {
+        reported(f.span.file)
+            || f.labels.iter().any(|l| reported(l.span.file))
+            || touched.contains(&f.span.file)
+    });
     findings
 }
 

@@ -56,11 +56,17 @@ fn run_check(args: CheckArgs, registry: &'static Registry) -> Result<ExitCode, S
         exclude: glob(&args.exclude)?,
         force_exclude: args.force_exclude,
     };
+    let config = load_config(&args.config)?;
+    let asserts: Vec<String> = config
+        .iter()
+        .flat_map(|c| &c.asserts)
+        .map(|a| format!("assert/{}", a.name))
+        .collect();
     for id in args.select.iter().chain(&args.ignore) {
-        let known = registry
-            .rules()
-            .iter()
-            .any(|r| r.meta.id == *id || r.meta.id.starts_with(&format!("{}/", id.trim_end_matches('/'))));
+        let id_or_group =
+            |rule: &str| rule == id || rule.starts_with(&format!("{}/", id.trim_end_matches('/')));
+        let known = registry.rules().iter().any(|r| id_or_group(&r.meta.id))
+            || asserts.iter().any(|a| id_or_group(a));
         if !known {
             return Err(format!(
                 "unknown rule or group `{id}`; `iamlint rules` lists them"
@@ -81,7 +87,6 @@ fn run_check(args: CheckArgs, registry: &'static Registry) -> Result<ExitCode, S
         select: args.select,
         ignore: args.ignore,
     };
-    let config = load_config(&args.config)?;
     let outcome = check_with_config(&inputs, stdin.as_deref(), registry, &selection, config.as_ref())?;
 
     let color = match args.color {

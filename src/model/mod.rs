@@ -7,7 +7,7 @@ mod template;
 
 pub use policy::{
     ConditionClause, ConditionValue, Effect, ElementItem, ElementList, Operator, PolicyDocument, PolicyKind,
-    SetQualifier, Statement, action_matches, allow_all, is_synthetic, scp_level,
+    SetQualifier, Statement, action_matches, allow_all, deploy_time_pattern, is_synthetic, scp_level,
 };
 pub use principal::{ACCOUNT, DeclaredPrincipal, DeclaredPrincipals, Principal, Visibility, principals};
 pub use template::{Parameter, Resource, Template, is_pseudo_parameter, ref_target};

@@ -374,7 +374,7 @@ impl ElementList {
         let item = |n: &Node| ElementItem {
             span: n.span,
             text: n.as_str().map(str::to_string),
-            pattern: deploy_time_pattern(n, 0),
+            pattern: deploy_time_pattern(n),
         };
         let items = match &entry.value.value {
             Value::Array(list) => list.iter().map(item).collect(),
@@ -421,7 +421,11 @@ fn conditions(block: &Node) -> Vec<ConditionClause> {
 /// A template value as a pattern: literals as they are, `${AWS::Partition}` as `aws`,
 /// `${AWS::AccountId}` as the account rules reason about, and anything else that is only
 /// known at deploy time (parameters, attributes, Regions) as `*`.
-fn deploy_time_pattern(node: &Node, depth: usize) -> Option<String> {
+pub fn deploy_time_pattern(node: &Node) -> Option<String> {
+    pattern_at(node, 0)
+}
+
+fn pattern_at(node: &Node, depth: usize) -> Option<String> {
     if let Some(text) = node.as_str() {
         return Some(text.to_string());
     }
@@ -469,7 +473,7 @@ fn deploy_time_pattern(node: &Node, depth: usize) -> Option<String> {
                 let parts = parts.as_array()?;
                 let parts: Vec<String> = parts
                     .iter()
-                    .map(|p| deploy_time_pattern(p, depth + 1).unwrap_or_else(|| "*".to_string()))
+                    .map(|p| pattern_at(p, depth + 1).unwrap_or_else(|| "*".to_string()))
                     .collect();
                 Some(parts.join(separator.as_str().unwrap_or_default()))
             }

@@ -6,7 +6,7 @@ use std::io::{self, Write};
 use serde_json::json;
 
 use crate::eval::{Evaluation, Request};
-use crate::model::Effect;
+use crate::model::{Effect, is_synthetic};
 use crate::simulate::{decision_name, role_name};
 use crate::source::SourceMap;
 
@@ -14,6 +14,7 @@ pub fn json_value(evaluation: &Evaluation, request: &Request, sources: &SourceMa
     let trace: Vec<serde_json::Value> = evaluation
         .trace
         .iter()
+        .filter(|t| !is_synthetic(t.span))
         .map(|t| {
             let file = sources.get(t.span.file);
             let at = file.line_col(t.span.start as usize);
@@ -51,7 +52,8 @@ pub fn write_human(
         decision_name(evaluation.decision),
         evaluation.reason
     )?;
-    for t in &evaluation.trace {
+    // The FullAWSAccess assumed beside deny-only SCPs is in no file.
+    for t in evaluation.trace.iter().filter(|t| !is_synthetic(t.span)) {
         let file = sources.get(t.span.file);
         let at = file.line_col(t.span.start as usize);
         let effect = if t.effect == Effect::Allow {

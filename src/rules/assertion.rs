@@ -27,39 +27,94 @@ pub fn check_assertion(assertion: &Assertion, project: &Project<'_, '_>, out: &m
     for (key, value) in &pattern.context {
         context.set(key, value.values());
     }
-    let actions = expand_actions(&pattern.actions);
+    // A request for an action that cannot carry a key of the context does not exist: a
+    // restore that does not accept `rds:ManageMasterUserPassword` is never made with it.
+    let actions: Vec<String> = expand_actions(&pattern.actions)
+        .into_iter()
+        .filter(|action| pattern.context.keys().all(|key| can_carry(action, key)))
+        .collect();
     for principal in principals {
         let probe = Probe::new(principal, Unseen::Nothing);
+        let mut violations: Vec<Violation> = Vec::new();
         for action in &actions {
             for resource in &pattern.resources {
                 for candidate in candidates(principal, resource) {
                     let evaluation = probe.evaluate(&probe.request(action, &candidate, context.clone()));
-                    let allowed = evaluation.decision == Decision::Allow;
-                    if allowed == must_allow {
+                    if (evaluation.decision == Decision::Allow) == must_allow {
                         continue;
                     }
-                    out.push(violation(
-                        assertion,
-                        pattern,
-                        principal,
-                        action,
-                        &candidate,
-                        &evaluation,
-                    ));
+                    let spans = deciding(&evaluation, must_allow);
+                    let at = spans.first().copied();
+                    let shown = if resource == "*" {
+                        None
+                    } else {
+                        Some(candidate.clone())
+                    };
+                    match violations.iter_mut().find(|v| v.at == at) {
+                        Some(v) if !v.actions.contains(action) => v.actions.push(action.clone()),
+                        Some(_) => {}
+                        None => violations.push(Violation {
+                            at,
+                            spans,
+                            actions: vec![action.clone()],
+                            resource: shown,
+                            reason: evaluation.reason.clone(),
+                        }),
+                    }
                     break;
                 }
             }
         }
+        for violation in violations {
+            out.push(diagnostic(assertion, pattern, principal, violation, must_allow));
+        }
     }
 }
 
-fn violation(
+/// Requests an assertion is broken by, gathered at the statement that decides them.
+struct Violation {
+    at: Option<Span>,
+    spans: Vec<Span>,
+    actions: Vec<String>,
+    /// The resource asked about, unless the assertion is about any resource.
+    resource: Option<String>,
+    reason: String,
+}
+
+/// The statements of the principal's own policies that decide an evaluation: the Allows
+/// that let a forbidden request through, or the Denies that stop a required one.
+fn deciding(evaluation: &Evaluation, must_allow: bool) -> Vec<Span> {
+    let effect = if must_allow { Effect::Deny } else { Effect::Allow };
+    evaluation
+        .trace
+        .iter()
+        .filter(|t| t.applies && t.effect == effect && !is_synthetic(t.span))
+        .map(|t| t.span)
+        .collect()
+}
+
+/// Whether a request for `action` can carry the condition key: global keys always can,
+/// a service key when the Service Authorization Reference lists it for the action.
+fn can_carry(action: &str, key: &str) -> bool {
+    if key.to_ascii_lowercase().starts_with("aws:") {
+        return true;
+    }
+    let catalog = Catalog::global();
+    let Some((service, entry)) = catalog.action(action) else {
+        return true;
+    };
+    match service.key_index(key) {
+        Some(index) => service.accepts_in_request(entry, index),
+        None => true,
+    }
+}
+
+fn diagnostic(
     assertion: &Assertion,
     pattern: &RequestPattern,
     principal: &Principal<'_, '_>,
-    action: &str,
-    resource: &str,
-    evaluation: &Evaluation,
+    violation: Violation,
+    must_allow: bool,
 ) -> Diagnostic {
     let who = principal
         .name
@@ -75,46 +130,37 @@ fn violation(
             .collect();
         format!(" with {}", pairs.join(", "))
     };
-    let deciding = |effect: Effect| -> Vec<Span> {
-        evaluation
-            .trace
-            .iter()
-            .filter(|t| t.applies && t.effect == effect && !is_synthetic(t.span))
-            .map(|t| t.span)
-            .collect()
-    };
-    let (message, spans) = if evaluation.decision == Decision::Allow {
-        (
-            format!(
-                "assertion `{}` does not hold: {who} is allowed `{action}` on `{resource}`{with}",
-                assertion.name
-            ),
-            deciding(Effect::Allow),
+    let on = violation
+        .resource
+        .as_ref()
+        .map_or_else(|| "any resource".to_string(), |r| format!("`{r}`"));
+    let actions: Vec<String> = violation.actions.iter().map(|a| format!("`{a}`")).collect();
+    let message = if must_allow {
+        format!(
+            "assertion `{}` does not hold: {who} is not allowed {} on {on}{with} ({})",
+            assertion.name,
+            actions.join(", "),
+            violation.reason
         )
     } else {
-        (
-            format!(
-                "assertion `{}` does not hold: {who} is not allowed `{action}` on `{resource}`{with} ({})",
-                assertion.name, evaluation.reason
-            ),
-            deciding(Effect::Deny),
+        format!(
+            "assertion `{}` does not hold: {who} is allowed {} on {on}{with}",
+            assertion.name,
+            actions.join(", ")
         )
     };
-    // Without a deciding statement (nothing allows it), point at where the principal is
-    // declared, or at its first policy.
+    // Without a deciding statement (nothing allows a required request), point at where the
+    // principal is declared, or at its first policy.
     let fallback = principal
         .span
         .or_else(|| principal.identity.first().map(|d| d.span))
-        .or_else(|| principal.scps.first().map(|d| d.span));
-    let primary = spans.first().copied().or(fallback);
-    let mut diagnostic = Diagnostic::new(
-        primary.unwrap_or(Span::new(crate::source::FileId(0), 0, 0)),
-        message,
-    );
+        .or_else(|| principal.scps.first().map(|d| d.span))
+        .unwrap_or(Span::new(crate::source::FileId(0), 0, 0));
+    let mut diagnostic = Diagnostic::new(violation.at.unwrap_or(fallback), message);
     if let Some(reason) = &assertion.reason {
         diagnostic = diagnostic.help(reason.clone());
     }
-    for span in spans.iter().skip(1) {
+    for span in violation.spans.iter().skip(1) {
         diagnostic = diagnostic.label(*span, "also decides it");
     }
     diagnostic
@@ -155,7 +201,8 @@ fn candidates(principal: &Principal<'_, '_>, resource: &str) -> Vec<String> {
     if !resource.contains(['*', '?']) {
         return vec![resource.to_string()];
     }
-    let mut found = vec![resource.replace(['*', '?'], "x")];
+    // `*` stands for itself: a statement whose Resource is `*` matches it.
+    let mut found = vec![resource.to_string()];
     for item in principal
         .identity
         .iter()

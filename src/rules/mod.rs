@@ -249,6 +249,9 @@ fn implementation(id: &str) -> Option<Box<dyn Rule>> {
         "rds/master-password-not-managed" => {
             Box::new(rds::master_password_not_managed::MasterPasswordNotManaged)
         }
+        "rds/missing-kms-key-permissions" => {
+            Box::new(rds::missing_kms_key_permissions::MissingKmsKeyPermissions)
+        }
         "rds/missing-rotate-permission" => Box::new(rds::missing_rotate_permission::MissingRotatePermission),
         "rds/missing-secret-permissions" => {
             Box::new(rds::missing_secret_permissions::MissingSecretPermissions)

@@ -9,6 +9,7 @@ pub mod guard_inverted;
 pub mod hardcoded_master_password;
 pub mod managed_password_unsupported;
 pub mod master_password_not_managed;
+pub mod missing_kms_key_permissions;
 pub mod missing_rotate_permission;
 pub mod missing_secret_permissions;
 
