@@ -564,6 +564,97 @@ fn literal_spans(node: &Node, template: &Template<'_>, spans: &mut Vec<Span>, de
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::{PolicyDocument, PolicyKind, Visibility};
+    use crate::parse::{Syntax, parse};
+    use crate::source::FileId;
+
+    fn document(statements: &str) -> PolicyDocument<'static> {
+        let text = format!(r#"{{"Statement": [{statements}]}}"#);
+        let node = parse(FileId(0), &text, Syntax::Json).unwrap();
+        PolicyDocument::from_node(std::borrow::Cow::Owned(node), PolicyKind::Identity, None)
+    }
+
+    fn alone<'m>(doc: &'m PolicyDocument<'static>, visibility: Visibility) -> Principal<'m, 'static> {
+        Principal {
+            name: None,
+            span: None,
+            logical_id: None,
+            file: None,
+            identity: vec![doc],
+            boundary: None,
+            scps: Vec::new(),
+            visibility,
+            arn: format!("arn:aws:iam::{ACCOUNT}:role/test"),
+        }
+    }
+
+    #[test]
+    fn guard_forms() {
+        for condition in [
+            r#"{"Bool": {"rds:ManageMasterUserPassword": false}}"#,
+            r#"{"Bool": {"RDS:managemasteruserpassword": "False"}}"#,
+            r#"{"StringEquals": {"rds:ManageMasterUserPassword": "false"}}"#,
+            r#"{"StringNotEquals": {"rds:ManageMasterUserPassword": "true"}}"#,
+            r#"{"BoolIfExists": {"rds:ManageMasterUserPassword": ["false"]}}"#,
+            r#"{"ForAnyValue:StringLike": {"rds:ManageMasterUserPassword": "f*"}}"#,
+        ] {
+            let doc = document(&format!(
+                r#"{{"Effect": "Deny", "Action": "rds:*", "Resource": "*", "Condition": {condition}}}"#
+            ));
+            assert!(is_guard(&doc.statements[0]), "{condition}");
+        }
+    }
+
+    #[test]
+    fn not_guards() {
+        for condition in [
+            r#"{"Bool": {"rds:ManageMasterUserPassword": true}}"#,
+            r#"{"StringEquals": {"rds:ManageMasterUserPassword": "False"}}"#,
+            r#"{"Bool": {"rds:ManageMasterUserPassword": {"Ref": "Flag"}}}"#,
+            r#"{"Bool": {"aws:SecureTransport": false}}"#,
+        ] {
+            let doc = document(&format!(
+                r#"{{"Effect": "Deny", "Action": "rds:*", "Resource": "*", "Condition": {condition}}}"#
+            ));
+            assert!(!is_guard(&doc.statements[0]), "{condition}");
+        }
+        let allow = document(
+            r#"{"Effect": "Allow", "Action": "rds:*", "Resource": "*", "Condition": {"Bool": {"rds:ManageMasterUserPassword": false}}}"#,
+        );
+        assert!(!is_guard(&allow.statements[0]));
+    }
+
+    #[test]
+    fn coverage_is_the_evaluators() {
+        // Every key action named, but only on instances: the cluster actions get through.
+        let doc = document(
+            r#"{"Effect": "Deny", "Action": "rds:*", "Resource": "arn:aws:rds:*:*:db:*",
+                "Condition": {"Bool": {"rds:ManageMasterUserPassword": false}}}"#,
+        );
+        let report = analyze_guards(&alone(&doc, Visibility::Standalone)).unwrap();
+        let gaps: Vec<&str> = report.gaps.iter().map(|g| g.action).collect();
+        assert_eq!(
+            gaps,
+            [
+                "rds:CreateDBCluster",
+                "rds:RestoreDBClusterFromS3",
+                "rds:ModifyDBCluster"
+            ]
+        );
+        assert!(report.gaps.iter().all(|g| g.why.is_some()));
+
+        // Judged against a principal whose policies are all here, a guard that leaves out
+        // what the principal may not do anyway leaves nothing open.
+        let doc = document(
+            r#"{"Effect": "Allow", "Action": "rds:CreateDBInstance", "Resource": "*"},
+               {"Effect": "Deny", "Action": "rds:CreateDBInstance", "Resource": "*",
+                "Condition": {"Bool": {"rds:ManageMasterUserPassword": false}}}"#,
+        );
+        let complete = analyze_guards(&alone(&doc, Visibility::Complete)).unwrap();
+        assert!(complete.gaps.is_empty());
+        let standalone = analyze_guards(&alone(&doc, Visibility::Standalone)).unwrap();
+        assert_eq!(standalone.gaps.len(), key_actions().len() - 1);
+    }
 
     #[test]
     fn sub_variables_skip_literal_escapes() {
