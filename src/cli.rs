@@ -15,7 +15,10 @@ use crate::report::Format;
         guards on rds:ManageMasterUserPassword that leave a way around them, and principals that \
         lack the permissions a managed password needs; and validates every policy offline against \
         the embedded AWS Service Authorization Reference and the grammar of its policy type. \
-        Every finding has an exact line and column. `iamlint rules` lists the rules.",
+        Guards and permissions are judged by an offline policy evaluator, per principal: the \
+        roles, users and groups of a template, or those declared in .iamlint.toml with the \
+        organization's SCPs and assertions. Every finding has an exact line and column. \
+        `iamlint rules` lists the rules.",
     after_help = "Exit status: 0 no findings at or above --fail-on, 1 findings at or above it \
         (parse errors included), 2 usage error."
 )]
@@ -124,6 +127,7 @@ pub struct SimulateArgs {
     #[arg(
         long,
         value_name = "ARN",
+        conflicts_with = "principal",
         default_value = "arn:aws:iam::111122223333:role/caller"
     )]
     pub caller: String,
