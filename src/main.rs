@@ -156,10 +156,11 @@ fn run_simulate(args: SimulateArgs) -> Result<ExitCode, String> {
                 .find(|p| p.name == *name)
                 .ok_or_else(|| format!("{}: no principal named `{name}`", config.path.display()))?;
             let paths = |globs: &[String]| -> Result<Vec<String>, String> {
+                let cwd = std::env::current_dir().unwrap_or_default();
                 Ok(config
                     .expand(globs)?
                     .into_iter()
-                    .map(|p| p.to_string_lossy().into_owned())
+                    .map(|p| p.strip_prefix(&cwd).unwrap_or(&p).to_string_lossy().into_owned())
                     .collect())
             };
             caller = caller_from_arn(
