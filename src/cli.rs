@@ -15,7 +15,10 @@ use crate::report::Format;
         guards on rds:ManageMasterUserPassword that leave a way around them, and principals that \
         lack the permissions a managed password needs; and validates every policy offline against \
         the embedded AWS Service Authorization Reference and the grammar of its policy type. \
-        Every finding has an exact line and column. `iamlint rules` lists the rules.",
+        Guards and permissions are judged by an offline policy evaluator, per principal: the \
+        roles, users and groups of a template, or those declared in .iamlint.toml with the \
+        organization's SCPs and assertions. Every finding has an exact line and column. \
+        `iamlint rules` lists the rules.",
     after_help = "Exit status: 0 no findings at or above --fail-on, 1 findings at or above it \
         (parse errors included), 2 usage error."
 )]
@@ -82,12 +85,31 @@ pub struct CheckArgs {
     /// The name to report for standard input (`-`); its extension picks the syntax
     #[arg(long, value_name = "PATH", default_value = "<stdin>")]
     pub stdin_filename: String,
+
+    #[command(flatten)]
+    pub config: ConfigArgs,
+}
+
+/// Where principals, SCPs and assertions come from.
+#[derive(Debug, Args)]
+pub struct ConfigArgs {
+    /// The config file [default: the nearest .iamlint.toml in the current directory or above]
+    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+    pub config: Option<String>,
+
+    /// Do not read any .iamlint.toml: every policy file stands alone
+    #[arg(long)]
+    pub no_config: bool,
 }
 
 #[derive(Debug, Args)]
 pub struct SimulateArgs {
     /// Identity policy files of the caller (JSON or YAML policy documents)
     pub policies: Vec<String>,
+
+    /// A principal of the config: its policies, boundary and the organization's SCPs
+    #[arg(long, value_name = "NAME", conflicts_with_all = ["policies", "boundary", "scp"])]
+    pub principal: Option<String>,
 
     /// The action to evaluate, e.g. rds:ModifyDBInstance
     #[arg(long, required_unless_present = "request")]
@@ -105,6 +127,7 @@ pub struct SimulateArgs {
     #[arg(
         long,
         value_name = "ARN",
+        conflicts_with = "principal",
         default_value = "arn:aws:iam::111122223333:role/caller"
     )]
     pub caller: String,
@@ -133,6 +156,9 @@ pub struct SimulateArgs {
     /// Output format
     #[arg(long, value_enum, default_value_t = ListFormat::Human)]
     pub format: ListFormat,
+
+    #[command(flatten)]
+    pub config: ConfigArgs,
 }
 
 #[derive(Debug, Args)]

@@ -1,20 +1,25 @@
 //! Runs the rules: each input is read and parsed once, its model built once and shared by
 //! every rule; files are processed in parallel. The engine stamps each rule's diagnostics
 //! with the rule id and severity, and reports unreadable and unparsable files itself.
-//! Terraform configuration is checked a module (directory) at a time ([`terraform`]).
+//! Terraform configuration is loaded a module (directory) at a time ([`terraform`]).
 
 mod terraform;
 
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::sync::atomic::AtomicU32;
 
 use rayon::prelude::*;
 
+use crate::config::{Assertion, Config};
 use crate::discover::Input;
 use crate::finding::{Diagnostic, Finding, Severity};
-use crate::model::{DocumentKind, FileModel, Language, Texts};
-use crate::parse::{Syntax, parse};
-use crate::rules::{IO_ERROR, PARSE_ERROR, Registry, secret_spans};
+use crate::model::{
+    DeclaredPrincipal, DeclaredPrincipals, DocumentKind, FileModel, Language, PolicyKind, Project, Texts,
+    principals,
+};
+use crate::parse::{Node, Syntax, parse};
+use crate::rules::{IO_ERROR, PARSE_ERROR, Registry, check_assertion, secret_spans};
 use crate::source::{FileId, SourceMap, Span};
 
 /// Files larger than this are not read: no policy or template comes near it
@@ -48,81 +53,214 @@ pub struct Outcome {
     pub files_checked: usize,
 }
 
-struct FileOutcome {
+/// One input after reading and parsing: what the engine itself has to say about it, and
+/// the tree the rules will see.
+struct Loaded {
     path: String,
     text: Arc<str>,
+    root: Option<(Node, DocumentKind)>,
     findings: Vec<Finding>,
     redactions: Vec<Span>,
     note: Option<String>,
     checked: bool,
+    /// Read only because the config names it (a policy of a principal), or because it is in
+    /// the module of a `.tf` file named alone: its own findings are not reported, and
+    /// cross-file findings only where they touch a reported file.
+    context_only: bool,
+    /// What `root` was written in: a Terraform module or plan is lowered into a template.
+    language: Language,
+    /// For a Terraform module, the text of every file its spans may point into.
+    texts: Vec<(FileId, Arc<str>)>,
 }
 
+/// Checks inputs without a config: every policy file stands alone.
 pub fn check(
     inputs: &[Input],
     stdin: Option<&str>,
     registry: &'static Registry,
     selection: &Selection,
 ) -> Outcome {
-    let (modules, singles) = terraform::modules(inputs);
-    // Files a module reads beyond the inputs (siblings of a `.tf` named alone, `file()`
-    // targets) get ids after the inputs'.
-    let next_id = AtomicU32::new(u32::try_from(inputs.len()).unwrap_or(u32::MAX));
-    let (file_outcomes, module_outcomes): (Vec<(usize, FileOutcome)>, Vec<terraform::ModuleOutcome>) =
-        rayon::join(
-            || {
-                singles
-                    .par_iter()
-                    .map(|&i| {
-                        (
-                            i,
-                            check_one(FileId(i as u32), &inputs[i], stdin, registry, selection),
-                        )
-                    })
-                    .collect()
-            },
-            || {
-                modules
-                    .par_iter()
-                    .map(|module| {
-                        terraform::check_module(module, inputs, stdin, &next_id, registry, selection)
-                    })
-                    .collect()
-            },
-        );
-    let mut texts: Vec<Option<(String, Arc<str>)>> = vec![None; next_id.into_inner() as usize];
+    let mut loaded = load_all(inputs, stdin, registry, 0);
+    terraform::load_modules(&mut loaded, inputs, stdin, registry);
+    run_rules(&mut loaded, registry, selection, &ResolvedConfig::default())
+}
+
+/// Checks inputs with the principals, SCPs and assertions of a config. The files the
+/// config names are read too when the inputs do not include them. `Err` when the config
+/// names files that cannot be found.
+pub fn check_with_config(
+    inputs: &[Input],
+    stdin: Option<&str>,
+    registry: &'static Registry,
+    selection: &Selection,
+    config: Option<&Config>,
+) -> Result<Outcome, String> {
+    let Some(config) = config else {
+        return Ok(check(inputs, stdin, registry, selection));
+    };
+    let mut keys: Vec<PathBuf> = inputs
+        .iter()
+        .map(|input| match input {
+            Input::File { path, .. } | Input::Unreadable { path, .. } => path_key(path),
+            Input::Stdin { name } => PathBuf::from(name),
+        })
+        .collect();
+    let mut extra: Vec<Input> = Vec::new();
+    let mut file_of = |path: PathBuf| -> usize {
+        let key = path_key(&path);
+        if let Some(found) = keys.iter().position(|k| *k == key) {
+            return found;
+        }
+        keys.push(key);
+        // Shown relative to the current directory, like the paths the user passes.
+        let path = std::env::current_dir()
+            .ok()
+            .and_then(|cwd| path.strip_prefix(cwd).ok().map(Path::to_path_buf))
+            .unwrap_or(path);
+        extra.push(Input::File { path, explicit: true });
+        keys.len() - 1
+    };
+    let mut resolved = ResolvedConfig::default();
+    for principal in &config.principals {
+        let policies = config
+            .expand(&principal.policies)?
+            .into_iter()
+            .map(&mut file_of)
+            .collect();
+        let boundary = match &principal.boundary {
+            Some(glob) => Some(
+                config
+                    .expand(std::slice::from_ref(glob))?
+                    .into_iter()
+                    .map(&mut file_of)
+                    .collect(),
+            ),
+            None => None,
+        };
+        resolved.declared.principals.push(DeclaredPrincipal {
+            name: principal.name.clone(),
+            arn: principal.arn.clone(),
+            policies,
+            boundary,
+        });
+    }
+    resolved.declared.scps = config
+        .expand(&config.organization.scps)?
+        .into_iter()
+        .map(&mut file_of)
+        .collect();
+    for &scp in &resolved.declared.scps {
+        resolved.kinds.insert(scp, PolicyKind::ServiceControl);
+    }
+    for principal in &resolved.declared.principals {
+        for &file in principal
+            .policies
+            .iter()
+            .chain(principal.boundary.iter().flatten())
+        {
+            resolved.kinds.entry(file).or_insert(PolicyKind::Identity);
+        }
+    }
+    resolved.asserts = config.asserts.iter().collect();
+    let mut loaded = load_all(inputs, stdin, registry, 0);
+    let mut context = load_all(&extra, None, registry, inputs.len());
+    for file in &mut context {
+        file.context_only = true;
+    }
+    loaded.append(&mut context);
+    terraform::load_modules(&mut loaded, inputs, stdin, registry);
+    Ok(run_rules(&mut loaded, registry, selection, &resolved))
+}
+
+/// What a config adds to a run, resolved to file indexes.
+#[derive(Default)]
+struct ResolvedConfig<'c> {
+    declared: DeclaredPrincipals,
+    /// The policy type of the files the config names (SCPs, identity policies).
+    kinds: HashMap<usize, PolicyKind>,
+    asserts: Vec<&'c Assertion>,
+}
+
+/// The same file named two ways (`./a.json`, `a.json`, an absolute path) is one file.
+fn path_key(path: &Path) -> PathBuf {
+    std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
+}
+
+fn load_all(inputs: &[Input], stdin: Option<&str>, registry: &'static Registry, first: usize) -> Vec<Loaded> {
+    inputs
+        .par_iter()
+        .enumerate()
+        .map(|(i, input)| load(FileId((first + i) as u32), input, stdin, registry))
+        .collect()
+}
+
+fn run_rules(
+    loaded: &mut [Loaded],
+    registry: &'static Registry,
+    selection: &Selection,
+    config: &ResolvedConfig<'_>,
+) -> Outcome {
+    let models: Vec<Option<FileModel<'_>>> = loaded
+        .par_iter()
+        .enumerate()
+        .map(|(i, file)| {
+            let (root, kind) = file.root.as_ref()?;
+            let texts = if file.texts.is_empty() {
+                Texts::One(&file.text)
+            } else {
+                Texts::Many(&file.texts)
+            };
+            Some(FileModel::build_in(
+                root,
+                texts,
+                *kind,
+                file.language,
+                config.kinds.get(&i).copied(),
+            ))
+        })
+        .collect();
+    let per_file: Vec<(Vec<Finding>, Vec<Span>)> = models
+        .par_iter()
+        .zip(loaded.par_iter())
+        .map(|(model, file)| match model {
+            Some(model) => check_file(model, file.context_only, registry, selection),
+            None => (Vec::new(), Vec::new()),
+        })
+        .collect();
+    let cross_file = check_principals(&models, loaded, registry, selection, config);
+    drop(models);
+
+    let mut sources = SourceMap::default();
     let mut out = Outcome {
         sources: SourceMap::default(),
-        findings: Vec::new(),
+        findings: cross_file,
         redactions: Vec::new(),
         notes: Vec::new(),
         files_checked: 0,
     };
-    for (i, outcome) in file_outcomes {
-        texts[i] = Some((outcome.path, outcome.text));
-        out.findings.extend(outcome.findings);
-        out.redactions.extend(outcome.redactions);
-        out.notes.extend(outcome.note);
-        out.files_checked += usize::from(outcome.checked);
-    }
-    for module in module_outcomes {
-        for (file, path, text) in module.files {
-            if let Some(slot) = texts.get_mut(file.0 as usize) {
-                slot.get_or_insert((path, text));
-            }
+    // A Terraform module's findings may point into files of its directory that were not
+    // named: those are not reported.
+    let unreported: HashSet<FileId> = loaded
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| f.context_only)
+        .map(|(i, _)| FileId(i as u32))
+        .collect();
+    for (file, (findings, redactions)) in loaded.iter_mut().zip(per_file) {
+        sources.add(std::mem::take(&mut file.path), file.text.clone());
+        out.redactions.append(&mut file.redactions);
+        out.redactions.extend(redactions);
+        if file.context_only {
+            continue;
         }
-        out.findings.extend(module.findings);
-        out.redactions.extend(module.redactions);
-        out.files_checked += module.checked;
-    }
-    let mut sources = SourceMap::default();
-    for (i, text) in texts.into_iter().enumerate() {
-        let (path, text) = text.unwrap_or_else(|| {
-            (
-                inputs.get(i).map(Input::display).unwrap_or_default(),
-                Arc::from(""),
-            )
-        });
-        sources.add(path, text);
+        out.findings.extend(
+            file.findings
+                .drain(..)
+                .chain(findings)
+                .filter(|f| !unreported.contains(&f.span.file)),
+        );
+        out.notes.extend(file.note.take());
+        out.files_checked += usize::from(file.checked);
     }
     out.findings.sort_by(|a, b| {
         let path = |f: &Finding| sources.get(f.span.file).path.as_str();
@@ -132,22 +270,152 @@ pub fn check(
     out
 }
 
-fn check_one(
-    file: FileId,
-    input: &Input,
-    stdin: Option<&str>,
+/// The per-file rules over one model, and the spans of the file no report may print.
+fn check_file(
+    model: &FileModel<'_>,
+    context_only: bool,
     registry: &'static Registry,
     selection: &Selection,
-) -> FileOutcome {
-    let path = input.display();
-    let mut outcome = FileOutcome {
-        path: path.clone(),
-        text: Arc::from(""),
-        findings: Vec::new(),
-        redactions: Vec::new(),
-        note: None,
-        checked: false,
+) -> (Vec<Finding>, Vec<Span>) {
+    let mut findings: Vec<Finding> = Vec::new();
+    if !context_only {
+        findings.extend(
+            model
+                .errors
+                .iter()
+                .map(|err| engine_finding(registry, PARSE_ERROR, err.span, err.message.clone())),
+        );
+        let mut diagnostics: Vec<Diagnostic> = Vec::new();
+        for rule in registry.rules() {
+            if !selection.enabled(&rule.meta.id) {
+                continue;
+            }
+            rule.check(model, &mut diagnostics);
+            findings.extend(
+                diagnostics
+                    .drain(..)
+                    .map(|d| stamp(rule.meta.id.as_str(), rule.meta.severity, d)),
+            );
+        }
+    }
+    // A Terraform policy document used by two resources is checked twice: report it once.
+    let mut seen = HashSet::new();
+    findings.retain(|f| seen.insert((f.rule, f.span, f.message.clone())));
+    (findings, secret_spans(model))
+}
+
+/// The rules over principals, which may span files, and the config's assertions. A
+/// finding is reported when it points at, or labels, a file the user asked to check.
+fn check_principals(
+    models: &[Option<FileModel<'_>>],
+    loaded: &[Loaded],
+    registry: &'static Registry,
+    selection: &Selection,
+    config: &ResolvedConfig<'_>,
+) -> Vec<Finding> {
+    let project = Project {
+        files: models,
+        principals: principals(models, &config.declared),
     };
+    let mut findings: Vec<Finding> = Vec::new();
+    let mut diagnostics: Vec<Diagnostic> = Vec::new();
+    for rule in registry.rules() {
+        if !selection.enabled(&rule.meta.id) {
+            continue;
+        }
+        rule.check_project(&project, &mut diagnostics);
+        findings.extend(
+            diagnostics
+                .drain(..)
+                .map(|d| stamp(rule.meta.id.as_str(), rule.meta.severity, d)),
+        );
+    }
+    for assertion in &config.asserts {
+        let id = format!("assert/{}", assertion.name);
+        if !selection.enabled(&id) {
+            continue;
+        }
+        check_assertion(assertion, &project, &mut diagnostics);
+        if diagnostics.is_empty() {
+            continue;
+        }
+        // Assertion ids come from the config, not the registry: a handful per run.
+        let id: &'static str = Box::leak(id.into_boxed_str());
+        findings.extend(diagnostics.drain(..).map(|d| stamp(id, assertion.severity, d)));
+    }
+    // A finding is about a file the user asked to check when it points at or labels one,
+    // or when it points into a principal that such a file is part of: changing one policy
+    // of a principal can break what another of its policies does.
+    let reported = |file: FileId| loaded.get(file.0 as usize).is_some_and(|f| !f.context_only);
+    let touched: Vec<FileId> = project
+        .principals
+        .iter()
+        .map(|p| {
+            // SCPs are shared by every principal: they do not tie files together.
+            p.identity
+                .iter()
+                .chain(p.boundary.iter().flatten())
+                .map(|d| d.span.file)
+                .collect::<Vec<_>>()
+        })
+        .filter(|files| files.iter().any(|&f| reported(f)))
+        .flatten()
+        .collect();
+    findings.retain(|f| {
+        reported(f.span.file)
+            || f.labels.iter().any(|l| reported(l.span.file))
+            || touched.contains(&f.span.file)
+    });
+    findings
+}
+
+fn stamp(rule: &'static str, severity: Severity, d: Diagnostic) -> Finding {
+    Finding {
+        rule,
+        severity,
+        span: d.span,
+        message: d.message,
+        help: d.help,
+        labels: d.labels,
+    }
+}
+
+fn engine_finding(registry: &'static Registry, rule: &str, span: Span, message: String) -> Finding {
+    Finding {
+        rule: registry.id(rule),
+        severity: registry.get(rule).map_or(Severity::Error, |r| r.meta.severity),
+        span,
+        message,
+        help: None,
+        labels: Vec::new(),
+    }
+}
+
+impl Loaded {
+    /// A file read, with nothing found yet.
+    fn new(path: String, text: Arc<str>, language: Language) -> Loaded {
+        Loaded {
+            path,
+            text,
+            root: None,
+            findings: Vec::new(),
+            redactions: Vec::new(),
+            note: None,
+            checked: false,
+            context_only: false,
+            language,
+            texts: Vec::new(),
+        }
+    }
+}
+
+fn load(file: FileId, input: &Input, stdin: Option<&str>, registry: &'static Registry) -> Loaded {
+    let path = input.display();
+    let mut outcome = Loaded::new(path.clone(), Arc::from(""), Language::CloudFormation);
+    if terraform::is_configuration(&path) {
+        // Read with the rest of its module by `terraform::load_modules`.
+        return outcome;
+    }
     let engine_finding =
         |rule: &str, span: Span, message: String| engine_finding(registry, rule, span, message);
     let at_start = Span::new(file, 0, 0);
@@ -200,22 +468,17 @@ fn check_one(
         }
     };
     if crate::model::terraform::is_plan(&root) {
-        outcome.checked = true;
         let lowered = crate::model::terraform::lower_plan(&root, &text);
-        let model = FileModel::build_in(
-            &lowered.root,
-            Texts::One(&text),
-            DocumentKind::Template,
-            Language::Terraform,
+        outcome.findings.extend(
+            lowered
+                .errors
+                .into_iter()
+                .map(|err| engine_finding(PARSE_ERROR, err.span, err.message)),
         );
-        for err in lowered.errors.iter().chain(&model.errors) {
-            outcome
-                .findings
-                .push(engine_finding(PARSE_ERROR, err.span, err.message.clone()));
-        }
-        outcome.findings.extend(run_rules(&model, registry, selection));
-        outcome.redactions = secret_spans(&model);
-        outcome.redactions.extend(lowered.secrets);
+        outcome.redactions = lowered.secrets;
+        outcome.checked = true;
+        outcome.language = Language::Terraform;
+        outcome.root = Some((lowered.root, DocumentKind::Template));
         return outcome;
     }
     let Some(kind) = DocumentKind::of(&root) else {
@@ -227,48 +490,8 @@ fn check_one(
         return outcome;
     };
     outcome.checked = true;
-    let model = FileModel::build(&root, &text, kind);
-    for err in &model.errors {
-        outcome
-            .findings
-            .push(engine_finding(PARSE_ERROR, err.span, err.message.clone()));
-    }
-    outcome.findings.extend(run_rules(&model, registry, selection));
-    outcome.redactions = secret_spans(&model);
+    outcome.root = Some((root, kind));
     outcome
-}
-
-/// Every enabled rule over one model, stamped.
-fn run_rules(model: &FileModel<'_>, registry: &'static Registry, selection: &Selection) -> Vec<Finding> {
-    let mut findings = Vec::new();
-    let mut diagnostics: Vec<Diagnostic> = Vec::new();
-    for rule in registry.rules() {
-        if !selection.enabled(&rule.meta.id) {
-            continue;
-        }
-        rule.check(model, &mut diagnostics);
-        findings.extend(diagnostics.drain(..).map(|d| Finding {
-            rule: rule.meta.id.as_str(),
-            severity: rule.meta.severity,
-            span: d.span,
-            message: d.message,
-            help: d.help,
-            labels: d.labels,
-        }));
-    }
-    findings
-}
-
-/// A finding the engine reports itself.
-fn engine_finding(registry: &'static Registry, rule: &str, span: Span, message: String) -> Finding {
-    Finding {
-        rule: registry.id(rule),
-        severity: registry.get(rule).map_or(Severity::Error, |r| r.meta.severity),
-        span,
-        message,
-        help: None,
-        labels: Vec::new(),
-    }
 }
 
 enum Read {
@@ -308,17 +531,11 @@ fn read(input: &Input, stdin: Option<&str>) -> Result<(Read, bool), String> {
 /// Without a model, the values written after a `MasterUserPassword` key, up to the end of
 /// the line: the snippet of a parse error must not show them either.
 fn password_lines(file: FileId, text: &str) -> Vec<Span> {
-    assignments_of(file, text, "MasterUserPassword", ':')
-}
-
-/// The text after `key` and `separator`, up to the end of the line, wherever `key` is
-/// followed by nothing but quotes and spaces before `separator`.
-fn assignments_of(file: FileId, text: &str, key: &str, separator: char) -> Vec<Span> {
     let mut spans = Vec::new();
-    for (at, key) in text.match_indices(key) {
+    for (at, key) in text.match_indices("MasterUserPassword") {
         let rest = &text[at + key.len()..];
         let Some(colon) = rest
-            .find(separator)
+            .find(':')
             .filter(|&c| rest[..c].trim_matches(['"', '\'', ' ']).is_empty())
         else {
             continue;

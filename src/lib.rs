@@ -20,6 +20,7 @@
 
 pub mod catalog;
 pub mod cli;
+pub mod config;
 pub mod discover;
 pub mod engine;
 pub mod eval;

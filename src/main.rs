@@ -6,9 +6,10 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use iamlint::cli::{CheckArgs, Cli, ColorChoice, Command, ListFormat, SimulateArgs};
+use iamlint::cli::{CheckArgs, Cli, ColorChoice, Command, ConfigArgs, ListFormat, SimulateArgs};
+use iamlint::config::Config;
 use iamlint::discover::{Filters, discover};
-use iamlint::engine::{Selection, check};
+use iamlint::engine::{Selection, check_with_config};
 use iamlint::report::{self, Report};
 use iamlint::rules::Registry;
 
@@ -55,11 +56,17 @@ fn run_check(args: CheckArgs, registry: &'static Registry) -> Result<ExitCode, S
         exclude: glob(&args.exclude)?,
         force_exclude: args.force_exclude,
     };
+    let config = load_config(&args.config)?;
+    let asserts: Vec<String> = config
+        .iter()
+        .flat_map(|c| &c.asserts)
+        .map(|a| format!("assert/{}", a.name))
+        .collect();
     for id in args.select.iter().chain(&args.ignore) {
-        let known = registry
-            .rules()
-            .iter()
-            .any(|r| r.meta.id == *id || r.meta.id.starts_with(&format!("{}/", id.trim_end_matches('/'))));
+        let id_or_group =
+            |rule: &str| rule == id || rule.starts_with(&format!("{}/", id.trim_end_matches('/')));
+        let known = registry.rules().iter().any(|r| id_or_group(&r.meta.id))
+            || asserts.iter().any(|a| id_or_group(a));
         if !known {
             return Err(format!(
                 "unknown rule or group `{id}`; `iamlint rules` lists them"
@@ -80,7 +87,7 @@ fn run_check(args: CheckArgs, registry: &'static Registry) -> Result<ExitCode, S
         select: args.select,
         ignore: args.ignore,
     };
-    let outcome = check(&inputs, stdin.as_deref(), registry, &selection);
+    let outcome = check_with_config(&inputs, stdin.as_deref(), registry, &selection, config.as_ref())?;
 
     let color = match args.color {
         ColorChoice::Always => true,
@@ -120,16 +127,66 @@ fn run_check(args: CheckArgs, registry: &'static Registry) -> Result<ExitCode, S
     })
 }
 
+/// `--config FILE`, none with `--no-config`, else the nearest `.iamlint.toml`.
+fn load_config(args: &ConfigArgs) -> Result<Option<Config>, String> {
+    if args.no_config {
+        return Ok(None);
+    }
+    match &args.config {
+        Some(path) => Config::load(std::path::Path::new(path)).map(Some),
+        None => {
+            let cwd =
+                std::env::current_dir().map_err(|e| format!("cannot read the current directory: {e}"))?;
+            Config::discover(&cwd)
+        }
+    }
+}
+
 fn run_simulate(args: SimulateArgs) -> Result<ExitCode, String> {
     use iamlint::simulate::{LoadedPolicies, PolicyFiles, RequestLine, caller_from_arn, context_from_pairs};
-    let files = PolicyFiles {
-        identity: args.policies,
-        resource: args.resource_policy,
-        boundary: args.boundary,
-        scps: args.scp,
+    let mut caller = caller_from_arn(&args.caller);
+    let files = match &args.principal {
+        Some(name) => {
+            let config = load_config(&args.config)?.ok_or_else(|| {
+                format!("--principal {name}: no .iamlint.toml found (give one with --config)")
+            })?;
+            let principal = config
+                .principals
+                .iter()
+                .find(|p| p.name == *name)
+                .ok_or_else(|| format!("{}: no principal named `{name}`", config.path.display()))?;
+            let paths = |globs: &[String]| -> Result<Vec<String>, String> {
+                let cwd = std::env::current_dir().unwrap_or_default();
+                Ok(config
+                    .expand(globs)?
+                    .into_iter()
+                    .map(|p| p.strip_prefix(&cwd).unwrap_or(&p).to_string_lossy().into_owned())
+                    .collect())
+            };
+            caller = caller_from_arn(
+                &principal
+                    .arn
+                    .clone()
+                    .unwrap_or_else(|| format!("arn:aws:iam::{}:role/{name}", iamlint::model::ACCOUNT)),
+            );
+            PolicyFiles {
+                identity: paths(&principal.policies)?,
+                resource: args.resource_policy,
+                boundary: match &principal.boundary {
+                    Some(glob) => paths(std::slice::from_ref(glob))?,
+                    None => Vec::new(),
+                },
+                scps: paths(&config.organization.scps)?,
+            }
+        }
+        None => PolicyFiles {
+            identity: args.policies,
+            resource: args.resource_policy,
+            boundary: args.boundary,
+            scps: args.scp,
+        },
     };
     let policies = LoadedPolicies::load(&files)?;
-    let caller = caller_from_arn(&args.caller);
     let json = args.format == ListFormat::Json;
     let mut stdout = io::stdout().lock();
     let write =

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use serde::Deserialize;
 
 use crate::eval::{Caller, Context, Decision, Evaluation, PolicySet, Request, Role, evaluate};
-use crate::model::{DocumentKind, PolicyDocument, PolicyKind};
+use crate::model::{DocumentKind, PolicyDocument, PolicyKind, scp_level};
 use crate::parse::{Syntax, parse};
 use crate::source::{FileId, SourceMap};
 
@@ -73,7 +73,7 @@ impl LoadedPolicies {
             scps: if self.scps.is_empty() {
                 Vec::new()
             } else {
-                vec![refs(&self.scps)]
+                vec![scp_level(refs(&self.scps))]
             },
             rcps: Vec::new(),
             cross_account,

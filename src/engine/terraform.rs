@@ -1,22 +1,24 @@
-//! Terraform configuration is checked a module at a time: a directory's `.tf` and `.tf.json`
-//! files are parsed together and lowered into one template, since a resource, the
-//! variable its password comes from and the policy document it uses may sit in three
-//! files. A file named alone is checked with its directory's other files, but findings are
-//! reported only for the files named (pre-commit passes only the changed ones) and for the
-//! files their `file()` calls read.
+//! Terraform configuration is loaded a module at a time: a directory's `.tf` and `.tf.json`
+//! files are parsed together and lowered into one template, since a resource, the variable
+//! its password comes from and the policy document it uses may sit in three files. The
+//! template rides on the first file of the module that parsed; the others are there for
+//! their text. A file named alone is loaded with its directory's other files, which are
+//! context only: findings are reported for the files named (pre-commit passes only the
+//! changed ones) and for the files their `file()` calls read.
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
 
-use super::{MAX_FILE_BYTES, Read, Selection, assignments_of, engine_finding, read, run_rules};
+use rayon::prelude::*;
+
+use super::{Loaded, MAX_FILE_BYTES, Read, engine_finding, path_key, read};
 use crate::discover::Input;
-use crate::finding::Finding;
 use crate::model::terraform::{ModuleFile, lower_module};
-use crate::model::{DocumentKind, FileModel, Language, Texts};
+use crate::model::{DocumentKind, Language};
 use crate::parse::hcl;
-use crate::rules::{IO_ERROR, PARSE_ERROR, Registry, secret_spans};
+use crate::rules::{IO_ERROR, PARSE_ERROR, Registry};
 use crate::source::{FileId, Span};
 
 /// Whether a path names Terraform configuration.
@@ -26,29 +28,21 @@ pub fn is_configuration(path: &str) -> bool {
 }
 
 /// The inputs of one module.
-pub struct ModuleInputs {
+struct ModuleInputs {
     /// `None` for standard input, which has no directory to read siblings from.
     dir: Option<PathBuf>,
     /// Indices into the inputs.
     members: Vec<usize>,
 }
 
-pub struct ModuleOutcome {
-    /// Every file the module read: (id, path, text).
-    pub files: Vec<(FileId, String, Arc<str>)>,
-    pub findings: Vec<Finding>,
-    pub redactions: Vec<Span>,
-    /// Named files that were checked.
-    pub checked: usize,
-}
-
-/// Splits the inputs into Terraform modules (by directory) and the other files.
-pub fn modules(inputs: &[Input]) -> (Vec<ModuleInputs>, Vec<usize>) {
+/// The Terraform inputs, grouped by directory.
+fn modules(inputs: &[Input]) -> Vec<ModuleInputs> {
     let mut modules: Vec<ModuleInputs> = Vec::new();
-    let mut singles = Vec::new();
     for (i, input) in inputs.iter().enumerate() {
         match input {
-            Input::File { path, .. } if is_configuration(&path.to_string_lossy()) => {
+            Input::File { path, .. } | Input::Unreadable { path, .. }
+                if is_configuration(&path.to_string_lossy()) =>
+            {
                 let dir = match path.parent() {
                     Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
                     _ => PathBuf::from("."),
@@ -65,23 +59,70 @@ pub fn modules(inputs: &[Input]) -> (Vec<ModuleInputs>, Vec<usize>) {
                 dir: None,
                 members: vec![i],
             }),
-            _ => singles.push(i),
+            _ => {}
         }
     }
-    (modules, singles)
+    modules
 }
 
-/// One file of the module as read.
-struct Read1 {
-    file: FileId,
-    path: String,
-    text: Arc<str>,
-    /// Named by the user: findings in it are reported.
-    reported: bool,
+/// Fills in the placeholders `load` left for Terraform inputs, and appends the files the
+/// modules read beyond the inputs (with ids from `loaded.len()` on).
+pub(super) fn load_modules(
+    loaded: &mut Vec<Loaded>,
+    inputs: &[Input],
+    stdin: Option<&str>,
+    registry: &'static Registry,
+) {
+    let modules = modules(inputs);
+    if modules.is_empty() {
+        return;
+    }
+    let input_ids: HashMap<PathBuf, FileId> = inputs
+        .iter()
+        .enumerate()
+        .filter_map(|(i, input)| match input {
+            Input::File { path, .. } => Some((path_key(path), FileId(i as u32))),
+            _ => None,
+        })
+        .collect();
+    let next_id = AtomicU32::new(u32::try_from(loaded.len()).unwrap_or(u32::MAX));
+    let context = Context {
+        inputs,
+        input_ids: &input_ids,
+        stdin,
+        next_id: &next_id,
+        registry,
+    };
+    let results: Vec<ModuleLoad> = modules.par_iter().map(|m| context.load(m)).collect();
+    let mut extras = Vec::new();
+    for result in results {
+        for (i, member) in result.members {
+            loaded[i] = member;
+        }
+        extras.extend(result.extras);
+    }
+    // Every id handed out belongs to exactly one extra file.
+    extras.sort_by_key(|(id, _)| id.0);
+    loaded.extend(extras.into_iter().map(|(_, file)| file));
 }
 
-fn canonical(path: &Path) -> PathBuf {
-    std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
+struct Context<'c> {
+    inputs: &'c [Input],
+    input_ids: &'c HashMap<PathBuf, FileId>,
+    stdin: Option<&'c str>,
+    next_id: &'c AtomicU32,
+    registry: &'static Registry,
+}
+
+struct ModuleLoad {
+    /// The named files, by input index.
+    members: Vec<(usize, Loaded)>,
+    /// Siblings and `file()` targets, by the id they were given.
+    extras: Vec<(FileId, Loaded)>,
+}
+
+fn loaded(path: String, text: Arc<str>) -> Loaded {
+    Loaded::new(path, text, Language::Terraform)
 }
 
 fn read_small(path: &Path) -> Option<Arc<str>> {
@@ -92,164 +133,184 @@ fn read_small(path: &Path) -> Option<Arc<str>> {
     String::from_utf8(std::fs::read(path).ok()?).ok().map(Arc::from)
 }
 
-pub fn check_module(
-    module: &ModuleInputs,
-    inputs: &[Input],
-    stdin: Option<&str>,
-    next_id: &AtomicU32,
-    registry: &'static Registry,
-    selection: &Selection,
-) -> ModuleOutcome {
-    let mut outcome = ModuleOutcome {
-        files: Vec::new(),
-        findings: Vec::new(),
-        redactions: Vec::new(),
-        checked: 0,
-    };
-    let finding = |rule: &str, span: Span, message: String| engine_finding(registry, rule, span, message);
-    let mut files: Vec<Read1> = Vec::new();
-    for &i in &module.members {
-        let file = FileId(i as u32);
-        let path = inputs[i].display();
-        let at_start = Span::new(file, 0, 0);
-        outcome.checked += 1;
-        match read(&inputs[i], stdin) {
-            Err(message) => outcome.findings.push(finding(IO_ERROR, at_start, message)),
-            Ok((Read::TooLarge(size), _)) => outcome.findings.push(finding(
-                IO_ERROR,
-                at_start,
-                format!("file is {size} bytes, larger than the {MAX_FILE_BYTES}-byte limit; not checked"),
-            )),
-            Ok((Read::NotUtf8 { valid_up_to, prefix }, _)) => {
-                outcome.findings.push(finding(
-                    PARSE_ERROR,
-                    Span::new(file, valid_up_to, valid_up_to),
-                    "file is not valid UTF-8 text (a binary file?)".to_string(),
-                ));
-                outcome.files.push((file, path, Arc::from(prefix)));
-            }
-            Ok((Read::Text(text), _)) => files.push(Read1 {
-                file,
-                path,
-                text: Arc::from(text),
-                reported: true,
-            }),
-        }
+/// The text after a password argument and `=`, to the end of the line: the snippet of a
+/// parse error must not show it.
+fn password_assignments(file: FileId, text: &str) -> Vec<Span> {
+    let mut spans = Vec::new();
+    for (at, _) in text.match_indices("password") {
+        let rest = &text[at + "password".len()..];
+        let rest_start = at + "password".len();
+        let name_end = rest.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'));
+        let Some(equals) = name_end.map(|n| (n, &rest[n..])).and_then(|(n, after)| {
+            after
+                .find('=')
+                .filter(|&e| after[..e].trim_matches(['"', ' ']).is_empty())
+                .map(|e| n + e)
+        }) else {
+            continue;
+        };
+        let start = rest_start + equals + 1;
+        let end = text[start..].find('\n').map_or(text.len(), |n| start + n);
+        spans.push(Span::new(file, start, end));
     }
-    // The rest of the directory: part of the module, not reported.
-    let named: HashSet<PathBuf> = module
-        .members
-        .iter()
-        .filter_map(|&i| match &inputs[i] {
-            Input::File { path, .. } => Some(canonical(path)),
-            _ => None,
-        })
-        .collect();
-    if let Some(dir) = &module.dir {
-        let mut siblings: Vec<PathBuf> = std::fs::read_dir(dir)
-            .into_iter()
-            .flatten()
-            .flatten()
-            .map(|e| e.path())
-            .filter(|p| {
-                p.is_file() && is_configuration(&p.to_string_lossy()) && !named.contains(&canonical(p))
+    spans
+}
+
+impl Context<'_> {
+    fn new_id(&self) -> FileId {
+        FileId(self.next_id.fetch_add(1, Ordering::Relaxed))
+    }
+
+    fn load(&self, module: &ModuleInputs) -> ModuleLoad {
+        let finding =
+            |rule: &str, span: Span, message: String| engine_finding(self.registry, rule, span, message);
+        let mut members: Vec<(usize, Loaded)> = Vec::new();
+        for &i in &module.members {
+            let file = FileId(i as u32);
+            let mut member = loaded(self.inputs[i].display(), Arc::from(""));
+            member.checked = true;
+            let at_start = Span::new(file, 0, 0);
+            match read(&self.inputs[i], self.stdin) {
+                Err(message) => member.findings.push(finding(IO_ERROR, at_start, message)),
+                Ok((Read::TooLarge(size), _)) => member.findings.push(finding(
+                    IO_ERROR,
+                    at_start,
+                    format!("file is {size} bytes, larger than the {MAX_FILE_BYTES}-byte limit; not checked"),
+                )),
+                Ok((Read::NotUtf8 { valid_up_to, prefix }, _)) => {
+                    member.text = Arc::from(prefix);
+                    member.findings.push(finding(
+                        PARSE_ERROR,
+                        Span::new(file, valid_up_to, valid_up_to),
+                        "file is not valid UTF-8 text (a binary file?)".to_string(),
+                    ));
+                }
+                Ok((Read::Text(text), _)) => member.text = Arc::from(text),
+            }
+            members.push((i, member));
+        }
+        // The rest of the directory: part of the module, context only.
+        let named: HashSet<PathBuf> = module
+            .members
+            .iter()
+            .filter_map(|&i| match &self.inputs[i] {
+                Input::File { path, .. } => Some(path_key(path)),
+                _ => None,
             })
             .collect();
-        siblings.sort();
-        for path in siblings {
-            if let Some(text) = read_small(&path) {
-                files.push(Read1 {
-                    file: FileId(next_id.fetch_add(1, Ordering::Relaxed)),
-                    path: path.to_string_lossy().into_owned(),
-                    text,
-                    reported: false,
-                });
-            }
-        }
-    }
-    let mut bodies = Vec::new();
-    for f in &files {
-        let parsed = if f.path.to_ascii_lowercase().ends_with(".json") {
-            hcl::parse_json_syntax(f.file, &f.text)
-        } else {
-            hcl::parse(f.file, &f.text)
-        };
-        match parsed {
-            Ok(body) => bodies.push((f, body)),
-            Err(err) => {
-                if f.reported {
-                    outcome.findings.push(finding(PARSE_ERROR, err.span, err.message));
-                    for key in ["password", "password_wo"] {
-                        outcome
-                            .redactions
-                            .extend(assignments_of(f.file, &f.text, key, '='));
-                    }
+        let mut extras: Vec<(FileId, Loaded)> = Vec::new();
+        if let Some(dir) = &module.dir {
+            let mut siblings: Vec<PathBuf> = std::fs::read_dir(dir)
+                .into_iter()
+                .flatten()
+                .flatten()
+                .map(|e| e.path())
+                .filter(|p| {
+                    p.is_file() && is_configuration(&p.to_string_lossy()) && !named.contains(&path_key(p))
+                })
+                .collect();
+            siblings.sort();
+            for path in siblings {
+                if let Some(text) = read_small(&path) {
+                    let mut sibling = loaded(path.to_string_lossy().into_owned(), text);
+                    sibling.context_only = true;
+                    extras.push((self.new_id(), sibling));
                 }
             }
         }
-    }
-    let sources: Vec<ModuleFile<'_>> = bodies
-        .iter()
-        .map(|(f, body)| ModuleFile {
-            file: f.file,
-            text: &f.text,
-            body,
-        })
-        .collect();
-    // `file()` targets: an input keeps its id, anything else gets a new one.
-    let input_ids: HashMap<PathBuf, FileId> = inputs
-        .iter()
-        .enumerate()
-        .filter_map(|(i, input)| match input {
-            Input::File { path, .. } => Some((canonical(path), FileId(i as u32))),
-            _ => None,
-        })
-        .collect();
-    let loaded: Mutex<Vec<(FileId, String, Arc<str>)>> = Mutex::new(Vec::new());
-    let mut loader = |path: &Path| {
-        let text = read_small(path)?;
-        let file = input_ids
-            .get(&canonical(path))
-            .copied()
-            .unwrap_or_else(|| FileId(next_id.fetch_add(1, Ordering::Relaxed)));
-        if let Ok(mut loaded) = loaded.lock() {
-            loaded.push((file, path.to_string_lossy().into_owned(), text.clone()));
+        // Parse every file of the module that has text.
+        let mut bodies: Vec<(FileId, Arc<str>, hcl::Body)> = Vec::new();
+        let all = members
+            .iter_mut()
+            .map(|(i, m)| (FileId(*i as u32), m))
+            .chain(extras.iter_mut().map(|(id, m)| (*id, m)));
+        for (file, member) in all {
+            if !member.findings.is_empty() {
+                continue;
+            }
+            let parsed = if member.path.to_ascii_lowercase().ends_with(".json") {
+                hcl::parse_json_syntax(file, &member.text)
+            } else {
+                hcl::parse(file, &member.text)
+            };
+            match parsed {
+                Ok(body) => bodies.push((file, member.text.clone(), body)),
+                Err(err) => {
+                    member.findings.push(finding(PARSE_ERROR, err.span, err.message));
+                    member.redactions = password_assignments(file, &member.text);
+                }
+            }
         }
-        Some((file, text))
-    };
-    let dir = module.dir.clone().unwrap_or_else(|| PathBuf::from("."));
-    let lowered = lower_module(&sources, &dir, &mut loader);
-    let loaded = loaded.into_inner().unwrap_or_default();
-    let mut texts: Vec<(FileId, Arc<str>)> = files.iter().map(|f| (f.file, f.text.clone())).collect();
-    texts.extend(loaded.iter().map(|(id, _, text)| (*id, text.clone())));
-    let model = FileModel::build_in(
-        &lowered.root,
-        Texts::Many(&texts),
-        DocumentKind::Template,
-        Language::Terraform,
-    );
-    let reported: HashSet<FileId> = files
-        .iter()
-        .filter(|f| f.reported)
-        .map(|f| f.file)
-        .chain(loaded.iter().map(|(id, ..)| *id))
-        .collect();
-    let mut findings: Vec<Finding> = lowered
-        .errors
-        .iter()
-        .chain(&model.errors)
-        .map(|err| finding(PARSE_ERROR, err.span, err.message.clone()))
-        .collect();
-    findings.extend(run_rules(&model, registry, selection));
-    // A document used by two resources is checked twice: report it once.
-    let mut seen = HashSet::new();
-    findings.retain(|f| reported.contains(&f.span.file) && seen.insert((f.rule, f.span, f.message.clone())));
-    outcome.findings.extend(findings);
-    outcome.redactions.extend(secret_spans(&model));
-    outcome.redactions.extend(lowered.secrets);
-    outcome
-        .files
-        .extend(files.into_iter().map(|f| (f.file, f.path, f.text)));
-    outcome.files.extend(loaded);
-    outcome
+        // The template rides on the first named file that parsed.
+        let Some(carrier) = members
+            .iter()
+            .position(|(i, _)| bodies.iter().any(|(file, ..)| file.0 as usize == *i))
+        else {
+            return ModuleLoad { members, extras };
+        };
+        let sources: Vec<ModuleFile<'_>> = bodies
+            .iter()
+            .map(|(file, text, body)| ModuleFile {
+                file: *file,
+                text,
+                body,
+            })
+            .collect();
+        // `file()` targets: an input keeps its id, anything else gets a new one.
+        let read_files: Mutex<Vec<(FileId, String, Arc<str>)>> = Mutex::new(Vec::new());
+        let mut loader = |path: &Path| {
+            let text = read_small(path)?;
+            let (file, new) = match self.input_ids.get(&path_key(path)) {
+                Some(id) => (*id, false),
+                None => (self.new_id(), true),
+            };
+            if let Ok(mut read_files) = read_files.lock() {
+                let path = if new {
+                    path.to_string_lossy().into_owned()
+                } else {
+                    String::new()
+                };
+                read_files.push((file, path, text.clone()));
+            }
+            Some((file, text))
+        };
+        let dir = module.dir.clone().unwrap_or_else(|| PathBuf::from("."));
+        let lowered = lower_module(&sources, &dir, &mut loader);
+        let read_files = read_files.into_inner().unwrap_or_default();
+        let mut texts: Vec<(FileId, Arc<str>)> = bodies
+            .iter()
+            .map(|(file, text, _)| (*file, text.clone()))
+            .collect();
+        for (file, path, text) in read_files {
+            texts.push((file, text.clone()));
+            if !path.is_empty() {
+                extras.push((file, loaded(path, text)));
+            }
+        }
+        let (_, carrier) = &mut members[carrier];
+        carrier.findings.extend(
+            lowered
+                .errors
+                .into_iter()
+                .map(|err| finding(PARSE_ERROR, err.span, err.message)),
+        );
+        carrier.redactions.extend(lowered.secrets);
+        carrier.root = Some((lowered.root, DocumentKind::Template));
+        carrier.texts = texts;
+        ModuleLoad { members, extras }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn password_assignments_cover_the_value_to_the_end_of_the_line() {
+        let text =
+            "a = 1\n  master_password_wo = \"secret\" # x\n  password_wo_version = 1\n  passwords = [\n";
+        let spans = password_assignments(FileId(0), text);
+        let shown: Vec<&str> = spans.iter().map(|s| &text[s.range()]).collect();
+        assert_eq!(shown, vec![" \"secret\" # x", " 1", " ["]);
+    }
 }

@@ -232,7 +232,7 @@ fn applies(statement: &Statement, node: &Node, role: Role, request: &Request) ->
 
 fn covers_resource(list: &ElementList, resource: &str, context: &Context) -> bool {
     let matched = list.items.iter().any(|item| {
-        let Some(text) = item.text.as_deref() else {
+        let Some(text) = item.pattern.as_deref() else {
             return false;
         };
         let Some(pattern) = substitute(text, context, true) else {

@@ -4,15 +4,17 @@
 //! [`Language`] so that findings name things as their author wrote them.
 
 mod policy;
+mod principal;
 mod template;
 pub mod terraform;
 mod vocabulary;
 
 pub use policy::{
     ConditionClause, ConditionValue, Effect, ElementItem, ElementList, Operator, PolicyDocument, PolicyKind,
-    SetQualifier, Statement, action_matches,
+    SetQualifier, Statement, action_matches, allow_all, deploy_time_pattern, is_synthetic, scp_level,
 };
-pub use template::{Parameter, Resource, Template, is_pseudo_parameter};
+pub use principal::{ACCOUNT, DeclaredPrincipal, DeclaredPrincipals, Principal, Visibility, principals};
+pub use template::{Parameter, Resource, Template, is_pseudo_parameter, ref_target};
 pub use vocabulary::Language;
 
 use std::sync::{Arc, OnceLock};
@@ -62,6 +64,13 @@ impl DocumentKind {
     }
 }
 
+/// Everything the cross-file rules see: every file's model and the principals they form.
+pub struct Project<'m, 'a> {
+    /// Indexed by `FileId`; `None` for a file that could not be read or parsed.
+    pub files: &'m [Option<FileModel<'a>>],
+    pub principals: Vec<Principal<'m, 'a>>,
+}
+
 /// Everything the rules see of one file. Built once, shared by every rule.
 pub struct FileModel<'a> {
     pub root: &'a Node,
@@ -75,8 +84,21 @@ pub struct FileModel<'a> {
 }
 
 impl<'a> FileModel<'a> {
-    pub fn build(root: &'a Node, text: &'a str, kind: DocumentKind) -> FileModel<'a> {
-        FileModel::build_in(root, Texts::One(text), kind, Language::CloudFormation)
+    /// `policy_kind` overrides what a plain policy file is inferred to be: a file a config
+    /// names as an SCP is one, whatever its content suggests.
+    pub fn build(
+        root: &'a Node,
+        text: &'a str,
+        kind: DocumentKind,
+        policy_kind: Option<PolicyKind>,
+    ) -> FileModel<'a> {
+        FileModel::build_in(
+            root,
+            Texts::One(text),
+            kind,
+            Language::CloudFormation,
+            policy_kind,
+        )
     }
 
     /// A model whose spans may point into several files, written in `language`.
@@ -85,6 +107,7 @@ impl<'a> FileModel<'a> {
         texts: Texts<'a>,
         kind: DocumentKind,
         language: Language,
+        policy_kind: Option<PolicyKind>,
     ) -> FileModel<'a> {
         match kind {
             DocumentKind::Policy => FileModel {
@@ -93,7 +116,7 @@ impl<'a> FileModel<'a> {
                 kind,
                 policies: vec![PolicyDocument::from_node(
                     std::borrow::Cow::Borrowed(root),
-                    PolicyKind::infer(root),
+                    policy_kind.unwrap_or_else(|| PolicyKind::infer(root)),
                     None,
                 )],
                 template: None,

@@ -2,8 +2,10 @@
 
 use std::borrow::Cow;
 
-use crate::parse::{Node, Value};
-use crate::source::Span;
+use std::sync::LazyLock;
+
+use crate::parse::{Node, Syntax, Value, parse};
+use crate::source::{FileId, Span};
 
 /// The kind of policy a document is, which decides its grammar.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -125,6 +127,10 @@ pub struct ElementItem {
     pub span: Span,
     /// `None` when the item is not a literal string (an intrinsic function).
     pub text: Option<String>,
+    /// What the evaluator matches resources against: the literal, or for a template's
+    /// `Fn::Sub`/`Fn::Join`/`Ref` the value with pseudo parameters filled in and whatever
+    /// is only known at deploy time as `*`.
+    pub pattern: Option<String>,
 }
 
 impl ElementList {
@@ -368,6 +374,7 @@ impl ElementList {
         let item = |n: &Node| ElementItem {
             span: n.span,
             text: n.as_str().map(str::to_string),
+            pattern: deploy_time_pattern(n),
         };
         let items = match &entry.value.value {
             Value::Array(list) => list.iter().map(item).collect(),
@@ -409,6 +416,104 @@ fn conditions(block: &Node) -> Vec<ConditionClause> {
         }
     }
     clauses
+}
+
+/// A template value as a pattern: literals as they are, `${AWS::Partition}` as `aws`,
+/// `${AWS::AccountId}` as the account rules reason about, and anything else that is only
+/// known at deploy time (parameters, attributes, Regions) as `*`.
+pub fn deploy_time_pattern(node: &Node) -> Option<String> {
+    pattern_at(node, 0)
+}
+
+fn pattern_at(node: &Node, depth: usize) -> Option<String> {
+    if let Some(text) = node.as_str() {
+        return Some(text.to_string());
+    }
+    if depth > 8 {
+        return Some("*".to_string());
+    }
+    let pseudo = |name: &str| match name {
+        "AWS::Partition" => "aws".to_string(),
+        "AWS::AccountId" => super::ACCOUNT.to_string(),
+        _ => "*".to_string(),
+    };
+    match node.intrinsic() {
+        Some(("Ref", target)) => Some(target.as_str().map_or_else(|| "*".to_string(), pseudo)),
+        Some(("Fn::Sub", operand)) => {
+            let body = match operand.as_array() {
+                Some([body, _]) => body.as_str(),
+                _ => operand.as_str(),
+            }?;
+            let mut out = String::with_capacity(body.len());
+            let mut rest = body;
+            while let Some(at) = rest.find("${") {
+                out.push_str(&rest[..at]);
+                let after = &rest[at + 2..];
+                let Some(close) = after.find('}') else {
+                    out.push_str(&rest[at..]);
+                    rest = "";
+                    break;
+                };
+                let name = &after[..close];
+                match name.strip_prefix('!') {
+                    Some(literal) => {
+                        out.push_str("${");
+                        out.push_str(literal);
+                        out.push('}');
+                    }
+                    None => out.push_str(&pseudo(name.trim())),
+                }
+                rest = &after[close + 1..];
+            }
+            out.push_str(rest);
+            Some(out)
+        }
+        Some(("Fn::Join", operand)) => match operand.as_array() {
+            Some([separator, parts]) => {
+                let parts = parts.as_array()?;
+                let parts: Vec<String> = parts
+                    .iter()
+                    .map(|p| pattern_at(p, depth + 1).unwrap_or_else(|| "*".to_string()))
+                    .collect();
+                Some(parts.join(separator.as_str().unwrap_or_default()))
+            }
+            _ => Some("*".to_string()),
+        },
+        Some(_) => Some("*".to_string()),
+        None => None,
+    }
+}
+
+/// The file id of documents iamlint makes up: never reported, never shown.
+const SYNTHETIC: FileId = FileId(u32::MAX);
+
+/// `Allow * on *`: what a principal may hold beyond what iamlint can see, and AWS's
+/// `FullAWSAccess` SCP beside deny-only SCPs.
+pub fn allow_all() -> &'static PolicyDocument<'static> {
+    static DOC: LazyLock<PolicyDocument<'static>> = LazyLock::new(|| {
+        let text = r#"{"Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}"#;
+        let node = parse(SYNTHETIC, text, Syntax::Json).expect("the built-in policy is valid JSON");
+        PolicyDocument::from_node(Cow::Owned(node), PolicyKind::Identity, None)
+    });
+    &DOC
+}
+
+/// Whether a span is in a document iamlint made up.
+pub fn is_synthetic(span: Span) -> bool {
+    span.file == SYNTHETIC
+}
+
+/// One level of SCPs. AWS attaches `FullAWSAccess` to every level by default and a
+/// deny-list strategy keeps it, so a level whose SCPs allow nothing is taken to hold it
+/// too: deny-only SCPs restrict, they do not deny everything else.
+pub fn scp_level<'x, 'a>(mut level: Vec<&'x PolicyDocument<'a>>) -> Vec<&'x PolicyDocument<'a>> {
+    let allows = level
+        .iter()
+        .any(|d| d.statements.iter().any(|s| s.is(Effect::Allow)));
+    if !allows {
+        level.push(allow_all());
+    }
+    level
 }
 
 #[cfg(test)]

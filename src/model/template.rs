@@ -177,7 +177,7 @@ impl<'a> Template<'a> {
 }
 
 /// The logical id in `{"Ref": "Id"}`.
-fn ref_target(node: &Node) -> Option<String> {
+pub fn ref_target(node: &Node) -> Option<String> {
     match node.intrinsic()? {
         ("Ref", target) => target.as_str().map(str::to_string),
         _ => None,

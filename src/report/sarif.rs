@@ -15,12 +15,12 @@ const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 pub fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
     let locator = Locator::new(report.outcome);
     let rules = report.registry.rules();
-    let rule_index: HashMap<&str, usize> = rules
+    let mut rule_index: HashMap<&str, usize> = rules
         .iter()
         .enumerate()
         .map(|(i, r)| (r.meta.id.as_str(), i))
         .collect();
-    let descriptors: Vec<Value> = rules
+    let mut descriptors: Vec<Value> = rules
         .iter()
         .map(|r| {
             json!({
@@ -34,6 +34,19 @@ pub fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
             })
         })
         .collect();
+    // Assertions of `.iamlint.toml` are rules of the project, not of the registry.
+    for finding in &report.outcome.findings {
+        if rule_index.contains_key(finding.rule) {
+            continue;
+        }
+        rule_index.insert(finding.rule, descriptors.len());
+        descriptors.push(json!({
+            "id": finding.rule,
+            "name": rule_name(finding.rule),
+            "shortDescription": { "text": "An assertion of the project's .iamlint.toml" },
+            "defaultConfiguration": { "level": level(finding.severity) },
+        }));
+    }
 
     let mut seen: HashMap<(String, String, String), usize> = HashMap::new();
     let results: Vec<Value> = report

@@ -5,15 +5,16 @@ use std::io::{self, Write};
 
 use serde_json::json;
 
-use crate::eval::{Evaluation, Request};
-use crate::model::Effect;
+use crate::eval::{Decision, Evaluation, Request};
+use crate::model::{Effect, is_synthetic};
 use crate::simulate::{decision_name, role_name};
-use crate::source::SourceMap;
+use crate::source::{SourceMap, Span};
 
 pub fn json_value(evaluation: &Evaluation, request: &Request, sources: &SourceMap) -> serde_json::Value {
     let trace: Vec<serde_json::Value> = evaluation
         .trace
         .iter()
+        .filter(|t| !is_synthetic(t.span))
         .map(|t| {
             let file = sources.get(t.span.file);
             let at = file.line_col(t.span.start as usize);
@@ -51,7 +52,8 @@ pub fn write_human(
         decision_name(evaluation.decision),
         evaluation.reason
     )?;
-    for t in &evaluation.trace {
+    // The FullAWSAccess assumed beside deny-only SCPs is in no file.
+    for t in evaluation.trace.iter().filter(|t| !is_synthetic(t.span)) {
         let file = sources.get(t.span.file);
         let at = file.line_col(t.span.start as usize);
         let effect = if t.effect == Effect::Allow {
@@ -70,6 +72,39 @@ pub fn write_human(
             role_name(t.role),
             t.reason
         )?;
+    }
+    // The statements that decided it, as they are written.
+    let deciding = match evaluation.decision {
+        Decision::Allow => Some(Effect::Allow),
+        Decision::ExplicitDeny => Some(Effect::Deny),
+        Decision::ImplicitDeny => None,
+    };
+    for t in evaluation
+        .trace
+        .iter()
+        .filter(|t| t.applies && Some(t.effect) == deciding && !is_synthetic(t.span))
+    {
+        write_snippet(sources, t.span, out)?;
+    }
+    Ok(())
+}
+
+/// The lines of a statement with their numbers, at most `SNIPPET_LINES` of them.
+fn write_snippet(sources: &SourceMap, span: Span, out: &mut dyn Write) -> io::Result<()> {
+    const SNIPPET_LINES: usize = 12;
+    let file = sources.get(span.file);
+    let (start, end) = (
+        file.line_col(span.start as usize),
+        file.line_col(span.end as usize),
+    );
+    writeln!(out, "\n  {}:{}:{}", file.path, start.line, start.column)?;
+    let width = end.line.to_string().len();
+    let lines = file.text.lines().enumerate().skip(start.line - 1);
+    for (index, line) in lines.take((end.line + 1 - start.line).min(SNIPPET_LINES)) {
+        writeln!(out, "  {:>width$} | {line}", index + 1)?;
+    }
+    if end.line + 1 - start.line > SNIPPET_LINES {
+        writeln!(out, "  {:>width$} | ...", "")?;
     }
     Ok(())
 }

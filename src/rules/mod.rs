@@ -2,8 +2,10 @@
 //! (TOML front matter between `+++` lines, then Markdown); the implementation is either a
 //! Rust type under this module or, for declarative rules, the JSONPath query in that file.
 
+mod assertion;
 mod declarative;
 mod iam;
+mod probe;
 mod rds;
 
 use std::sync::OnceLock;
@@ -11,7 +13,9 @@ use std::sync::OnceLock;
 use serde::Deserialize;
 
 use crate::finding::{Diagnostic, Severity};
-use crate::model::FileModel;
+use crate::model::{FileModel, Project};
+
+pub use assertion::check_assertion;
 
 include!(concat!(env!("OUT_DIR"), "/rule_files.rs"));
 
@@ -31,8 +35,12 @@ pub const DOC_HEADINGS: [&str; 4] = [
 ];
 
 /// A check over one file's model. Rules never print and never know the output format.
+/// Most rules look at one file; rules about principals look at the whole run, whose
+/// principals may be formed by several files.
 pub trait Rule: Send + Sync {
-    fn check(&self, file: &FileModel<'_>, out: &mut Vec<Diagnostic>);
+    fn check(&self, _file: &FileModel<'_>, _out: &mut Vec<Diagnostic>) {}
+
+    fn check_project(&self, _project: &Project<'_, '_>, _out: &mut Vec<Diagnostic>) {}
 }
 
 #[derive(Debug, Deserialize)]
@@ -85,6 +93,12 @@ impl RegisteredRule {
     pub fn check(&self, file: &FileModel<'_>, out: &mut Vec<Diagnostic>) {
         if let Some(rule) = &self.check {
             rule.check(file, out);
+        }
+    }
+
+    pub fn check_project(&self, project: &Project<'_, '_>, out: &mut Vec<Diagnostic>) {
+        if let Some(rule) = &self.check {
+            rule.check_project(project, out);
         }
     }
 }
@@ -235,6 +249,10 @@ fn implementation(id: &str) -> Option<Box<dyn Rule>> {
         "rds/master-password-not-managed" => {
             Box::new(rds::master_password_not_managed::MasterPasswordNotManaged)
         }
+        "rds/missing-kms-key-permissions" => {
+            Box::new(rds::missing_kms_key_permissions::MissingKmsKeyPermissions)
+        }
+        "rds/missing-rotate-permission" => Box::new(rds::missing_rotate_permission::MissingRotatePermission),
         "rds/missing-secret-permissions" => {
             Box::new(rds::missing_secret_permissions::MissingSecretPermissions)
         }

@@ -21,6 +21,7 @@ use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use crate::model::ref_target;
 use crate::parse::hcl::{Attribute, Block, Body, Expr, ExprKind, Step, TemplatePart};
 use crate::parse::{Entry, Node, ParseError, Value};
 use crate::source::{FileId, Span};
@@ -882,14 +883,6 @@ fn set(properties: &mut Vec<Entry>, key: &str, attribute: &Attribute, value: Nod
 /// A policy document is an object that is not an intrinsic function.
 fn is_document(node: &Node) -> bool {
     node.as_object().is_some() && node.intrinsic().is_none()
-}
-
-/// The logical id in `{"Ref": "Id"}`.
-fn ref_target(node: &Node) -> Option<String> {
-    match node.intrinsic()? {
-        ("Ref", target) => target.as_str().map(str::to_string),
-        _ => None,
-    }
 }
 
 fn principal_type(key: &str) -> &'static str {

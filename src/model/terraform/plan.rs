@@ -268,7 +268,7 @@ impl<'p> Plan<'p> {
         self.planned.iter().find(|p| {
             p.kind == kind
                 && p.module == path
-                && ["name", "identifier", "arn", "id"]
+                && ["name", "identifier", "arn", "id", "key_id"]
                     .iter()
                     .any(|k| p.values.get(k).and_then(Node::as_str) == Some(text))
         })
@@ -365,14 +365,20 @@ impl<'p> Plan<'p> {
                     "replication_source_identifier",
                     "ReplicationSourceIdentifier",
                 );
-                if let Some(e) = values.entry("master_user_secret_kms_key_id")
-                    && e.value.value != Value::Null
-                {
-                    let secret = node(
-                        e.value.span,
-                        Value::Object(vec![entry("KmsKeyId", e.key_span, e.value.clone())]),
-                    );
-                    properties.push(entry("MasterUserSecret", e.key_span, secret));
+                // The key, as a `Ref` to the planned key when it is one (its ARN is not
+                // known before apply: the configuration's reference names it).
+                let key_value = values
+                    .entry("master_user_secret_kms_key_id")
+                    .filter(|e| e.value.value != Value::Null);
+                if let Some(key) = self.principal(
+                    planned,
+                    "master_user_secret_kms_key_id",
+                    key_value.map(|e| &e.value),
+                    "aws_kms_key",
+                ) {
+                    let key_span = key_value.map_or(key.span, |e| e.key_span);
+                    let secret = node(key.span, Value::Object(vec![entry("KmsKeyId", key_span, key)]));
+                    properties.push(entry("MasterUserSecret", key_span, secret));
                 }
                 if let Some(e) = values.entry("blue_green_update")
                     && let Some(block) = e.value.as_array().and_then(|a| a.first())

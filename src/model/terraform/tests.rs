@@ -102,6 +102,7 @@ data "aws_iam_policy_document" "trust" {
         Texts::Many(&files),
         DocumentKind::Template,
         Language::Terraform,
+        None,
     );
     assert!(model.errors.is_empty());
     assert_eq!(model.policies.len(), 3);
@@ -146,6 +147,7 @@ resource "aws_iam_role_policy_attachment" "managed" {
         Texts::Many(&files),
         DocumentKind::Template,
         Language::Terraform,
+        None,
     );
     assert_eq!(model.policies[0].attached_to, vec!["aws_iam_role.r".to_string()]);
     let role = model

@@ -1,38 +1,71 @@
 //! `rds/guard-bypass-modify`: a guard on create/restore that leaves Modify open.
 
-use super::{CLUSTER_CREATES, Guards, INSTANCE_CREATES, action_span, join_actions};
+use super::{
+    CLUSTER_CREATES, Gathered, INSTANCE_CREATES, action_span, analyze_guards, for_principals, join_actions,
+    modify_gaps,
+};
 use crate::finding::Diagnostic;
-use crate::model::FileModel;
+use crate::model::Project;
 use crate::rules::Rule;
+use crate::source::Span;
 
 pub struct GuardBypassModify;
 
+/// The Modify actions left open at one guard, and the create it covers.
+#[derive(Default)]
+struct Bypass {
+    missing: Vec<&'static str>,
+    covers: Option<(Span, String)>,
+}
+
 impl Rule for GuardBypassModify {
-    fn check(&self, file: &FileModel<'_>, out: &mut Vec<Diagnostic>) {
-        for doc in &file.policies {
-            let guards = Guards::of(doc);
-            for (guard, missing) in guards.modify_gaps() {
-                let mut diagnostic = Diagnostic::new(
-                    action_span(guard),
-                    format!(
-                        "guard on `rds:ManageMasterUserPassword` does not deny {}: a database created with a managed password can be switched back to a hand-set one",
-                        join_actions(&missing)
-                    ),
-                )
-                .help(format!(
-                    "add {} to the Action list; this also blocks other changes to existing databases that do not yet use a managed password, so migrate those first",
-                    join_actions(&missing)
-                ));
-                if let Some(action) = &guard.action {
-                    for create in INSTANCE_CREATES.iter().chain(&CLUSTER_CREATES) {
-                        if let Some(item) = action.matching_item(create).filter(|_| !action.negated) {
-                            diagnostic = diagnostic.label(item.span, format!("covers `{create}`"));
-                            break;
-                        }
+    fn check_project(&self, project: &Project<'_, '_>, out: &mut Vec<Diagnostic>) {
+        let mut gathered: Gathered<Bypass> = Gathered::default();
+        for principal in &project.principals {
+            let Some(report) = analyze_guards(principal) else {
+                continue;
+            };
+            for (guard, missing) in modify_gaps(&report) {
+                let entry = gathered.at(action_span(guard), principal, || {
+                    let label = guard.action.as_ref().filter(|a| !a.negated).and_then(|action| {
+                        INSTANCE_CREATES
+                            .iter()
+                            .chain(&CLUSTER_CREATES)
+                            .find_map(|create| {
+                                action
+                                    .matching_item(create)
+                                    .map(|item| (item.span, format!("covers `{create}`")))
+                            })
+                    });
+                    Bypass {
+                        missing: Vec::new(),
+                        covers: label,
+                    }
+                });
+                for action in missing {
+                    if !entry.missing.contains(&action) {
+                        entry.missing.push(action);
                     }
                 }
-                out.push(diagnostic);
             }
+        }
+        for (span, Bypass { missing, covers }, names) in gathered.into_iter() {
+            let mut diagnostic = Diagnostic::new(
+                span,
+                format!(
+                    "guard on `rds:ManageMasterUserPassword` does not deny {}: a database created with a managed password can be switched back to a hand-set one{}",
+                    join_actions(&missing),
+                    for_principals(&names)
+                ),
+            )
+            .help(format!(
+                "add {} to the Action list; this also blocks other changes to existing databases that do not yet use a managed password, so migrate those first",
+                join_actions(&missing)
+            ));
+            if let Some((span, message)) = covers {
+                diagnostic = diagnostic.label(span, message);
+            }
+            out.push(diagnostic);
         }
     }
 }

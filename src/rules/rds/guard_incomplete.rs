@@ -1,49 +1,119 @@
-//! `rds/guard-incomplete`: guards that leave out other actions accepting the key.
+//! `rds/guard-incomplete`: guards that leave out other actions accepting the key, or
+//! whose resources or other conditions let some of those requests through.
 
-use super::{Guards, action_span, join_actions, key_actions};
+use super::{Gathered, action_span, analyze_guards, for_principals, join_actions, modify_gaps};
 use crate::finding::Diagnostic;
-use crate::model::FileModel;
+use crate::model::Project;
 use crate::rules::Rule;
+use crate::source::Span;
 
 pub struct GuardIncomplete;
 
+/// What gets past one guard statement.
+#[derive(Default)]
+struct Open {
+    /// Actions that no guard names (reported at the first guard).
+    left_out: Vec<&'static str>,
+    /// Actions this guard names but does not deny, with the reason.
+    not_denied: Vec<(&'static str, String)>,
+    labels: Vec<(Span, String)>,
+}
+
 impl Rule for GuardIncomplete {
-    fn check(&self, file: &FileModel<'_>, out: &mut Vec<Diagnostic>) {
-        for doc in &file.policies {
-            let guards = Guards::of(doc);
-            let Some(first) = guards.statements.first() else {
+    fn check_project(&self, project: &Project<'_, '_>, out: &mut Vec<Diagnostic>) {
+        let mut gathered: Gathered<Open> = Gathered::default();
+        for principal in &project.principals {
+            let Some(report) = analyze_guards(principal) else {
                 continue;
             };
             // The Modify actions that guard-bypass-modify reports are its finding, not ours.
-            let bypass: Vec<&str> = guards
-                .modify_gaps()
+            let bypass: Vec<&str> = modify_gaps(&report)
                 .into_iter()
                 .flat_map(|(_, missing)| missing)
                 .collect();
-            let missing: Vec<&str> = key_actions()
-                .iter()
-                .map(String::as_str)
-                .filter(|a| guards.cover(a) == Some(false) && !bypass.contains(a))
-                .collect();
-            if missing.is_empty() {
-                continue;
+            let first = report.guards[0];
+            for gap in report.gaps.iter().filter(|g| !bypass.contains(&g.action)) {
+                let guard = gap.why.as_ref().map_or(first, |(guard, _)| *guard);
+                let open = gathered.at(action_span(guard), principal, || Open {
+                    labels: report
+                        .guards
+                        .iter()
+                        .filter(|g| g.span != guard.span)
+                        .map(|g| (action_span(g), "also part of the guard".to_string()))
+                        .collect(),
+                    ..Open::default()
+                });
+                match &gap.why {
+                    None if !open.left_out.contains(&gap.action) => open.left_out.push(gap.action),
+                    Some((_, why)) if !open.not_denied.iter().any(|(a, _)| *a == gap.action) => {
+                        open.not_denied.push((gap.action, why.clone()));
+                    }
+                    _ => {}
+                }
+                if let Some(span) = gap.allowed_by
+                    && principal.name.is_some()
+                    && !open.labels.iter().any(|(s, _)| *s == span)
+                {
+                    open.labels
+                        .push((span, format!("allows `{}` with a hand-set password", gap.action)));
+                }
             }
-            let mut diagnostic = Diagnostic::new(
-                action_span(first),
-                format!(
-                    "guard on `rds:ManageMasterUserPassword` leaves out {}, which also {} the key",
-                    join_actions(&missing),
-                    if missing.len() == 1 { "accepts" } else { "accept" }
-                ),
-            )
-            .help(format!(
-                "add {} to the guard's Action list (or use `rds:*` with the same condition)",
-                join_actions(&missing)
-            ));
-            for other in &guards.statements[1..] {
-                diagnostic = diagnostic.label(action_span(other), "also part of the guard");
-            }
-            out.push(diagnostic);
+        }
+        for (span, open, names) in gathered.into_iter() {
+            out.push(diagnostic(span, open, &names));
         }
     }
+}
+
+fn diagnostic(span: Span, open: Open, names: &[String]) -> Diagnostic {
+    let mut parts = Vec::new();
+    let mut help = Vec::new();
+    if !open.left_out.is_empty() {
+        parts.push(format!(
+            "leaves out {}, which also {} the key",
+            join_actions(&open.left_out),
+            if open.left_out.len() == 1 {
+                "accepts"
+            } else {
+                "accept"
+            }
+        ));
+        help.push(format!(
+            "add {} to the guard's Action list (or use `rds:*` with the same condition)",
+            join_actions(&open.left_out)
+        ));
+    }
+    // Actions held back for the same reason (cluster actions, by a guard scoped to
+    // instances) are named together.
+    let mut reasons: Vec<(&str, Vec<&str>)> = Vec::new();
+    for (action, why) in &open.not_denied {
+        match reasons.iter_mut().find(|(w, _)| w == why) {
+            Some((_, actions)) => actions.push(action),
+            None => reasons.push((why, vec![action])),
+        }
+    }
+    for (why, actions) in &reasons {
+        parts.push(format!("does not deny {}: {why}", join_actions(actions)));
+        let fix = if why.starts_with("its resources") {
+            "widen the guard's Resource to `*`"
+        } else {
+            "keep the guard's Condition to the key alone, or guard the requests its other conditions leave out"
+        };
+        if !help.contains(&fix.to_string()) {
+            help.push(fix.to_string());
+        }
+    }
+    let mut diagnostic = Diagnostic::new(
+        span,
+        format!(
+            "guard on `rds:ManageMasterUserPassword` {}{}",
+            parts.join("; "),
+            for_principals(names)
+        ),
+    )
+    .help(help.join("; "));
+    for (label, message) in open.labels {
+        diagnostic = diagnostic.label(label, message);
+    }
+    diagnostic
 }

@@ -1,6 +1,6 @@
 //! `rds/guard-inverted`: a Deny that blocks managed passwords instead of hand-set ones.
 
-use super::{KEY, clause_matches, key_condition_matches};
+use super::{KEY, key_actions, key_clauses_match};
 use crate::finding::Diagnostic;
 use crate::model::{Effect, FileModel};
 use crate::rules::Rule;
@@ -11,17 +11,17 @@ impl Rule for GuardInverted {
     fn check(&self, file: &FileModel<'_>, out: &mut Vec<Diagnostic>) {
         for doc in &file.policies {
             for statement in doc.statements.iter().filter(|s| s.is(Effect::Deny)) {
-                let inverted = key_condition_matches(statement, Some(true)) == Some(true)
-                    && key_condition_matches(statement, Some(false)) == Some(false);
+                let Some(clause) = statement.clauses_on(KEY).next() else {
+                    continue;
+                };
+                let inverted = key_clauses_match(statement, "true")
+                    && !key_clauses_match(statement, "false")
+                    && key_actions()
+                        .iter()
+                        .any(|a| statement.covers_action(a) != Some(false));
                 if !inverted {
                     continue;
                 }
-                let Some(clause) = statement
-                    .clauses_on(KEY)
-                    .find(|c| clause_matches(c, Some(false)) == Some(false))
-                else {
-                    continue;
-                };
                 out.push(
                     Diagnostic::new(
                         clause.values_span,

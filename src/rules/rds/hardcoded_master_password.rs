@@ -34,7 +34,7 @@ impl Rule for HardcodedMasterPassword {
                 PasswordSource::Literal(node) => out.push(
                     Diagnostic::new(
                         node.span,
-                        format!("{} has a hard-coded `{name}`", describe(file, resource)),
+                        format!("{} has a hard-coded `{name}`", describe(template, resource)),
                     )
                     .help(help(file, resource, &name)),
                 ),
@@ -43,7 +43,7 @@ impl Rule for HardcodedMasterPassword {
                         default.span,
                         format!(
                             "{} takes `{name}` from {} `{parameter}`, whose `{}` hard-codes it",
-                            describe(file, resource),
+                            describe(template, resource),
                             file.input_words().0,
                             file.input_words().1,
                         ),

@@ -29,7 +29,7 @@ impl Rule for ManagedPasswordUnsupported {
                         flag.span,
                         format!(
                             "{} sets `{}`, which RDS does not support for {reason}",
-                            describe(file, resource),
+                            describe(template, resource),
                             file.setting(resource, "ManageMasterUserPassword", "true")
                         ),
                     )

@@ -27,7 +27,7 @@ impl Rule for MasterPasswordNotManaged {
                         value.span,
                         format!(
                             "{} sets `{name}` instead of letting RDS manage it in Secrets Manager",
-                            describe(file, resource)
+                            describe(template, resource)
                         ),
                     )
                     .help(format!(

@@ -1,10 +1,15 @@
-//! `rds/missing-secret-permissions`: a policy that requires managed passwords but does not
-//! allow what RDS needs to create the secret.
+//! `rds/missing-secret-permissions`: a principal that must use managed passwords but is
+//! not allowed what RDS needs to create the secret.
 
-use super::{is_create_or_restore, is_guard, is_managed_only_allow, join_actions, key_actions};
+use super::{
+    Gathered, deciding, for_principals, is_create_or_restore, join_actions, key_actions, key_witnesses,
+    managed_only, mentions_key, secret_witnesses,
+};
 use crate::finding::Diagnostic;
-use crate::model::{Effect, FileModel, PolicyDocument};
+use crate::model::{Effect, Project, Visibility};
 use crate::rules::Rule;
+use crate::rules::probe::{Access, Probe, Unseen};
+use crate::source::Span;
 
 /// What the caller needs for a create, modify or restore with a managed password (RDS
 /// User Guide, "Permissions required for Secrets Manager integration").
@@ -16,72 +21,86 @@ pub const SECRET_PERMISSIONS: [&str; 3] = [
 
 pub struct MissingSecretPermissions;
 
+struct Missing {
+    permissions: Vec<&'static str>,
+    labels: Vec<(Span, String)>,
+}
+
 impl Rule for MissingSecretPermissions {
-    fn check(&self, file: &FileModel<'_>, out: &mut Vec<Diagnostic>) {
-        for doc in file.policies.iter().filter(|d| d.kind.grants_to_holder()) {
-            let Some(commitment) = doc
-                .statements
-                .iter()
-                .find(|s| is_guard(s) || is_managed_only_allow(s))
-            else {
+    fn check_project(&self, project: &Project<'_, '_>, out: &mut Vec<Diagnostic>) {
+        let mut gathered: Gathered<Missing> = Gathered::default();
+        for principal in &project.principals {
+            // A principal that holds policies iamlint cannot read may well have them.
+            if principal.visibility == Visibility::Partial || !mentions_key(principal) {
+                continue;
+            }
+            let probe = Probe::new(principal, Unseen::Nothing);
+            let creates = managed_only(
+                &probe,
+                key_actions()
+                    .iter()
+                    .map(String::as_str)
+                    .filter(|a| is_create_or_restore(a)),
+            );
+            let Some((_, allowed, denied)) = creates.first() else {
                 continue;
             };
-            let creates: Vec<_> = doc
-                .statements
-                .iter()
-                .filter(|s| {
-                    s.is(Effect::Allow)
-                        && key_actions()
-                            .iter()
-                            .any(|a| is_create_or_restore(a) && s.covers_action(a) == Some(true))
+            let secrets = secret_witnesses(principal);
+            let keys = key_witnesses(principal);
+            let missing: Vec<&'static str> = SECRET_PERMISSIONS
+                .into_iter()
+                .filter(|p| {
+                    let resources = if p.starts_with("kms:") { &keys } else { &secrets };
+                    probe.access(p, resources) == Access::Denied
                 })
                 .collect();
-            let Some(first) = creates.first() else {
+            let Some(anchor) = deciding(allowed, Effect::Allow) else {
                 continue;
             };
-            // Policies attached to the same role, user or group of the template grant
-            // together.
-            let principal: Vec<&PolicyDocument<'_>> = file
-                .policies
-                .iter()
-                .filter(|d| {
-                    d.kind.grants_to_holder() && (std::ptr::eq(*d, doc) || d.shares_principal_with(doc))
-                })
-                .collect();
-            let missing: Vec<&str> = SECRET_PERMISSIONS
-                .iter()
-                .copied()
-                .filter(|p| !allows(&principal, p))
-                .collect();
             if missing.is_empty() {
                 continue;
             }
+            let entry = gathered.at(anchor, principal, || {
+                let mut labels = Vec::new();
+                if let Some(guard) = deciding(denied, Effect::Deny) {
+                    labels.push((guard, "managed passwords are required here".to_string()));
+                }
+                for (action, allowed, _) in &creates[1..] {
+                    if let Some(span) = deciding(allowed, Effect::Allow).filter(|s| *s != anchor) {
+                        labels.push((span, format!("also allows `{action}`")));
+                    }
+                }
+                Missing {
+                    permissions: Vec::new(),
+                    labels,
+                }
+            });
+            for permission in missing {
+                if !entry.permissions.contains(&permission) {
+                    entry.permissions.push(permission);
+                }
+            }
+        }
+        for (span, missing, names) in gathered.into_iter() {
+            let mut permissions = missing.permissions;
+            permissions.sort_by_key(|p| SECRET_PERMISSIONS.iter().position(|q| q == p));
             let mut diagnostic = Diagnostic::new(
-                first.span,
+                span,
                 format!(
-                    "this policy requires RDS-managed master passwords but does not allow {}: every create or restore with a managed password will fail",
-                    join_actions(&missing)
+                    "managed master passwords are required but {} {} not allowed{}: every create or restore with a managed password will fail",
+                    join_actions(&permissions),
+                    if permissions.len() == 1 { "is" } else { "are" },
+                    for_principals(&names)
                 ),
             )
             .help(format!(
                 "allow {} for the principal that creates databases",
-                join_actions(&missing)
-            ))
-            .label(commitment.span, "managed passwords are required here");
-            for other in &creates[1..] {
-                diagnostic = diagnostic.label(other.span, "also allows a create or restore");
+                join_actions(&permissions)
+            ));
+            for (label, message) in missing.labels {
+                diagnostic = diagnostic.label(label, message);
             }
             out.push(diagnostic);
         }
     }
-}
-
-/// Some `Allow` covers the action (or may, through a non-literal item) and no
-/// unconditional `Deny` covers it.
-fn allows(docs: &[&PolicyDocument<'_>], action: &str) -> bool {
-    let statements = || docs.iter().flat_map(|d| &d.statements);
-    let allowed = statements().any(|s| s.is(Effect::Allow) && s.covers_action(action) != Some(false));
-    let denied = statements()
-        .any(|s| s.is(Effect::Deny) && s.condition.is_empty() && s.covers_action(action) == Some(true));
-    allowed && !denied
 }

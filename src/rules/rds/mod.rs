@@ -9,11 +9,13 @@ pub mod guard_inverted;
 pub mod hardcoded_master_password;
 pub mod managed_password_unsupported;
 pub mod master_password_not_managed;
+pub mod missing_kms_key_permissions;
+pub mod missing_rotate_permission;
 pub mod missing_secret_permissions;
 
-use crate::model::{
-    ConditionClause, Effect, FileModel, PolicyDocument, Resource, SetQualifier, Statement, Template,
-};
+use super::probe::{Probe, REGION, Unseen, context, is_synthetic, places};
+use crate::eval::{Context, Decision, Evaluation, Request, Role, condition};
+use crate::model::{ACCOUNT, Effect, FileModel, Principal, Resource, Statement, Template};
 use crate::model::{Language, is_pseudo_parameter};
 use crate::parse::{Node, Value};
 use crate::source::Span;
@@ -51,131 +53,272 @@ pub fn is_create_or_restore(action: &str) -> bool {
     !action.starts_with("rds:Modify")
 }
 
-/// Whether one condition clause on the key matches a request in which the key is `value`
-/// (`None`: the request does not carry the key). `None` when it cannot be decided: a
-/// non-literal value or an operator that does not apply to a boolean key.
-pub fn clause_matches(clause: &ConditionClause, value: Option<bool>) -> Option<bool> {
-    let expected: Vec<&str> = clause
-        .values
+/// The resource a probe of a key action is made on: a cluster for cluster actions, an
+/// instance for the others.
+pub fn probe_resource(action: &str) -> String {
+    if action.contains("DBCluster") {
+        format!("arn:aws:rds:{REGION}:{ACCOUNT}:cluster:probe-cluster")
+    } else {
+        format!("arn:aws:rds:{REGION}:{ACCOUNT}:db:probe-db")
+    }
+}
+
+/// A request for a key-accepting action with `rds:ManageMasterUserPassword` set to
+/// `value` (absent for `None`).
+pub fn key_request(probe: &Probe<'_, '_>, action: &str, value: Option<bool>) -> Request {
+    let context = match value {
+        Some(v) => context(&[(KEY, if v { "true" } else { "false" })]),
+        None => Context::new(),
+    };
+    probe.request(action, &probe_resource(action), context)
+}
+
+/// Whether any policy of the principal has a condition on the key: without one there is
+/// no guard and no managed-only allow to reason about.
+pub fn mentions_key(principal: &Principal<'_, '_>) -> bool {
+    principal
+        .identity
         .iter()
-        .map(|v| v.text.as_deref())
-        .collect::<Option<_>>()?;
-    let op = &clause.operator;
-    if op.base == "Null" {
-        // `Null: true` matches when the key is absent.
-        let absent = value.is_none();
-        return Some(
-            expected
-                .iter()
-                .any(|e| e.eq_ignore_ascii_case(if absent { "true" } else { "false" })),
-        );
+        .chain(principal.boundary.iter().flatten())
+        .chain(&principal.scps)
+        .flat_map(|d| &d.statements)
+        .any(|s| s.clauses_on(KEY).next().is_some())
+}
+
+/// What a principal's guards do.
+pub struct GuardReport<'m> {
+    /// The guard statements of its policies, in document order.
+    pub guards: Vec<&'m Statement>,
+    /// The key actions the principal may still make with a hand-set password.
+    pub gaps: Vec<Gap<'m>>,
+    /// The key actions denied when the key is `false`.
+    pub covered: Vec<&'static str>,
+}
+
+pub struct Gap<'m> {
+    pub action: &'static str,
+    /// The guard that names the action but does not deny it (its resource or another
+    /// condition does not match), and why; `None` when no guard names the action.
+    pub why: Option<(&'m Statement, String)>,
+    /// The statement that allows the request, when iamlint can see it.
+    pub allowed_by: Option<Span>,
+}
+
+/// The guards of a principal and what they leave open, asked with the key `false` for
+/// every key-accepting action; `None` when it has no guard. A principal whose policies are
+/// not all visible is assumed to be allowed anything else, since the guard must hold
+/// whatever else it is granted.
+pub fn analyze_guards<'m>(principal: &Principal<'m, '_>) -> Option<GuardReport<'m>> {
+    let mut guards: Vec<&'m Statement> = principal
+        .identity
+        .iter()
+        .chain(principal.boundary.iter().flatten())
+        .chain(&principal.scps)
+        .flat_map(|d| &d.statements)
+        .filter(|s| is_guard(s))
+        .collect();
+    if guards.is_empty() {
+        return None;
     }
-    let Some(value) = value else {
-        let negated = op.base.contains("Not");
-        return Some(
-            op.if_exists
-                || op.qualifier == Some(SetQualifier::ForAllValues)
-                || (negated && op.qualifier.is_none()),
-        );
-    };
-    let actual = if value { "true" } else { "false" };
-    let any = |f: &dyn Fn(&str) -> bool| expected.iter().any(|e| f(e));
-    let matched = match op.base.as_str() {
-        "Bool" | "StringEqualsIgnoreCase" => any(&|e| e.eq_ignore_ascii_case(actual)),
-        "StringEquals" => any(&|e| e == actual),
-        "StringNotEquals" => !any(&|e| e == actual),
-        "StringNotEqualsIgnoreCase" => !any(&|e| e.eq_ignore_ascii_case(actual)),
-        "StringLike" => any(&|e| string_like(e, actual)),
-        "StringNotLike" => !any(&|e| string_like(e, actual)),
-        _ => return None,
-    };
-    Some(matched)
-}
-
-/// `StringLike` is case-sensitive, unlike action matching: the evaluator's glob.
-fn string_like(pattern: &str, value: &str) -> bool {
-    use crate::eval::context::{Context, glob, substitute};
-    substitute(pattern, &Context::new(), true).is_some_and(|p| glob(&p, value, false))
-}
-
-/// Whether every clause of `statement` on the key matches a request with the key set to
-/// `value`; other keys are assumed satisfiable. `None` when undecidable or when the
-/// statement has no clause on the key.
-pub fn key_condition_matches(statement: &Statement, value: Option<bool>) -> Option<bool> {
-    let mut any = false;
-    let mut result = true;
-    for clause in statement.clauses_on(KEY) {
-        any = true;
-        result &= clause_matches(clause, value)?;
-    }
-    any.then_some(result)
-}
-
-/// A `Deny` that blocks requests with `rds:ManageMasterUserPassword` = false.
-pub fn is_guard(statement: &Statement) -> bool {
-    statement.is(Effect::Deny) && key_condition_matches(statement, Some(false)) == Some(true)
-}
-
-/// An `Allow` of a key-accepting action only when the key is true.
-pub fn is_managed_only_allow(statement: &Statement) -> bool {
-    statement.is(Effect::Allow)
-        && key_condition_matches(statement, Some(true)) == Some(true)
-        && key_condition_matches(statement, Some(false)) == Some(false)
-        && key_actions()
-            .iter()
-            .any(|a| statement.covers_action(a) == Some(true))
-}
-
-/// The guards of a document, which are judged together: a policy may split its guard over
-/// several statements.
-pub struct Guards<'a> {
-    pub statements: Vec<&'a Statement>,
-}
-
-impl<'a> Guards<'a> {
-    pub fn of(doc: &'a PolicyDocument<'_>) -> Guards<'a> {
-        Guards {
-            statements: doc.statements.iter().filter(|s| is_guard(s)).collect(),
-        }
-    }
-
-    /// Whether any guard denies `action`: `None` if a non-literal action item leaves it
-    /// open.
-    pub fn cover(&self, action: &str) -> Option<bool> {
-        let mut unknown = false;
-        for guard in &self.statements {
-            match guard.covers_action(action) {
-                Some(true) => return Some(true),
-                Some(false) => {}
-                None => unknown = true,
-            }
-        }
-        if unknown { None } else { Some(false) }
-    }
-
-    /// For each guard, the Modify actions that `rds/guard-bypass-modify` reports there:
-    /// the guard covers an instance (cluster) create and no guard covers the matching
-    /// Modify. Each missing action is reported once, at the first guard that calls for it.
-    pub fn modify_gaps(&self) -> Vec<(&'a Statement, Vec<&'static str>)> {
-        let mut reported: Vec<&str> = Vec::new();
-        let mut gaps = Vec::new();
-        for guard in &self.statements {
-            let mut missing = Vec::new();
-            for (creates, modify) in [
-                (&INSTANCE_CREATES[..], MODIFY_INSTANCE),
-                (&CLUSTER_CREATES[..], MODIFY_CLUSTER),
-            ] {
-                let creates_covered = creates.iter().any(|a| guard.covers_action(a) == Some(true));
-                if creates_covered && self.cover(modify) == Some(false) && !reported.contains(&modify) {
-                    reported.push(modify);
-                    missing.push(modify);
+    guards.sort_by_key(|s| (s.span.file, s.span.start));
+    guards.dedup_by_key(|s| s.span);
+    let probe = Probe::new(principal, Unseen::AllowAll);
+    let mut covered = Vec::new();
+    let mut gaps = Vec::new();
+    for action in key_actions() {
+        let evaluation = probe.evaluate(&key_request(&probe, action, Some(false)));
+        match evaluation.decision {
+            Decision::ExplicitDeny => covered.push(action.as_str()),
+            Decision::ImplicitDeny => {}
+            Decision::Allow => {
+                // A guard whose action list holds an item iamlint cannot read (a
+                // parameter) may well deny the action: no gap is claimed there.
+                if guards.iter().any(|g| g.covers_action(action).is_none()) {
+                    continue;
                 }
-            }
-            if !missing.is_empty() {
-                gaps.push((*guard, missing));
+                let why = guards.iter().find_map(|g| {
+                    let entry = evaluation.trace.iter().find(|t| t.span == g.span)?;
+                    (g.covers_action(action) == Some(true)).then(|| (*g, entry.reason.clone()))
+                });
+                let allowed_by = evaluation
+                    .trace
+                    .iter()
+                    .find(|t| {
+                        t.applies
+                            && t.effect == Effect::Allow
+                            && t.role == Role::Identity
+                            && !is_synthetic(t.span)
+                    })
+                    .map(|t| t.span);
+                gaps.push(Gap {
+                    action,
+                    why,
+                    allowed_by,
+                });
             }
         }
-        gaps
+    }
+    Some(GuardReport {
+        guards,
+        gaps,
+        covered,
+    })
+}
+
+/// Whether every condition of the statement on the key matches a request in which the key
+/// is `value`: the evaluator's operators on the key alone, so that conditions on other keys
+/// do not hide what the statement means to do.
+pub fn key_clauses_match(statement: &Statement, value: &str) -> bool {
+    let request = context(&[(KEY, value)]);
+    statement
+        .clauses_on(KEY)
+        .all(|clause| condition::evaluate(clause, &request).matched)
+}
+
+/// A guard: a `Deny` whose conditions on `rds:ManageMasterUserPassword` match when the
+/// key is `false` and not when it is `true`. Whether it denies a given request (its
+/// actions, resources and other conditions) is for the evaluator to say.
+pub fn is_guard(statement: &Statement) -> bool {
+    statement.is(Effect::Deny)
+        && statement.clauses_on(KEY).next().is_some()
+        && key_clauses_match(statement, "false")
+        && !key_clauses_match(statement, "true")
+}
+
+/// For each guard, the Modify actions that `rds/guard-bypass-modify` reports there: the
+/// principal's guards deny an instance (cluster) create and the matching Modify is still
+/// allowed with a hand-set password. Each is reported at the guard that covers the create.
+pub fn modify_gaps<'m>(report: &GuardReport<'m>) -> Vec<(&'m Statement, Vec<&'static str>)> {
+    let mut gaps: Vec<(&'m Statement, Vec<&'static str>)> = Vec::new();
+    for (creates, modify) in [
+        (&INSTANCE_CREATES[..], MODIFY_INSTANCE),
+        (&CLUSTER_CREATES[..], MODIFY_CLUSTER),
+    ] {
+        let Some(create) = creates.iter().find(|c| report.covered.contains(c)) else {
+            continue;
+        };
+        if !report.gaps.iter().any(|g| g.action == modify) {
+            continue;
+        }
+        let guard = report
+            .guards
+            .iter()
+            .find(|g| g.covers_action(create) == Some(true))
+            .unwrap_or(&report.guards[0]);
+        match gaps.iter_mut().find(|(g, _)| g.span == guard.span) {
+            Some((_, missing)) => missing.push(modify),
+            None => gaps.push((guard, vec![modify])),
+        }
+    }
+    gaps
+}
+
+/// The secrets RDS creates for a managed password (`rds!db-...`, `rds!cluster-...`),
+/// placed in every Region and account the principal's Secrets Manager grants name.
+pub fn secret_witnesses(principal: &Principal<'_, '_>) -> Vec<String> {
+    places(principal, "secretsmanager")
+        .into_iter()
+        .flat_map(|(region, account)| {
+            ["db", "cluster"].map(|kind| {
+                format!("arn:aws:secretsmanager:{region}:{account}:secret:rds!{kind}-0f3c9a52-probe-AbCdEf")
+            })
+        })
+        .collect()
+}
+
+/// KMS keys a principal might use for the secret: a key in every Region and account its
+/// KMS grants name, and the literal key ARNs they grant on.
+pub fn key_witnesses(principal: &Principal<'_, '_>) -> Vec<String> {
+    let mut keys: Vec<String> = places(principal, "kms")
+        .into_iter()
+        .map(|(region, account)| format!("arn:aws:kms:{region}:{account}:key/probe"))
+        .collect();
+    for statement in principal.identity.iter().flat_map(|d| &d.statements) {
+        for item in statement.resource.iter().flat_map(|r| &r.items) {
+            if let Some(arn) = item.text.as_deref()
+                && arn.starts_with("arn:aws:kms:")
+                && !arn.contains(['*', '?', '$'])
+                && !keys.iter().any(|k| k == arn)
+            {
+                keys.push(arn.to_string());
+            }
+        }
+    }
+    keys
+}
+
+/// Key actions that the principal may make only with a managed password: allowed with the
+/// key `true`, not with `false` (a guard, or an Allow conditioned on the key). With the
+/// evaluation of the allowed request, for the statements it names.
+pub fn managed_only<'p>(
+    probe: &Probe<'_, '_>,
+    actions: impl Iterator<Item = &'p str>,
+) -> Vec<(&'p str, Evaluation, Evaluation)> {
+    actions
+        .filter_map(|action| {
+            let with_key = probe.evaluate(&key_request(probe, action, Some(true)));
+            if with_key.decision != Decision::Allow {
+                return None;
+            }
+            let without = probe.evaluate(&key_request(probe, action, Some(false)));
+            (without.decision != Decision::Allow).then_some((action, with_key, without))
+        })
+        .collect()
+}
+
+/// The first statement of the principal's own policies that an evaluation says applied
+/// with this effect.
+pub fn deciding(evaluation: &Evaluation, effect: Effect) -> Option<Span> {
+    evaluation
+        .trace
+        .iter()
+        .find(|t| t.applies && t.effect == effect && !is_synthetic(t.span))
+        .map(|t| t.span)
+}
+
+/// Findings about one statement, gathered over every principal it applies to: a managed
+/// policy attached to three roles, or an SCP, is reported once.
+pub struct Gathered<T> {
+    items: Vec<(Span, T, Vec<String>)>,
+}
+
+impl<T> Default for Gathered<T> {
+    fn default() -> Self {
+        Gathered { items: Vec::new() }
+    }
+}
+
+impl<T> Gathered<T> {
+    /// The entry at `span`, made with `make` the first time; `principal` is added to the
+    /// names it applies to.
+    pub fn at(&mut self, span: Span, principal: &Principal<'_, '_>, make: impl FnOnce() -> T) -> &mut T {
+        let index = match self.items.iter().position(|(s, ..)| *s == span) {
+            Some(index) => index,
+            None => {
+                self.items.push((span, make(), Vec::new()));
+                self.items.len() - 1
+            }
+        };
+        let entry = &mut self.items[index];
+        if let Some(name) = &principal.name
+            && !entry.2.contains(name)
+        {
+            entry.2.push(name.clone());
+        }
+        &mut entry.1
+    }
+
+    pub fn into_iter(self) -> impl Iterator<Item = (Span, T, Vec<String>)> {
+        self.items.into_iter()
+    }
+}
+
+/// ` (role `A`, role `B`)`: the principals a finding is about, when they have names.
+pub fn for_principals(names: &[String]) -> String {
+    if names.is_empty() {
+        String::new()
+    } else {
+        format!(" (for {})", names.join(", "))
     }
 }
 
@@ -200,8 +343,8 @@ pub fn db_resources<'t, 'a>(template: &'t Template<'a>) -> impl Iterator<Item = 
 
 /// "DB instance `Db`" / "DB cluster `Db`"; in Terraform the address, which names the
 /// type: "`aws_db_instance.main`".
-pub fn describe(file: &FileModel<'_>, resource: &Resource<'_>) -> String {
-    if file.language() == Language::Terraform {
+pub fn describe(template: &Template<'_>, resource: &Resource<'_>) -> String {
+    if template.language == Language::Terraform {
         return format!("`{}`", resource.logical_id);
     }
     let kind = if resource.is_type(&["AWS::RDS::DBCluster"]) {
@@ -425,16 +568,28 @@ fn literal_spans(node: &Node, template: &Template<'_>, spans: &mut Vec<Span>, de
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{PolicyDocument, PolicyKind};
+    use crate::model::{PolicyDocument, PolicyKind, Visibility};
     use crate::parse::{Syntax, parse};
     use crate::source::FileId;
 
-    fn statement(json: &str) -> Statement {
-        let text = format!(r#"{{"Statement": [{json}]}}"#);
+    fn document(statements: &str) -> PolicyDocument<'static> {
+        let text = format!(r#"{{"Statement": [{statements}]}}"#);
         let node = parse(FileId(0), &text, Syntax::Json).unwrap();
-        PolicyDocument::from_node(std::borrow::Cow::Owned(node), PolicyKind::Unspecified, None)
-            .statements
-            .remove(0)
+        PolicyDocument::from_node(std::borrow::Cow::Owned(node), PolicyKind::Identity, None)
+    }
+
+    fn alone<'m>(doc: &'m PolicyDocument<'static>, visibility: Visibility) -> Principal<'m, 'static> {
+        Principal {
+            name: None,
+            span: None,
+            logical_id: None,
+            file: None,
+            identity: vec![doc],
+            boundary: None,
+            scps: Vec::new(),
+            visibility,
+            arn: format!("arn:aws:iam::{ACCOUNT}:role/test"),
+        }
     }
 
     #[test]
@@ -447,10 +602,10 @@ mod tests {
             r#"{"BoolIfExists": {"rds:ManageMasterUserPassword": ["false"]}}"#,
             r#"{"ForAnyValue:StringLike": {"rds:ManageMasterUserPassword": "f*"}}"#,
         ] {
-            let s = statement(&format!(
+            let doc = document(&format!(
                 r#"{{"Effect": "Deny", "Action": "rds:*", "Resource": "*", "Condition": {condition}}}"#
             ));
-            assert!(is_guard(&s), "{condition}");
+            assert!(is_guard(&doc.statements[0]), "{condition}");
         }
     }
 
@@ -462,15 +617,47 @@ mod tests {
             r#"{"Bool": {"rds:ManageMasterUserPassword": {"Ref": "Flag"}}}"#,
             r#"{"Bool": {"aws:SecureTransport": false}}"#,
         ] {
-            let s = statement(&format!(
-                r#"{{"Effect": "Deny", "Action": "rds:*", "Condition": {condition}}}"#
+            let doc = document(&format!(
+                r#"{{"Effect": "Deny", "Action": "rds:*", "Resource": "*", "Condition": {condition}}}"#
             ));
-            assert!(!is_guard(&s), "{condition}");
+            assert!(!is_guard(&doc.statements[0]), "{condition}");
         }
-        let allow = statement(
-            r#"{"Effect": "Allow", "Action": "rds:*", "Condition": {"Bool": {"rds:ManageMasterUserPassword": false}}}"#,
+        let allow = document(
+            r#"{"Effect": "Allow", "Action": "rds:*", "Resource": "*", "Condition": {"Bool": {"rds:ManageMasterUserPassword": false}}}"#,
         );
-        assert!(!is_guard(&allow));
+        assert!(!is_guard(&allow.statements[0]));
+    }
+
+    #[test]
+    fn coverage_is_the_evaluators() {
+        // Every key action named, but only on instances: the cluster actions get through.
+        let doc = document(
+            r#"{"Effect": "Deny", "Action": "rds:*", "Resource": "arn:aws:rds:*:*:db:*",
+                "Condition": {"Bool": {"rds:ManageMasterUserPassword": false}}}"#,
+        );
+        let report = analyze_guards(&alone(&doc, Visibility::Standalone)).unwrap();
+        let gaps: Vec<&str> = report.gaps.iter().map(|g| g.action).collect();
+        assert_eq!(
+            gaps,
+            [
+                "rds:CreateDBCluster",
+                "rds:RestoreDBClusterFromS3",
+                "rds:ModifyDBCluster"
+            ]
+        );
+        assert!(report.gaps.iter().all(|g| g.why.is_some()));
+
+        // Judged against a principal whose policies are all here, a guard that leaves out
+        // what the principal may not do anyway leaves nothing open.
+        let doc = document(
+            r#"{"Effect": "Allow", "Action": "rds:CreateDBInstance", "Resource": "*"},
+               {"Effect": "Deny", "Action": "rds:CreateDBInstance", "Resource": "*",
+                "Condition": {"Bool": {"rds:ManageMasterUserPassword": false}}}"#,
+        );
+        let complete = analyze_guards(&alone(&doc, Visibility::Complete)).unwrap();
+        assert!(complete.gaps.is_empty());
+        let standalone = analyze_guards(&alone(&doc, Visibility::Standalone)).unwrap();
+        assert_eq!(standalone.gaps.len(), key_actions().len() - 1);
     }
 
     #[test]

@@ -1,0 +1,222 @@
+//! `[[assert]]` of `.iamlint.toml`: requests that must be denied (or allowed) for the
+//! principals named, checked through the evaluator. A violation is a finding
+//! `assert/<name>` at the statements that decide it.
+
+use super::probe::{Probe, Unseen, is_synthetic};
+use crate::catalog::Catalog;
+use crate::config::{Assertion, RequestPattern};
+use crate::eval::context::{glob, substitute};
+use crate::eval::{Context, Decision, Evaluation};
+use crate::finding::Diagnostic;
+use crate::model::{Effect, Principal, Project};
+use crate::source::Span;
+
+pub fn check_assertion(assertion: &Assertion, project: &Project<'_, '_>, out: &mut Vec<Diagnostic>) {
+    let principals = project.principals.iter().filter(|p| match &assertion.principals {
+        Some(names) => names
+            .iter()
+            .any(|n| p.name.as_deref() == Some(format!("principal `{n}`").as_str())),
+        None => true,
+    });
+    let (pattern, must_allow) = match (&assertion.deny, &assertion.allow) {
+        (Some(deny), _) => (deny, false),
+        (None, Some(allow)) => (allow, true),
+        (None, None) => return,
+    };
+    let mut context = Context::new();
+    for (key, value) in &pattern.context {
+        context.set(key, value.values());
+    }
+    // A request for an action that cannot carry a key of the context does not exist: a
+    // restore that does not accept `rds:ManageMasterUserPassword` is never made with it.
+    let actions: Vec<String> = expand_actions(&pattern.actions)
+        .into_iter()
+        .filter(|action| pattern.context.keys().all(|key| can_carry(action, key)))
+        .collect();
+    for principal in principals {
+        let probe = Probe::new(principal, Unseen::Nothing);
+        let mut violations: Vec<Violation> = Vec::new();
+        for action in &actions {
+            for resource in &pattern.resources {
+                for candidate in candidates(principal, resource) {
+                    let evaluation = probe.evaluate(&probe.request(action, &candidate, context.clone()));
+                    if (evaluation.decision == Decision::Allow) == must_allow {
+                        continue;
+                    }
+                    let spans = deciding(&evaluation, must_allow);
+                    let at = spans.first().copied();
+                    let shown = if resource == "*" {
+                        None
+                    } else {
+                        Some(candidate.clone())
+                    };
+                    match violations.iter_mut().find(|v| v.at == at) {
+                        Some(v) if !v.actions.contains(action) => v.actions.push(action.clone()),
+                        Some(_) => {}
+                        None => violations.push(Violation {
+                            at,
+                            spans,
+                            actions: vec![action.clone()],
+                            resource: shown,
+                            reason: evaluation.reason.clone(),
+                        }),
+                    }
+                    break;
+                }
+            }
+        }
+        for violation in violations {
+            out.push(diagnostic(assertion, pattern, principal, violation, must_allow));
+        }
+    }
+}
+
+/// Requests an assertion is broken by, gathered at the statement that decides them.
+struct Violation {
+    at: Option<Span>,
+    spans: Vec<Span>,
+    actions: Vec<String>,
+    /// The resource asked about, unless the assertion is about any resource.
+    resource: Option<String>,
+    reason: String,
+}
+
+/// The statements of the principal's own policies that decide an evaluation: the Allows
+/// that let a forbidden request through, or the Denies that stop a required one.
+fn deciding(evaluation: &Evaluation, must_allow: bool) -> Vec<Span> {
+    let effect = if must_allow { Effect::Deny } else { Effect::Allow };
+    evaluation
+        .trace
+        .iter()
+        .filter(|t| t.applies && t.effect == effect && !is_synthetic(t.span))
+        .map(|t| t.span)
+        .collect()
+}
+
+/// Whether a request for `action` can carry the condition key: global keys always can,
+/// a service key when the Service Authorization Reference lists it for the action.
+fn can_carry(action: &str, key: &str) -> bool {
+    if key.to_ascii_lowercase().starts_with("aws:") {
+        return true;
+    }
+    let catalog = Catalog::global();
+    let Some((service, entry)) = catalog.action(action) else {
+        return true;
+    };
+    match service.key_index(key) {
+        Some(index) => service.accepts_in_request(entry, index),
+        None => true,
+    }
+}
+
+fn diagnostic(
+    assertion: &Assertion,
+    pattern: &RequestPattern,
+    principal: &Principal<'_, '_>,
+    violation: Violation,
+    must_allow: bool,
+) -> Diagnostic {
+    let who = principal
+        .name
+        .clone()
+        .unwrap_or_else(|| "this policy".to_string());
+    let with = if pattern.context.is_empty() {
+        String::new()
+    } else {
+        let pairs: Vec<String> = pattern
+            .context
+            .iter()
+            .map(|(k, v)| format!("{k}={}", v.values().join(",")))
+            .collect();
+        format!(" with {}", pairs.join(", "))
+    };
+    let on = violation
+        .resource
+        .as_ref()
+        .map_or_else(|| "any resource".to_string(), |r| format!("`{r}`"));
+    let actions: Vec<String> = violation.actions.iter().map(|a| format!("`{a}`")).collect();
+    let message = if must_allow {
+        format!(
+            "assertion `{}` does not hold: {who} is not allowed {} on {on}{with} ({})",
+            assertion.name,
+            actions.join(", "),
+            violation.reason
+        )
+    } else {
+        format!(
+            "assertion `{}` does not hold: {who} is allowed {} on {on}{with}",
+            assertion.name,
+            actions.join(", ")
+        )
+    };
+    // Without a deciding statement (nothing allows a required request), point at where the
+    // principal is declared, or at its first policy.
+    let fallback = principal
+        .span
+        .or_else(|| principal.identity.first().map(|d| d.span))
+        .or_else(|| principal.scps.first().map(|d| d.span))
+        .unwrap_or(Span::new(crate::source::FileId(0), 0, 0));
+    let mut diagnostic = Diagnostic::new(violation.at.unwrap_or(fallback), message);
+    if let Some(reason) = &assertion.reason {
+        diagnostic = diagnostic.help(reason.clone());
+    }
+    for span in violation.spans.iter().skip(1) {
+        diagnostic = diagnostic.label(*span, "also decides it");
+    }
+    diagnostic
+}
+
+/// Actions as written, with wildcards expanded through the catalog so that each is asked
+/// as a real request.
+fn expand_actions(patterns: &[String]) -> Vec<String> {
+    let catalog = Catalog::global();
+    let mut actions = Vec::new();
+    for pattern in patterns {
+        if !pattern.contains(['*', '?']) {
+            actions.push(pattern.clone());
+            continue;
+        }
+        let Some((prefix, name)) = pattern.split_once(':') else {
+            actions.push(pattern.clone());
+            continue;
+        };
+        let before = actions.len();
+        if let Some(service) = catalog.service(prefix) {
+            for action in service.matching(name) {
+                actions.push(format!("{}:{}", service.prefix, action.name));
+            }
+        }
+        if actions.len() == before {
+            actions.push(pattern.clone());
+        }
+    }
+    actions.dedup();
+    actions
+}
+
+/// Concrete resources for a resource pattern: the pattern itself when it is literal; else
+/// the resources the principal's statements name that it matches, with their wildcards
+/// filled, so that "on any resource" is asked where the policies grant.
+fn candidates(principal: &Principal<'_, '_>, resource: &str) -> Vec<String> {
+    if !resource.contains(['*', '?']) {
+        return vec![resource.to_string()];
+    }
+    // `*` stands for itself: a statement whose Resource is `*` matches it.
+    let mut found = vec![resource.to_string()];
+    for item in principal
+        .identity
+        .iter()
+        .flat_map(|d| &d.statements)
+        .flat_map(|s| s.resource.iter().flat_map(|r| &r.items))
+    {
+        let Some(text) = item.text.as_deref() else {
+            continue;
+        };
+        let concrete = text.replace(['*', '?'], "x");
+        let matches = substitute(resource, &Context::new(), true).is_some_and(|p| glob(&p, &concrete, false));
+        if matches && !found.contains(&concrete) {
+            found.push(concrete);
+        }
+    }
+    found
+}

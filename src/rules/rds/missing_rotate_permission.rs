@@ -1,0 +1,79 @@
+//! `rds/missing-rotate-permission`: a principal that modifies databases with managed
+//! passwords but may not rotate their secrets.
+
+use super::{
+    Gathered, MODIFY_CLUSTER, MODIFY_INSTANCE, ManageFlag, db_resources, deciding, for_principals,
+    join_actions, key_request, manage_flag, mentions_key, secret_witnesses,
+};
+use crate::eval::Decision;
+use crate::finding::Diagnostic;
+use crate::model::{Effect, Principal, Project, Visibility};
+use crate::rules::Rule;
+use crate::rules::probe::{Access, Probe, Unseen};
+use crate::source::Span;
+
+pub const ROTATE: &str = "secretsmanager:RotateSecret";
+
+pub struct MissingRotatePermission;
+
+/// Whether the principal works with managed passwords: its policies guard or require
+/// them, or its template creates a database that uses one.
+fn uses_managed_passwords(principal: &Principal<'_, '_>, project: &Project<'_, '_>) -> bool {
+    if mentions_key(principal) {
+        return true;
+    }
+    let template = principal
+        .file
+        .and_then(|i| project.files.get(i)?.as_ref())
+        .and_then(|f| f.template.as_ref());
+    template.is_some_and(|t| db_resources(t).any(|r| manage_flag(r) == ManageFlag::True))
+}
+
+impl Rule for MissingRotatePermission {
+    fn check_project(&self, project: &Project<'_, '_>, out: &mut Vec<Diagnostic>) {
+        let mut gathered: Gathered<Vec<&'static str>> = Gathered::default();
+        for principal in &project.principals {
+            if principal.visibility == Visibility::Partial || !uses_managed_passwords(principal, project) {
+                continue;
+            }
+            let probe = Probe::new(principal, Unseen::Nothing);
+            // Rotating immediately is a Modify request that does not change the setting.
+            let modifies: Vec<(&'static str, Option<Span>)> = [MODIFY_INSTANCE, MODIFY_CLUSTER]
+                .into_iter()
+                .filter_map(|action| {
+                    let evaluation = probe.evaluate(&key_request(&probe, action, None));
+                    (evaluation.decision == Decision::Allow)
+                        .then(|| (action, deciding(&evaluation, Effect::Allow)))
+                })
+                .collect();
+            let Some(anchor) = modifies.iter().find_map(|(_, span)| *span) else {
+                continue;
+            };
+            if probe.access(ROTATE, &secret_witnesses(principal)) != Access::Denied {
+                continue;
+            }
+            let entry = gathered.at(anchor, principal, Vec::new);
+            for (action, _) in &modifies {
+                if !entry.contains(action) {
+                    entry.push(action);
+                }
+            }
+        }
+        for (span, actions, names) in gathered.into_iter() {
+            out.push(
+                Diagnostic::new(
+                    span,
+                    format!(
+                        "{} {} allowed but `{ROTATE}` is not{}: rotating a managed master password immediately will fail",
+                        join_actions(&actions),
+                        if actions.len() == 1 { "is" } else { "are" },
+                        for_principals(&names)
+                    ),
+                )
+                .help(format!(
+                    "allow `{ROTATE}` on the secrets RDS manages (`arn:aws:secretsmanager:*:*:secret:rds!*`)"
+                )),
+            );
+        }
+    }
+}
