@@ -262,6 +262,11 @@ fn run_rules(
         out.notes.extend(file.note.take());
         out.files_checked += usize::from(file.checked);
     }
+    // A policy file that a Terraform module reads with `file()` is also checked on its own
+    // when it was named or walked: the same finding twice is reported once.
+    let mut seen = HashSet::new();
+    out.findings
+        .retain(|f| seen.insert((f.rule, f.span, f.message.clone())));
     out.findings.sort_by(|a, b| {
         let path = |f: &Finding| sources.get(f.span.file).path.as_str();
         (path(a), a.span.start, a.rule, a.span.end).cmp(&(path(b), b.span.start, b.rule, b.span.end))
@@ -298,9 +303,6 @@ fn check_file(
             );
         }
     }
-    // A Terraform policy document used by two resources is checked twice: report it once.
-    let mut seen = HashSet::new();
-    findings.retain(|f| seen.insert((f.rule, f.span, f.message.clone())));
     (findings, secret_spans(model))
 }
 

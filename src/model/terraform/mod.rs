@@ -855,7 +855,14 @@ impl<'m> Lowering<'m, '_, '_> {
     fn file_document(&mut self, path: &'m Expr, depth: usize) -> Option<Node> {
         let relative = self.value(path, Mode::Value, depth + 1);
         let relative = relative.as_str()?;
-        let path = self.module.dir.join(relative);
+        // `${path.module}/x.json` is `./x.json`: shown as `dir/x.json`, not `dir/./x.json`.
+        let path: PathBuf = self
+            .module
+            .dir
+            .join(relative)
+            .components()
+            .filter(|c| !matches!(c, std::path::Component::CurDir))
+            .collect();
         if let Some(cached) = self.loaded.get(&path) {
             return cached.clone();
         }
