@@ -98,27 +98,29 @@ pub fn check_with_config(
     let Some(config) = config else {
         return Ok(check(inputs, stdin, registry, selection));
     };
-    let mut keys: Vec<PathBuf> = inputs
+    let mut keys: HashMap<PathBuf, usize> = inputs
         .iter()
-        .map(|input| match input {
-            Input::File { path, .. } | Input::Unreadable { path, .. } => path_key(path),
-            Input::Stdin { name } => PathBuf::from(name),
+        .enumerate()
+        .map(|(i, input)| match input {
+            Input::File { path, .. } | Input::Unreadable { path, .. } => (path_key(path), i),
+            Input::Stdin { name } => (PathBuf::from(name), i),
         })
         .collect();
     let mut extra: Vec<Input> = Vec::new();
     let mut file_of = |path: PathBuf| -> usize {
         let key = path_key(&path);
-        if let Some(found) = keys.iter().position(|k| *k == key) {
+        if let Some(&found) = keys.get(&key) {
             return found;
         }
-        keys.push(key);
+        let index = inputs.len() + extra.len();
+        keys.insert(key, index);
         // Shown relative to the current directory, like the paths the user passes.
         let path = std::env::current_dir()
             .ok()
             .and_then(|cwd| path.strip_prefix(cwd).ok().map(Path::to_path_buf))
             .unwrap_or(path);
         extra.push(Input::File { path, explicit: true });
-        keys.len() - 1
+        index
     };
     let mut resolved = ResolvedConfig::default();
     for principal in &config.principals {
@@ -349,7 +351,7 @@ fn check_principals(
     // or when it points into a principal that such a file is part of: changing one policy
     // of a principal can break what another of its policies does.
     let reported = |file: FileId| loaded.get(file.0 as usize).is_some_and(|f| !f.context_only);
-    let touched: Vec<FileId> = project
+    let touched: std::collections::HashSet<FileId> = project
         .principals
         .iter()
         .map(|p| {
