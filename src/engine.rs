@@ -241,7 +241,8 @@ fn run_rules(
         files_checked: 0,
     };
     // A Terraform module's findings may point into files of its directory that were not
-    // named: those are not reported.
+    // named: those are reported only when they label a named file (a variable's literal
+    // default, labelled at the `password` that uses it).
     let unreported: HashSet<FileId> = loaded
         .iter()
         .enumerate()
@@ -255,12 +256,11 @@ fn run_rules(
         if file.context_only {
             continue;
         }
-        out.findings.extend(
-            file.findings
-                .drain(..)
-                .chain(findings)
-                .filter(|f| !unreported.contains(&f.span.file)),
-        );
+        out.findings
+            .extend(file.findings.drain(..).chain(findings).filter(|f| {
+                !unreported.contains(&f.span.file)
+                    || f.labels.iter().any(|l| !unreported.contains(&l.span.file))
+            }));
         out.notes.extend(file.note.take());
         out.files_checked += usize::from(file.checked);
     }

@@ -264,6 +264,18 @@ resource "aws_rds_cluster" "d" {
 }
 
 #[test]
+fn a_hard_coded_default_in_a_sibling_file_is_reported_for_the_file_that_uses_it() {
+    // pre-commit passes only main.tf; the literal default lives in variables.tf, and the
+    // finding there labels the `password` of main.tf.
+    let main = "testdata/rds/hardcoded-master-password/fail-variable-default-tf/main.tf";
+    let output = iamlint(&["check", "--format", "json", main]);
+    let report = json(&output);
+    let finding = &report["findings"][0];
+    assert_eq!(finding["rule"], "rds/hardcoded-master-password", "{report}");
+    assert!(finding["file"].as_str().unwrap().ends_with("variables.tf"));
+}
+
+#[test]
 fn a_named_tf_file_is_checked_with_its_module_and_reported_alone() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
