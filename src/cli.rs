@@ -9,8 +9,9 @@ use crate::report::Format;
 #[command(
     name = "iamlint",
     version = concat!(env!("CARGO_PKG_VERSION"), " (AWS catalog: ", env!("IAMLINT_CATALOG"), ")"),
-    about = "Static analyzer for AWS IAM policies and CloudFormation templates",
-    long_about = "Static analyzer for AWS IAM policies and the CloudFormation templates that carry them.\n\n\
+    about = "Static analyzer for AWS IAM policies, CloudFormation templates and Terraform",
+    long_about = "Static analyzer for AWS IAM policies and the CloudFormation templates and Terraform \
+        configurations that carry them.\n\n\
         Finds RDS master passwords that are hard-coded or not managed by Secrets Manager, Deny \
         guards on rds:ManageMasterUserPassword that leave a way around them, and principals that \
         lack the permissions a managed password needs; and validates every policy offline against \
@@ -29,7 +30,7 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Check policy documents and templates
+    /// Check policy documents, CloudFormation templates and Terraform
     Check(CheckArgs),
     /// List every rule
     Rules(RulesArgs),

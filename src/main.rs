@@ -107,7 +107,7 @@ fn run_check(args: CheckArgs, registry: &'static Registry) -> Result<ExitCode, S
     if outcome.files_checked == 0 {
         let _ = writeln!(
             stderr,
-            "iamlint: note: no IAM policy document or CloudFormation template found in {}",
+            "iamlint: note: no IAM policy document, CloudFormation template or Terraform configuration found in {}",
             args.paths.join(", ")
         );
     }
