@@ -321,19 +321,21 @@ fn check_principals(
         files: models,
         principals: principals(models, &config.declared),
     };
-    let mut findings: Vec<Finding> = Vec::new();
-    let mut diagnostics: Vec<Diagnostic> = Vec::new();
-    for rule in registry.rules() {
-        if !selection.enabled(&rule.meta.id) {
-            continue;
-        }
-        rule.check_project(&project, &mut diagnostics);
-        findings.extend(
+    // The rules over principals run in parallel with each other; each walks every
+    // principal, and the guard analysis they share is computed once per principal.
+    let mut findings: Vec<Finding> = registry
+        .rules()
+        .par_iter()
+        .filter(|rule| selection.enabled(&rule.meta.id))
+        .flat_map_iter(|rule| {
+            let mut diagnostics: Vec<Diagnostic> = Vec::new();
+            rule.check_project(&project, &mut diagnostics);
             diagnostics
-                .drain(..)
-                .map(|d| stamp(rule.meta.id.as_str(), rule.meta.severity, d)),
-        );
-    }
+                .into_iter()
+                .map(|d| stamp(rule.meta.id.as_str(), rule.meta.severity, d))
+        })
+        .collect();
+    let mut diagnostics: Vec<Diagnostic> = Vec::new();
     for assertion in &config.asserts {
         let id = format!("assert/{}", assertion.name);
         if !selection.enabled(&id) {
