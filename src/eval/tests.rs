@@ -8,6 +8,14 @@ fn doc(json: &str, kind: PolicyKind) -> PolicyDocument<'static> {
     PolicyDocument::from_node(std::borrow::Cow::Owned(node), kind, None)
 }
 
+/// The decision of `evaluate`, after checking that `decide` makes the same one: every case
+/// of these tests is also a case of the fast path.
+fn decision(set: &PolicySet<'_, '_>, request: &Request) -> Decision {
+    let decision = evaluate(set, request).decision;
+    assert_eq!(decide(set, request), decision, "decide disagrees on {request:?}");
+    decision
+}
+
 fn request(action: &str, resource: &str) -> Request {
     Request {
         action: action.into(),
@@ -42,6 +50,7 @@ fn explicit_deny_wins_and_the_trace_says_why() {
         .context
         .set("rds:ManageMasterUserPassword", vec!["false".into()]);
     let evaluation = evaluate(&set, &hand_set);
+    assert_eq!(decide(&set, &hand_set), evaluation.decision);
     assert_eq!(evaluation.decision, Decision::ExplicitDeny);
     assert!(
         evaluation
@@ -54,7 +63,7 @@ fn explicit_deny_wins_and_the_trace_says_why() {
     managed
         .context
         .set("rds:ManageMasterUserPassword", vec!["true".into()]);
-    assert_eq!(evaluate(&set, &managed).decision, Decision::Allow);
+    assert_eq!(decision(&set, &managed), Decision::Allow);
 
     // The guard is scoped to instances: a cluster with a hand-set password gets through.
     let mut cluster = request(
@@ -65,6 +74,7 @@ fn explicit_deny_wins_and_the_trace_says_why() {
         .context
         .set("rds:ManageMasterUserPassword", vec!["false".into()]);
     let evaluation = evaluate(&set, &cluster);
+    assert_eq!(decide(&set, &cluster), evaluation.decision);
     assert_eq!(evaluation.decision, Decision::Allow);
     let deny = evaluation
         .trace
@@ -106,15 +116,15 @@ fn scps_boundaries_and_sessions_must_allow() {
         }
     }
     assert_eq!(
-        evaluate(&with(&identity, vec![vec![&full]], None), &get).decision,
+        decision(&with(&identity, vec![vec![&full]], None), &get),
         Decision::Allow
     );
     let nested = with(&identity, vec![vec![&full], vec![&ec2_only]], None);
-    assert_eq!(evaluate(&nested, &get).decision, Decision::ImplicitDeny);
+    assert_eq!(decision(&nested, &get), Decision::ImplicitDeny);
     let bounded = with(&identity, Vec::new(), Some(vec![&ec2_only]));
-    assert_eq!(evaluate(&bounded, &get).decision, Decision::ImplicitDeny);
+    assert_eq!(decision(&bounded, &get), Decision::ImplicitDeny);
     let open = with(&identity, Vec::new(), Some(vec![&full]));
-    assert_eq!(evaluate(&open, &get).decision, Decision::Allow);
+    assert_eq!(decision(&open, &get), Decision::Allow);
 }
 
 #[test]
@@ -133,27 +143,24 @@ fn resource_policies_union_within_an_account_and_intersect_across() {
         resource: vec![&bucket],
         ..PolicySet::default()
     };
-    assert_eq!(evaluate(&same_account, &get).decision, Decision::Allow);
+    assert_eq!(decision(&same_account, &get), Decision::Allow);
     let cross = PolicySet {
         resource: vec![&bucket],
         cross_account: true,
         ..PolicySet::default()
     };
-    assert_eq!(evaluate(&cross, &get).decision, Decision::ImplicitDeny);
+    assert_eq!(decision(&cross, &get), Decision::ImplicitDeny);
     let both = PolicySet {
         identity: vec![&identity],
         resource: vec![&bucket],
         cross_account: true,
         ..PolicySet::default()
     };
-    assert_eq!(evaluate(&both, &get).decision, Decision::Allow);
+    assert_eq!(decision(&both, &get), Decision::Allow);
     let mut stranger = get.clone();
     stranger.caller.account = "444455556666".into();
     stranger.caller.arn = "arn:aws:iam::444455556666:role/Other".into();
-    assert_eq!(
-        evaluate(&same_account, &stranger).decision,
-        Decision::ImplicitDeny
-    );
+    assert_eq!(decision(&same_account, &stranger), Decision::ImplicitDeny);
 }
 
 #[test]
@@ -169,15 +176,15 @@ fn not_action_not_resource_and_variables() {
         ..PolicySet::default()
     };
     assert_eq!(
-        evaluate(&set, &request("s3:PutObject", "arn:aws:s3:::public/x")).decision,
+        decision(&set, &request("s3:PutObject", "arn:aws:s3:::public/x")),
         Decision::Allow
     );
     assert_eq!(
-        evaluate(&set, &request("iam:CreateUser", "*")).decision,
+        decision(&set, &request("iam:CreateUser", "*")),
         Decision::ImplicitDeny
     );
     assert_eq!(
-        evaluate(&set, &request("s3:PutObject", "arn:aws:s3:::secret/x")).decision,
+        decision(&set, &request("s3:PutObject", "arn:aws:s3:::secret/x")),
         Decision::ImplicitDeny
     );
     let mut own = request("s3:GetObject", "arn:aws:s3:::home/alice/notes");
@@ -192,6 +199,249 @@ fn not_action_not_resource_and_variables() {
         identity: vec![&only_home],
         ..PolicySet::default()
     };
-    assert_eq!(evaluate(&home, &own).decision, Decision::Allow);
-    assert_eq!(evaluate(&home, &other).decision, Decision::ImplicitDeny);
+    assert_eq!(decision(&home, &own), Decision::Allow);
+    assert_eq!(decision(&home, &other), Decision::ImplicitDeny);
+}
+
+/// A small deterministic generator (xorshift64*), so that the random cases below are the
+/// same on every run.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+
+    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
+        items[self.below(items.len())]
+    }
+
+    fn chance(&mut self, percent: u64) -> bool {
+        self.next() % 100 < percent
+    }
+}
+
+const ACTIONS: [&str; 6] = [
+    "s3:GetObject",
+    "s3:PutObject",
+    "ec2:RunInstances",
+    "iam:PassRole",
+    "kms:Decrypt",
+    "sts:AssumeRole",
+];
+const RESOURCES: [&str; 5] = [
+    "arn:aws:s3:::reports/q1.csv",
+    "arn:aws:s3:::home/alice/notes",
+    "arn:aws:ec2:eu-west-1:111122223333:instance/i-1",
+    "arn:aws:iam::111122223333:role/app-worker",
+    "*",
+];
+
+/// A random statement from realistic parts; `principal` for resource policies.
+fn random_statement(rng: &mut Rng, principal: bool) -> String {
+    let effect = if rng.chance(30) { "Deny" } else { "Allow" };
+    let action_patterns = [
+        "s3:*",
+        "s3:Get*",
+        "ec2:RunInstances",
+        "iam:Pass?ole",
+        "*",
+        "kms:*",
+        "sts:AssumeRole",
+    ];
+    let resource_patterns = [
+        "*",
+        "arn:aws:s3:::reports/*",
+        "arn:aws:s3:::home/${aws:username}/*",
+        "arn:aws:ec2:*:111122223333:instance/*",
+        "arn:aws:iam::*:role/app-*",
+    ];
+    let conditions = [
+        r#""StringEquals": {"aws:PrincipalTag/team": ["data", "ops"]}"#,
+        r#""StringLike": {"aws:username": "a*"}"#,
+        r#""ArnLike": {"aws:PrincipalArn": "arn:aws:iam::*:role/Deploy*"}"#,
+        r#""IpAddress": {"aws:SourceIp": ["203.0.113.0/24", "2001:db8::/32"]}"#,
+        r#""NotIpAddress": {"aws:SourceIp": "198.51.100.0/24"}"#,
+        r#""Bool": {"aws:MultiFactorAuthPresent": "true"}"#,
+        r#""BoolIfExists": {"aws:SecureTransport": "false"}"#,
+        r#""Null": {"aws:RequestTag/team": "true"}"#,
+        r#""ForAllValues:StringEquals": {"aws:TagKeys": ["team", "env"]}"#,
+        r#""ForAnyValue:StringLike": {"aws:TagKeys": "cost*"}"#,
+        r#""NumericLessThan": {"s3:max-keys": "100"}"#,
+        r#""DateGreaterThan": {"aws:CurrentTime": "2026-01-01T00:00:00Z"}"#,
+        r#""StringEqualsIgnoreCase": {"aws:PrincipalTag/team": "${aws:PrincipalTag/owner, 'DATA'}"}"#,
+    ];
+    let list = |rng: &mut Rng, items: &[&str]| {
+        let n = 1 + rng.below(2);
+        let picked: Vec<String> = (0..n).map(|_| format!("\"{}\"", rng.pick(items))).collect();
+        format!("[{}]", picked.join(", "))
+    };
+    let mut parts = vec![format!("\"Effect\": \"{effect}\"")];
+    let action_key = if rng.chance(15) { "NotAction" } else { "Action" };
+    parts.push(format!("\"{action_key}\": {}", list(rng, &action_patterns)));
+    if !principal || rng.chance(60) {
+        let resource_key = if rng.chance(10) { "NotResource" } else { "Resource" };
+        parts.push(format!("\"{resource_key}\": {}", list(rng, &resource_patterns)));
+    }
+    if principal {
+        let principals = [
+            r#""Principal": "*""#,
+            r#""Principal": {"AWS": "arn:aws:iam::111122223333:root"}"#,
+            r#""Principal": {"AWS": ["444455556666", "arn:aws:iam::111122223333:role/Deployer"]}"#,
+            r#""NotPrincipal": {"AWS": "arn:aws:iam::444455556666:root"}"#,
+            r#""Principal": {"Service": "lambda.amazonaws.com"}"#,
+        ];
+        parts.push(rng.pick(&principals).to_string());
+    }
+    if rng.chance(60) {
+        let n = 1 + rng.below(2);
+        let picked: Vec<&str> = (0..n).map(|_| rng.pick(&conditions)).collect();
+        parts.push(format!("\"Condition\": {{{}}}", picked.join(", ")));
+    }
+    format!("{{{}}}", parts.join(", "))
+}
+
+fn random_policy(rng: &mut Rng, kind: PolicyKind) -> PolicyDocument<'static> {
+    let n = 1 + rng.below(4);
+    let statements: Vec<String> = (0..n)
+        .map(|_| random_statement(rng, kind == PolicyKind::Resource))
+        .collect();
+    doc(&format!(r#"{{"Statement": [{}]}}"#, statements.join(", ")), kind)
+}
+
+fn random_request(rng: &mut Rng) -> Request {
+    let mut request = request(rng.pick(&ACTIONS), rng.pick(&RESOURCES));
+    if rng.chance(20) {
+        request.caller.account = "444455556666".into();
+        request.caller.arn = "arn:aws:iam::444455556666:role/Other".into();
+    }
+    let optional = [
+        ("aws:username", &["alice", "bob"][..]),
+        ("aws:PrincipalTag/team", &["data", "Data", "web"][..]),
+        ("aws:PrincipalTag/owner", &["data"][..]),
+        (
+            "aws:PrincipalArn",
+            &["arn:aws:iam::111122223333:role/Deployer"][..],
+        ),
+        (
+            "aws:SourceIp",
+            &["203.0.113.9", "198.51.100.7", "2001:db8::5"][..],
+        ),
+        ("aws:MultiFactorAuthPresent", &["true", "false"][..]),
+        ("aws:SecureTransport", &["true", "false"][..]),
+        ("aws:RequestTag/team", &["data"][..]),
+        ("s3:max-keys", &["10", "1000"][..]),
+        (
+            "aws:CurrentTime",
+            &["2026-06-01T00:00:00Z", "2025-06-01T00:00:00Z"][..],
+        ),
+    ];
+    for (key, values) in optional {
+        if rng.chance(60) {
+            request.context.set(key, vec![rng.pick(values).to_string()]);
+        }
+    }
+    if rng.chance(70) {
+        let tags = ["team", "env", "cost-center"];
+        let n = rng.below(3);
+        request.context.set(
+            "aws:TagKeys",
+            (0..n).map(|_| rng.pick(&tags).to_string()).collect(),
+        );
+    }
+    request
+}
+
+#[test]
+fn decide_agrees_with_evaluate_on_random_cases() {
+    let mut rng = Rng(0x5eed_1a11_2026);
+    let mut decisions = [0usize; 3];
+    for _ in 0..400 {
+        let identity = [
+            random_policy(&mut rng, PolicyKind::Identity),
+            random_policy(&mut rng, PolicyKind::Identity),
+        ];
+        let resource = random_policy(&mut rng, PolicyKind::Resource);
+        let boundary = random_policy(&mut rng, PolicyKind::Identity);
+        let scps = [
+            random_policy(&mut rng, PolicyKind::ServiceControl),
+            random_policy(&mut rng, PolicyKind::ServiceControl),
+        ];
+        let rcp = random_policy(&mut rng, PolicyKind::ResourceControl);
+        let set = PolicySet {
+            identity: identity.iter().take(1 + rng.below(2)).collect(),
+            resource: if rng.chance(50) {
+                vec![&resource]
+            } else {
+                Vec::new()
+            },
+            boundary: rng.chance(30).then(|| vec![&boundary]),
+            session: rng.chance(10).then(|| vec![&boundary]),
+            scps: if rng.chance(30) {
+                vec![vec![&scps[0]], vec![&scps[1]]]
+            } else {
+                Vec::new()
+            },
+            rcps: if rng.chance(15) {
+                vec![vec![&rcp]]
+            } else {
+                Vec::new()
+            },
+            cross_account: rng.chance(20),
+        };
+        for _ in 0..10 {
+            let request = random_request(&mut rng);
+            let decision = decision(&set, &request);
+            decisions[decision as usize] += 1;
+        }
+    }
+    // The generator reaches every decision often enough for the comparison to mean something.
+    assert!(decisions.iter().all(|&n| n > 200), "{decisions:?}");
+}
+
+#[test]
+fn the_quick_action_match_agrees_with_the_model() {
+    let patterns = [
+        "*",
+        "s3:*",
+        "S3:get*",
+        "s3:GetObject",
+        "s3:GetObjec",
+        "s3:GetObjectX",
+        "s3:Get?bject",
+        "*Object",
+        "s3:*Obj*t",
+        "",
+        "s",
+        "ıam:*",
+        "iam:*",
+        "KMS:Decrypt",
+        "kms:decrypt*",
+        "s3:GetObject*",
+    ];
+    let actions = [
+        "s3:GetObject",
+        "kms:Decrypt",
+        "iam:PassRole",
+        "İam:PassRole",
+        "s3:Get",
+        "",
+        "s3:GetObjectVersion",
+    ];
+    for pattern in patterns {
+        for action in actions {
+            assert_eq!(
+                action_covered(pattern, action),
+                crate::model::action_matches(pattern, action),
+                "{pattern} vs {action}"
+            );
+        }
+    }
 }
