@@ -101,7 +101,15 @@ pub fn matches(clause: &ConditionClause, context: &Context) -> bool {
             || op.qualifier == Some(SetQualifier::ForAllValues)
             || (negated && op.qualifier.is_none());
     };
+    // The IAM User Guide ("Policy variables"): "If AWS cannot resolve a variable this might
+    // cause the entire statement to be invalid." A negated operator cannot hold against a
+    // value that cannot be compared: the clause does not match (as if every request value
+    // matched the positive operator).
+    let unresolved = negated && expected.clone().any(|e| unresolved_variable(family, e, context));
     let positive = |actual: &str| {
+        if unresolved {
+            return true;
+        }
         if family == Family::Ip {
             // One request address against every range of the policy: parse it once.
             let Ok(address) = IpRange::parse(actual.trim()) else {
@@ -181,6 +189,14 @@ fn value_matches(family: Family, expected: &str, actual: &str, context: &Context
         Family::Arn => substituted(true).is_some_and(|p| arn_matches(&literal_fields(&p), actual)),
         Family::Null => false,
     }
+}
+
+/// Whether a policy value names a variable that the request cannot fill (absent without a
+/// default, or multivalued), for the families whose values take variables.
+fn unresolved_variable(family: Family, expected: &str, context: &Context) -> bool {
+    matches!(family, Family::String { .. } | Family::Arn)
+        && has_variables(expected)
+        && substitute(expected, context, false).is_none()
 }
 
 /// [`arn_matches`] for a pattern without variables: field by field, without building them.

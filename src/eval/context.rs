@@ -111,6 +111,28 @@ pub fn has_variables(text: &str) -> bool {
     text.contains("${")
 }
 
+/// The text with every policy variable replaced by `*`: what it could match whatever the
+/// variables' values.
+pub fn variables_as_wildcards(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find("${") {
+        out.push_str(&rest[..start]);
+        match rest[start..].find('}') {
+            Some(end) => {
+                out.push('*');
+                rest = &rest[start + end + 1..];
+            }
+            None => {
+                out.push_str(&rest[start..]);
+                rest = "";
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 /// Glob match of a pattern without policy variables (`*` and `?` are wildcards).
 pub fn wildcard(pattern: &str, text: &str, fold: bool) -> bool {
     if pattern.is_ascii() && text.is_ascii() {

@@ -157,11 +157,29 @@ impl Miss<'_> {
     }
 }
 
-/// What the statements of one kind of policy (or one SCP/RCP level) say together.
+/// What the statements of one kind of policy (or one SCP/RCP level) say together. For a
+/// resource policy, `allow` counts a grant to the caller's account too; `grants` says whether
+/// a grant names the caller itself, which is what lets it stand without identity policies.
 #[derive(Clone, Copy, Default)]
 struct Verdict {
     allow: bool,
     deny: bool,
+    grants: Grants,
+}
+
+/// The strongest Allow a resource policy gives the caller, weakest first.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
+enum Grants {
+    #[default]
+    None,
+    /// To the caller's account: authority delegated to the account, whose identity-based
+    /// policies must allow the request too.
+    Account,
+    /// To the caller itself (its ARN, its role for a role session, `*`, its service), but
+    /// limited by an implicit deny in its permissions boundary.
+    Caller,
+    /// To the caller itself, and not limited by its permissions boundary.
+    CallerBeyondBoundary,
 }
 
 /// The decision with the sentence that explains it.
@@ -175,6 +193,7 @@ enum Outcome {
     CrossAccountNoCallerAllow,
     Allow,
     Limited,
+    AccountDelegated,
     NoAllow,
 }
 
@@ -197,6 +216,9 @@ impl Outcome {
             Outcome::CrossAccountNoCallerAllow => "the caller's own policies do not allow it",
             Outcome::Allow => "an Allow applies and nothing limits it",
             Outcome::Limited => "the permissions boundary or session policy does not allow it",
+            Outcome::AccountDelegated => {
+                "the resource policy names only the caller's account, whose own policies must allow it"
+            }
             Outcome::NoAllow => "no policy allows it",
         }
     }
@@ -210,6 +232,8 @@ fn run(
     pace: Pace,
     visit: &mut impl FnMut(Role, &Statement, Result<(), Miss<'_>>),
 ) -> Outcome {
+    let caller = CallerKind::of(&request.caller);
+    let has_boundary = set.boundary.is_some();
     let mut level = |role: Role, docs: &[&PolicyDocument<'_>]| -> Verdict {
         let mut verdict = Verdict::default();
         for doc in docs {
@@ -218,8 +242,11 @@ fn run(
             let mut nodes: Option<Vec<&Node>> = None;
             for (index, statement) in doc.statements.iter().enumerate() {
                 let effect = statement.effect.map(|(e, _)| e);
-                if pace == Pace::Decisive
-                    && (effect.is_none() || (verdict.allow && effect == Some(Effect::Allow)))
+                // A resource policy's later Allow may name the caller more directly than an
+                // earlier one, so only the other levels skip Allows once they have one.
+                let settled = verdict.allow
+                    && (role != Role::Resource || verdict.grants == Grants::CallerBeyondBoundary);
+                if pace == Pace::Decisive && (effect.is_none() || (settled && effect == Some(Effect::Allow)))
                 {
                     continue;
                 }
@@ -227,13 +254,18 @@ fn run(
                     nodes
                         .get_or_insert_with(|| doc.statement_nodes())
                         .get(index)
-                        .is_some_and(|node| covers_principal(node, &request.caller))
+                        .map_or(PrincipalMatch::None, |node| {
+                            principal_match(node, &request.caller, caller, effect, has_boundary)
+                        })
                 });
-                if check.is_ok() {
+                if let Ok(matched) = check {
                     verdict.allow |= effect == Some(Effect::Allow);
                     verdict.deny |= effect == Some(Effect::Deny);
+                    if role == Role::Resource && effect == Some(Effect::Allow) {
+                        verdict.grants = verdict.grants.max(matched.grants(caller));
+                    }
                 }
-                visit(role, statement, check);
+                visit(role, statement, check.map(|_| ()));
                 if pace == Pace::Decisive && verdict.deny {
                     return verdict;
                 }
@@ -297,23 +329,28 @@ fn run(
         } else {
             Outcome::CrossAccountNoCallerAllow
         }
-    } else if identity_side || resource.allow {
+    } else if identity_side
+        || resource.grants == Grants::CallerBeyondBoundary
+        || (resource.grants == Grants::Caller && !limited)
+    {
         Outcome::Allow
-    } else if identity.allow {
+    } else if identity.allow || resource.grants == Grants::Caller {
         Outcome::Limited
+    } else if resource.allow {
+        Outcome::AccountDelegated
     } else {
         Outcome::NoAllow
     }
 }
 
-/// Whether a statement applies to the request; `principal` tells whether a resource-based
-/// statement names the caller, and is asked only when action and resource match.
+/// Whether a statement applies to the request, and how a resource-based statement names the
+/// caller: `principal` tells that, and is asked only when action and resource match.
 fn check<'s>(
     statement: &'s Statement,
     role: Role,
     request: &Request,
-    principal: impl FnOnce() -> bool,
-) -> Result<(), Miss<'s>> {
+    principal: impl FnOnce() -> PrincipalMatch,
+) -> Result<PrincipalMatch, Miss<'s>> {
     match covers_action(statement.action.as_ref(), &request.action) {
         Some(true) => {}
         Some(false) => return Err(Miss::Action),
@@ -330,16 +367,21 @@ fn check<'s>(
         None if matches!(role, Role::Resource) => {}
         None => return Err(Miss::NoResource),
     }
-    if role == Role::Resource && !principal() {
-        return Err(Miss::Principal);
-    }
+    let matched = if role == Role::Resource {
+        match principal() {
+            PrincipalMatch::None => return Err(Miss::Principal),
+            matched => matched,
+        }
+    } else {
+        PrincipalMatch::Caller
+    };
     match statement
         .condition
         .iter()
         .find(|clause| !condition::matches(clause, &request.context))
     {
         Some(clause) => Err(Miss::Condition(clause)),
-        None => Ok(()),
+        None => Ok(matched),
     }
 }
 
@@ -384,6 +426,21 @@ fn action_covered(pattern: &str, action: &str) -> bool {
 }
 
 fn covers_resource(list: &ElementList, resource: &str, context: &Context) -> bool {
+    // The IAM User Guide ("Policy variables"): "If AWS cannot resolve a variable this might
+    // cause the entire statement to be invalid." An unresolved item matches no resource; in
+    // a `NotResource` it invalidates the statement when some value of the variable would
+    // have listed the resource.
+    if list.negated
+        && list.items.iter().any(|item| {
+            item.text.as_deref().is_some_and(|p| {
+                context::has_variables(p)
+                    && context::substitute(p, context, true).is_none()
+                    && context::wildcard(&context::variables_as_wildcards(p), resource, false)
+            })
+        })
+    {
+        return false;
+    }
     let matched = list.items.iter().any(|item| {
         item.text
             .as_deref()
@@ -392,15 +449,103 @@ fn covers_resource(list: &ElementList, resource: &str, context: &Context) -> boo
     matched != list.negated
 }
 
+/// What kind of principal made the request, from its ARN.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum CallerKind {
+    /// An IAM role's ARN as the caller (requests are really made by its sessions).
+    Role,
+    /// An assumed-role session: `arn:aws:sts::111122223333:assumed-role/Role/session`.
+    Session,
+    Service,
+    /// An IAM user or anything else.
+    Other,
+}
+
+impl CallerKind {
+    fn of(caller: &Caller) -> CallerKind {
+        if caller.service.is_some() {
+            CallerKind::Service
+        } else if session_role(&caller.arn).is_some() {
+            CallerKind::Session
+        } else if caller
+            .arn
+            .split(':')
+            .nth(5)
+            .is_some_and(|r| r.starts_with("role/"))
+        {
+            CallerKind::Role
+        } else {
+            CallerKind::Other
+        }
+    }
+}
+
+/// For an assumed-role session ARN, its account and role name.
+fn session_role(arn: &str) -> Option<(&str, &str)> {
+    let mut fields = arn.splitn(6, ':');
+    let (_, _, service, _, account, resource) = (
+        fields.next()?,
+        fields.next()?,
+        fields.next()?,
+        fields.next()?,
+        fields.next()?,
+        fields.next()?,
+    );
+    let role = resource.strip_prefix("assumed-role/")?.split('/').next()?;
+    (service == "sts").then_some((account, role))
+}
+
+/// How a statement's `Principal`/`NotPrincipal` names the caller.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum PrincipalMatch {
+    None,
+    /// Its account (`111122223333` or `arn:aws:iam::111122223333:root`).
+    Account,
+    /// The role of the calling role session.
+    SessionRole,
+    /// The caller's own ARN or service, or a `NotPrincipal` that leaves it out.
+    Caller,
+    /// `*`.
+    Anyone,
+}
+
+impl PrincipalMatch {
+    /// What an Allow with this match grants. The IAM User Guide ("Permissions boundaries
+    /// for IAM entities"): within an account, a grant to an IAM user or role session ARN is
+    /// not limited by an implicit deny in the permissions boundary; a grant to an IAM role
+    /// ARN is. A grant to `*` names the session itself.
+    fn grants(self, caller: CallerKind) -> Grants {
+        match self {
+            PrincipalMatch::None => Grants::None,
+            PrincipalMatch::Account => Grants::Account,
+            PrincipalMatch::SessionRole => Grants::Caller,
+            PrincipalMatch::Caller if caller == CallerKind::Role => Grants::Caller,
+            PrincipalMatch::Caller | PrincipalMatch::Anyone => Grants::CallerBeyondBoundary,
+        }
+    }
+}
+
 /// `Principal`/`NotPrincipal` of a resource-based statement against the caller: `*`, the
-/// caller's ARN, its account (`111122223333` or `arn:aws:iam::111122223333:root`), or its
-/// service.
-fn covers_principal(statement: &Node, caller: &Caller) -> bool {
+/// caller's ARN (or, for a role session, its role's ARN), its account, or its service.
+fn principal_match(
+    statement: &Node,
+    caller: &Caller,
+    kind: CallerKind,
+    effect: Option<Effect>,
+    has_boundary: bool,
+) -> PrincipalMatch {
     let (element, negated) = match (statement.get("Principal"), statement.get("NotPrincipal")) {
         (Some(p), _) => (p, false),
         (None, Some(p)) => (p, true),
-        (None, None) => return false,
+        (None, None) => return PrincipalMatch::None,
     };
+    // The IAM User Guide ("Permissions boundaries for IAM entities"): "The NotPrincipal
+    // element with a Deny effect will always deny any IAM principal that has a permissions
+    // boundary policy attached, regardless of the values specified in the NotPrincipal
+    // element."
+    if negated && effect == Some(Effect::Deny) && has_boundary && kind != CallerKind::Service {
+        return PrincipalMatch::Caller;
+    }
     // A principal is a string, or an account number written as a JSON number.
     fn text(node: &Node) -> Option<&str> {
         match &node.value {
@@ -414,28 +559,63 @@ fn covers_principal(statement: &Node, caller: &Caller) -> bool {
             _ => std::slice::from_ref(value),
         }
     }
-    let matched = if element.as_str() == Some("*") {
-        true
-    } else {
-        element.as_object().unwrap_or_default().iter().any(|entry| {
-            names(&entry.value)
-                .iter()
-                .filter_map(text)
-                .any(|name| match entry.key.as_str() {
-                    "AWS" => {
-                        name == "*"
-                            || name == caller.arn
-                            || name == caller.account
-                            || name.strip_suffix(":root").and_then(|a| a.rsplit(':').next())
-                                == Some(caller.account.as_str())
-                                && name.starts_with("arn:")
-                    }
-                    "Service" => caller.service.as_deref() == Some(name),
-                    _ => false,
-                })
-        })
+    let session = session_role(&caller.arn);
+    let one = |principal_type: &str, name: &str| -> PrincipalMatch {
+        match principal_type {
+            "AWS" if name == "*" => PrincipalMatch::Anyone,
+            "AWS" if name == caller.arn => PrincipalMatch::Caller,
+            "AWS"
+                if !caller.account.is_empty()
+                    && (name == caller.account
+                        || name.starts_with("arn:")
+                            && name.strip_suffix(":root").and_then(|a| a.rsplit(':').next())
+                                == Some(caller.account.as_str())) =>
+            {
+                PrincipalMatch::Account
+            }
+            // A role ARN names the sessions of that role; a role's path is not part of its
+            // sessions' ARNs, so the role name is compared.
+            "AWS" => match (session, name.split(':').collect::<Vec<_>>().as_slice()) {
+                (Some((account, role)), ["arn", _, "iam", "", role_account, resource])
+                    if *role_account == account
+                        && resource.starts_with("role/")
+                        && resource.rsplit('/').next() == Some(role) =>
+                {
+                    PrincipalMatch::SessionRole
+                }
+                _ => PrincipalMatch::None,
+            },
+            "Service" if caller.service.as_deref() == Some(name) => PrincipalMatch::Caller,
+            _ => PrincipalMatch::None,
+        }
     };
-    matched != negated
+    let rank = |m: PrincipalMatch| match m {
+        PrincipalMatch::None => 0,
+        PrincipalMatch::Account => 1,
+        PrincipalMatch::SessionRole => 2,
+        PrincipalMatch::Caller | PrincipalMatch::Anyone => 3,
+    };
+    let best = if element.as_str() == Some("*") {
+        PrincipalMatch::Anyone
+    } else {
+        element
+            .as_object()
+            .unwrap_or_default()
+            .iter()
+            .flat_map(|entry| {
+                names(&entry.value)
+                    .iter()
+                    .filter_map(text)
+                    .map(|name| one(&entry.key, name))
+            })
+            .max_by_key(|m| rank(*m))
+            .unwrap_or(PrincipalMatch::None)
+    };
+    match (negated, best) {
+        (false, best) => best,
+        (true, PrincipalMatch::None) => PrincipalMatch::Caller,
+        (true, _) => PrincipalMatch::None,
+    }
 }
 
 #[cfg(test)]

@@ -139,11 +139,32 @@ fn resource_policies_union_within_an_account_and_intersect_across() {
         PolicyKind::Identity,
     );
     let get = request("s3:GetObject", "arn:aws:s3:::reports/q1.csv");
+    // Naming the account delegates to it: within the account, its identity-based policies
+    // must allow the request ("AWS JSON policy elements: Principal", account principals).
     let same_account = PolicySet {
         resource: vec![&bucket],
         ..PolicySet::default()
     };
-    assert_eq!(decision(&same_account, &get), Decision::Allow);
+    let evaluation = evaluate(&same_account, &get);
+    assert_eq!(evaluation.decision, Decision::ImplicitDeny);
+    assert!(evaluation.reason.contains("account"), "{}", evaluation.reason);
+    let with_identity = PolicySet {
+        identity: vec![&identity],
+        resource: vec![&bucket],
+        ..PolicySet::default()
+    };
+    assert_eq!(decision(&with_identity, &get), Decision::Allow);
+    // Naming the caller itself grants on its own within the account.
+    let to_caller = doc(
+        r#"{"Statement": {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:role/Deployer"},
+            "Action": "s3:GetObject", "Resource": "arn:aws:s3:::reports/*"}}"#,
+        PolicyKind::Resource,
+    );
+    let direct = PolicySet {
+        resource: vec![&to_caller],
+        ..PolicySet::default()
+    };
+    assert_eq!(decision(&direct, &get), Decision::Allow);
     let cross = PolicySet {
         resource: vec![&bucket],
         cross_account: true,
@@ -160,7 +181,141 @@ fn resource_policies_union_within_an_account_and_intersect_across() {
     let mut stranger = get.clone();
     stranger.caller.account = "444455556666".into();
     stranger.caller.arn = "arn:aws:iam::444455556666:role/Other".into();
-    assert_eq!(decision(&same_account, &stranger), Decision::ImplicitDeny);
+    assert_eq!(decision(&direct, &stranger), Decision::ImplicitDeny);
+}
+
+/// The caller of these tests as a user, a role, or a session of the role.
+fn caller(arn: &str) -> Caller {
+    Caller {
+        arn: arn.into(),
+        account: "111122223333".into(),
+        service: None,
+    }
+}
+
+#[test]
+fn role_sessions_match_their_role_and_boundaries_limit_role_grants() {
+    let bucket = |principal: &str| {
+        doc(
+            &format!(
+                r#"{{"Statement": {{"Effect": "Allow", "Principal": {{"AWS": "{principal}"}},
+                    "Action": "s3:GetObject", "Resource": "arn:aws:s3:::reports/*"}}}}"#
+            ),
+            PolicyKind::Resource,
+        )
+    };
+    let boundary = doc(
+        r#"{"Statement": {"Effect": "Allow", "Action": "ec2:*", "Resource": "*"}}"#,
+        PolicyKind::Identity,
+    );
+    let role = "arn:aws:iam::111122223333:role/Deployer";
+    let session = "arn:aws:sts::111122223333:assumed-role/Deployer/alice";
+    let user = "arn:aws:iam::111122223333:user/alice";
+    let get = request("s3:GetObject", "arn:aws:s3:::reports/q1.csv");
+    let decide_for = |principal: &str, caller_arn: &str, bounded: bool| {
+        let policy = bucket(principal);
+        let set = PolicySet {
+            resource: vec![&policy],
+            boundary: bounded.then(|| vec![&boundary]),
+            ..PolicySet::default()
+        };
+        let mut request = get.clone();
+        request.caller = caller(caller_arn);
+        decision(&set, &request)
+    };
+    // A role ARN names every session of the role (a path in the role ARN is not in the
+    // session ARN).
+    assert_eq!(decide_for(role, session, false), Decision::Allow);
+    assert_eq!(
+        decide_for("arn:aws:iam::111122223333:role/team/Deployer", session, false),
+        Decision::Allow
+    );
+    assert_eq!(
+        decide_for("arn:aws:iam::111122223333:role/Other", session, false),
+        Decision::ImplicitDeny
+    );
+    // "Permissions boundaries for IAM entities": within an account, a grant to a user or a
+    // role session ARN is not limited by an implicit deny in the boundary, a grant to a role
+    // ARN is.
+    assert_eq!(decide_for(user, user, true), Decision::Allow);
+    assert_eq!(decide_for(session, session, true), Decision::Allow);
+    assert_eq!(decide_for(role, session, true), Decision::ImplicitDeny);
+    assert_eq!(decide_for(role, role, true), Decision::ImplicitDeny);
+    assert_eq!(decide_for("*", role, true), Decision::Allow);
+}
+
+#[test]
+fn not_principal_with_deny_denies_every_principal_with_a_boundary() {
+    let bucket = doc(
+        r#"{"Statement": [
+          {"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::reports/*"},
+          {"Effect": "Deny", "NotPrincipal": {"AWS": "arn:aws:iam::111122223333:role/Deployer"},
+           "Action": "s3:GetObject", "Resource": "arn:aws:s3:::reports/*"}]}"#,
+        PolicyKind::Resource,
+    );
+    let boundary = doc(
+        r#"{"Statement": {"Effect": "Allow", "Action": "s3:*", "Resource": "*"}}"#,
+        PolicyKind::Identity,
+    );
+    let get = request("s3:GetObject", "arn:aws:s3:::reports/q1.csv");
+    let open = PolicySet {
+        resource: vec![&bucket],
+        ..PolicySet::default()
+    };
+    assert_eq!(decision(&open, &get), Decision::Allow);
+    let bounded = PolicySet {
+        resource: vec![&bucket],
+        boundary: Some(vec![&boundary]),
+        ..PolicySet::default()
+    };
+    assert_eq!(decision(&bounded, &get), Decision::ExplicitDeny);
+}
+
+#[test]
+fn unresolved_variables_make_negated_conditions_and_not_resource_fail() {
+    // "If AWS cannot resolve a variable this might cause the entire statement to be
+    // invalid": a Deny that compares with `${aws:username}` does not apply to a role.
+    let identity = doc(
+        r#"{"Statement": [
+          {"Effect": "Allow", "Action": "*", "Resource": "*"},
+          {"Effect": "Deny", "Action": "*", "Resource": "*",
+           "Condition": {"StringNotEquals": {"aws:PrincipalTag/owner": "${aws:username}"}}},
+          {"Effect": "Deny", "Action": "sqs:*", "NotResource": "arn:aws:sqs:*:*:${aws:PrincipalTag/team}-*"}]}"#,
+        PolicyKind::Identity,
+    );
+    let set = PolicySet {
+        identity: vec![&identity],
+        ..PolicySet::default()
+    };
+    let mut send = request(
+        "sqs:SendMessage",
+        "arn:aws:sqs:eu-west-1:111122223333:orders-queue",
+    );
+    send.context.set("aws:PrincipalTag/owner", vec!["alice".into()]);
+    assert_eq!(decision(&set, &send), Decision::Allow);
+    // With the variables resolved, both Denies apply.
+    send.context.set("aws:username", vec!["bob".into()]);
+    assert_eq!(decision(&set, &send), Decision::ExplicitDeny);
+    send.context.set("aws:username", vec!["alice".into()]);
+    send.context.set("aws:PrincipalTag/team", vec!["billing".into()]);
+    assert_eq!(decision(&set, &send), Decision::ExplicitDeny);
+    send.context.set("aws:PrincipalTag/team", vec!["orders".into()]);
+    assert_eq!(decision(&set, &send), Decision::Allow);
+    // A `NotResource` whose variable cannot be resolved still applies to resources that no
+    // value of the variable would list.
+    let elsewhere = doc(
+        r#"{"Statement": {"Effect": "Allow", "Action": "sqs:*", "NotResource": "arn:aws:s3:::home/${aws:username}/*"}}"#,
+        PolicyKind::Identity,
+    );
+    let only = PolicySet {
+        identity: vec![&elsewhere],
+        ..PolicySet::default()
+    };
+    let plain = request(
+        "sqs:SendMessage",
+        "arn:aws:sqs:eu-west-1:111122223333:orders-queue",
+    );
+    assert_eq!(decision(&only, &plain), Decision::Allow);
 }
 
 #[test]
