@@ -113,7 +113,8 @@ pub fn evaluate(set: &PolicySet<'_, '_>, request: &Request) -> Evaluation {
 
 /// The decision [`evaluate`] makes, without the trace: for rules and bulk evaluation. It
 /// stops at the first applicable Deny and, once a policy level has an Allow, looks only at
-/// that level's Deny statements.
+/// that level's Deny statements (a resource policy's Allows until one names the caller
+/// beyond its boundary).
 pub fn decide(set: &PolicySet<'_, '_>, request: &Request) -> Decision {
     run(set, request, Pace::Decisive, &mut |_, _, _| {}).decision()
 }
