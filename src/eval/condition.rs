@@ -2,7 +2,7 @@
 //! Condition operators", "Set operators for multivalued context keys"). Values of one key
 //! are ORed, keys and operators are ANDed by the caller.
 
-use super::context::{Context, glob, literal, substitute};
+use super::context::{self, Context, glob, has_variables, literal, substitute, wildcard};
 use super::ip::IpRange;
 use crate::model::{ConditionClause, SetQualifier};
 
@@ -34,7 +34,8 @@ enum Family {
     Null,
 }
 
-/// The positive family of a base operator and whether the operator negates it.
+/// The positive family of a base operator and whether the operator negates it. Read by
+/// prefix, since it runs for every clause of every evaluation.
 fn family(base: &str) -> Option<(Family, bool)> {
     let compare = |suffix: &str| match suffix {
         "Equals" | "NotEquals" => Some(Compare::Equals),
@@ -44,137 +45,132 @@ fn family(base: &str) -> Option<(Family, bool)> {
         "GreaterThanEquals" => Some(Compare::GreaterThanEquals),
         _ => None,
     };
-    Some(match base {
-        "StringEquals" => (
-            Family::String {
-                ignore_case: false,
-                like: false,
-            },
-            false,
-        ),
-        "StringNotEquals" => (
-            Family::String {
-                ignore_case: false,
-                like: false,
-            },
-            true,
-        ),
-        "StringEqualsIgnoreCase" => (
-            Family::String {
-                ignore_case: true,
-                like: false,
-            },
-            false,
-        ),
-        "StringNotEqualsIgnoreCase" => (
-            Family::String {
-                ignore_case: true,
-                like: false,
-            },
-            true,
-        ),
-        "StringLike" => (
-            Family::String {
-                ignore_case: false,
-                like: true,
-            },
-            false,
-        ),
-        "StringNotLike" => (
-            Family::String {
-                ignore_case: false,
-                like: true,
-            },
-            true,
-        ),
-        "Bool" => (Family::Bool, false),
-        "BinaryEquals" => (Family::Binary, false),
-        "IpAddress" => (Family::Ip, false),
-        "NotIpAddress" => (Family::Ip, true),
-        "ArnEquals" | "ArnLike" => (Family::Arn, false),
-        "ArnNotEquals" | "ArnNotLike" => (Family::Arn, true),
-        "Null" => (Family::Null, false),
-        _ => {
-            if let Some(suffix) = base.strip_prefix("Numeric") {
-                (Family::Numeric(compare(suffix)?), suffix == "NotEquals")
-            } else if let Some(suffix) = base.strip_prefix("Date") {
-                (Family::Date(compare(suffix)?), suffix == "NotEquals")
-            } else {
-                return None;
-            }
-        }
-    })
+    if let Some(rest) = base.strip_prefix("String") {
+        let (negated, rest) = match rest.strip_prefix("Not") {
+            Some(rest) => (true, rest),
+            None => (false, rest),
+        };
+        let (ignore_case, like) = match rest {
+            "Equals" => (false, false),
+            "EqualsIgnoreCase" => (true, false),
+            "Like" => (false, true),
+            _ => return None,
+        };
+        return Some((Family::String { ignore_case, like }, negated));
+    }
+    if let Some(rest) = base.strip_prefix("Arn") {
+        return match rest {
+            "Equals" | "Like" => Some((Family::Arn, false)),
+            "NotEquals" | "NotLike" => Some((Family::Arn, true)),
+            _ => None,
+        };
+    }
+    if let Some(suffix) = base.strip_prefix("Numeric") {
+        return Some((Family::Numeric(compare(suffix)?), suffix == "NotEquals"));
+    }
+    if let Some(suffix) = base.strip_prefix("Date") {
+        return Some((Family::Date(compare(suffix)?), suffix == "NotEquals"));
+    }
+    match base {
+        "Bool" => Some((Family::Bool, false)),
+        "BinaryEquals" => Some((Family::Binary, false)),
+        "IpAddress" => Some((Family::Ip, false)),
+        "NotIpAddress" => Some((Family::Ip, true)),
+        "Null" => Some((Family::Null, false)),
+        _ => None,
+    }
 }
 
-/// Evaluates one clause against the request context.
-pub fn evaluate(clause: &ConditionClause, context: &Context) -> ClauseOutcome {
-    let outcome = |matched: bool, reason: String| ClauseOutcome { matched, reason };
+/// Whether one clause holds for the request context.
+pub fn matches(clause: &ConditionClause, context: &Context) -> bool {
     let op = &clause.operator;
     let Some((family, negated)) = family(&op.base) else {
-        return outcome(false, format!("`{}` is not a condition operator", op.base));
+        return false;
     };
-    let key = &clause.key;
-    let present = context.get(key);
+    // A value the policy gives through a CloudFormation function is unknown: it matches nothing.
+    let mut expected = clause.values.iter().filter_map(|v| v.text.as_deref());
+    let present = context.get(&clause.key);
     if family == Family::Null {
         let absent = present.is_none();
-        let matched = clause
-            .values
-            .iter()
-            .filter_map(|v| v.text.as_deref())
-            .any(|t| t.eq_ignore_ascii_case("true") == absent);
-        let state = if absent { "absent" } else { "present" };
-        return outcome(matched, format!("`{key}` is {state}"));
+        return expected.any(|t| t.eq_ignore_ascii_case("true") == absent);
     }
     let Some(values) = present else {
         // The IAM User Guide: a missing key makes a condition false, except with IfExists,
         // with a negated operator, and with ForAllValues (an empty set satisfies "all").
-        let matched = op.if_exists
+        return op.if_exists
             || op.qualifier == Some(SetQualifier::ForAllValues)
             || (negated && op.qualifier.is_none());
-        return outcome(matched, format!("`{key}` is not in the request"));
     };
-    // A value the policy gives through a CloudFormation function is unknown: it matches nothing.
-    let expected: Vec<&str> = clause.values.iter().filter_map(|v| v.text.as_deref()).collect();
-    let positive = |actual: &str| expected.iter().any(|e| value_matches(family, e, actual, context));
-    let matched = match op.qualifier {
-        None => {
-            let any = values.iter().any(|v| positive(v));
-            any != negated
+    // The IAM User Guide ("Policy variables"): "If AWS cannot resolve a variable this might
+    // cause the entire statement to be invalid." A negated operator cannot hold against a
+    // value that cannot be compared: the clause does not match (as if every request value
+    // matched the positive operator).
+    let unresolved = negated && expected.clone().any(|e| unresolved_variable(family, e, context));
+    let positive = |actual: &str| {
+        if unresolved {
+            return true;
         }
+        if family == Family::Ip {
+            // One request address against every range of the policy: parse it once.
+            let Ok(address) = IpRange::parse(actual.trim()) else {
+                return false;
+            };
+            // A range of the other address family cannot hold it: skip parsing it.
+            let v6 = address.addr.is_ipv6();
+            return expected.clone().any(|range| {
+                range.contains(':') == v6
+                    && IpRange::parse(range.trim()).is_ok_and(|range| address.within(range))
+            });
+        }
+        expected
+            .clone()
+            .any(|e| value_matches(family, e, actual, context))
+    };
+    match op.qualifier {
+        None => values.iter().any(|v| positive(v)) != negated,
         Some(SetQualifier::ForAnyValue) => values.iter().any(|v| positive(v) != negated),
         Some(SetQualifier::ForAllValues) => values.iter().all(|v| positive(v) != negated),
+    }
+}
+
+/// Evaluates one clause against the request context, with the reason for the trace.
+pub fn evaluate(clause: &ConditionClause, context: &Context) -> ClauseOutcome {
+    let matched = matches(clause, context);
+    let key = &clause.key;
+    let reason = match (family(&clause.operator.base), context.get(key)) {
+        (None, _) => format!("`{}` is not a condition operator", clause.operator.base),
+        (Some((Family::Null, _)), None) => format!("`{key}` is absent"),
+        (Some((Family::Null, _)), Some(_)) => format!("`{key}` is present"),
+        (Some(_), None) => format!("`{key}` is not in the request"),
+        (Some(_), Some([])) => format!("`{key}` is an empty set"),
+        (Some(_), Some(values)) => {
+            let shown = values
+                .iter()
+                .map(|v| format!("`{v}`"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            format!("`{key}` is {shown}")
+        }
     };
-    let shown = values
-        .iter()
-        .map(|v| format!("`{v}`"))
-        .collect::<Vec<_>>()
-        .join(", ");
-    outcome(
-        matched,
-        format!(
-            "`{key}` is {}",
-            if shown.is_empty() {
-                "an empty set".to_string()
-            } else {
-                shown
-            }
-        ),
-    )
+    ClauseOutcome { matched, reason }
 }
 
 /// Whether a request value satisfies the positive form of the operator for one policy value.
+/// Policy values without variables are compared as written, without allocating.
 fn value_matches(family: Family, expected: &str, actual: &str, context: &Context) -> bool {
+    let substituted = |wildcards: bool| substitute(expected, context, wildcards);
     match family {
-        Family::String { ignore_case, like } => {
-            let Some(pattern) = substitute(expected, context, like) else {
-                return false;
-            };
-            if like {
-                glob(&pattern, actual, false)
-            } else if ignore_case {
-                literal(&pattern).to_lowercase() == actual.to_lowercase()
-            } else {
-                literal(&pattern) == actual
+        Family::String { like: true, .. } => context::like(expected, actual, context),
+        Family::String { ignore_case, .. } => {
+            let folded = |text: &str| text.chars().flat_map(char::to_lowercase).collect::<String>();
+            match (has_variables(expected), ignore_case) {
+                (false, false) => expected == actual,
+                (false, true) => expected
+                    .chars()
+                    .flat_map(char::to_lowercase)
+                    .eq(actual.chars().flat_map(char::to_lowercase)),
+                (true, false) => substituted(false).is_some_and(|p| literal(&p) == actual),
+                (true, true) => substituted(false).is_some_and(|p| folded(&literal(&p)) == folded(actual)),
             }
         }
         Family::Numeric(compare) => match (expected.trim().parse::<f64>(), actual.trim().parse::<f64>()) {
@@ -188,14 +184,28 @@ fn value_matches(family: Family, expected: &str, actual: &str, context: &Context
         Family::Bool => expected.eq_ignore_ascii_case(actual),
         Family::Binary => expected == actual,
         Family::Ip => in_cidr(actual, expected),
-        Family::Arn => {
-            let Some(pattern) = substitute(expected, context, true) else {
-                return false;
-            };
-            arn_matches(&literal_fields(&pattern), actual)
-        }
+        Family::Arn if expected == "*" => true,
+        Family::Arn if !has_variables(expected) => arn_text_matches(expected, actual),
+        Family::Arn => substituted(true).is_some_and(|p| arn_matches(&literal_fields(&p), actual)),
         Family::Null => false,
     }
+}
+
+/// Whether a policy value names a variable that the request cannot fill (absent without a
+/// default, or multivalued), for the families whose values take variables.
+fn unresolved_variable(family: Family, expected: &str, context: &Context) -> bool {
+    matches!(family, Family::String { .. } | Family::Arn)
+        && has_variables(expected)
+        && substitute(expected, context, false).is_none()
+}
+
+/// [`arn_matches`] for a pattern without variables: field by field, without building them.
+fn arn_text_matches(pattern: &str, actual: &str) -> bool {
+    let (mut pattern, mut actual) = (pattern.splitn(6, ':'), actual.splitn(6, ':'));
+    (0..6).all(|_| match (pattern.next(), actual.next()) {
+        (Some(p), Some(a)) => wildcard(p, a, false),
+        _ => false,
+    })
 }
 
 fn ordered(compare: Compare, order: Option<std::cmp::Ordering>) -> bool {

@@ -1,13 +1,15 @@
 //! The request context: condition keys (case-insensitive) and their values, and policy
 //! variable substitution (`${aws:username}`, `${aws:x, 'default'}`, `${*}`, `${?}`, `${$}`).
 
-use std::collections::HashMap;
-
 /// The values of the condition keys a request carries. A key may be present with an empty
 /// set of values, which is not the same as absent for `ForAllValues`/`ForAnyValue`.
+///
+/// Keys are kept lowercased in a list: a request carries a few dozen keys at most, and a
+/// scan with a case-insensitive comparison finds one without lowercasing (allocating) the
+/// key of every condition it evaluates.
 #[derive(Clone, Debug, Default)]
 pub struct Context {
-    values: HashMap<String, Vec<String>>,
+    values: Vec<(String, Vec<String>)>,
 }
 
 impl Context {
@@ -22,12 +24,18 @@ impl Context {
     }
 
     pub fn set(&mut self, key: &str, values: Vec<String>) {
-        self.values.insert(key.to_ascii_lowercase(), values);
+        match self.values.iter_mut().find(|(k, _)| k.eq_ignore_ascii_case(key)) {
+            Some((_, old)) => *old = values,
+            None => self.values.push((key.to_ascii_lowercase(), values)),
+        }
     }
 
     /// The values of a key, `None` when the request does not carry it.
     pub fn get(&self, key: &str) -> Option<&[String]> {
-        self.values.get(&key.to_ascii_lowercase()).map(Vec::as_slice)
+        self.values
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(key))
+            .map(|(_, values)| values.as_slice())
     }
 }
 
@@ -84,10 +92,95 @@ pub fn substitute(text: &str, context: &Context, wildcards: bool) -> Option<Vec<
     Some(out)
 }
 
+/// Whether `text` matches `pattern`, a policy's text with `*` and `?` wildcards and policy
+/// variables, case-sensitively: resources, `StringLike`. Text without variables is matched
+/// as it is, without building the substituted pattern.
+pub fn like(pattern: &str, text: &str, context: &Context) -> bool {
+    if pattern == "*" {
+        true
+    } else if has_variables(pattern) {
+        substitute(pattern, context, true).is_some_and(|p| glob(&p, text, false))
+    } else {
+        wildcard(pattern, text, false)
+    }
+}
+
+/// Whether a policy's text contains a policy variable (`${...}`), which [`substitute`] must
+/// replace before it can be compared.
+pub fn has_variables(text: &str) -> bool {
+    text.contains("${")
+}
+
+/// The text with every policy variable replaced by `*`: what it could match whatever the
+/// variables' values.
+pub fn variables_as_wildcards(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find("${") {
+        out.push_str(&rest[..start]);
+        match rest[start..].find('}') {
+            Some(end) => {
+                out.push('*');
+                rest = &rest[start + end + 1..];
+            }
+            None => {
+                out.push_str(&rest[start..]);
+                rest = "";
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Glob match of a pattern without policy variables (`*` and `?` are wildcards).
+pub fn wildcard(pattern: &str, text: &str, fold: bool) -> bool {
+    if pattern.is_ascii() && text.is_ascii() {
+        let (pattern, text) = (pattern.as_bytes(), text.as_bytes());
+        // ARNs and actions begin with a long literal part: compare it as a slice.
+        let literal = pattern
+            .iter()
+            .position(|&b| b == b'*' || b == b'?')
+            .unwrap_or(pattern.len());
+        let Some(head) = text.get(..literal) else {
+            return false;
+        };
+        let same_head = if fold {
+            head.eq_ignore_ascii_case(&pattern[..literal])
+        } else {
+            head == &pattern[..literal]
+        };
+        if !same_head {
+            return false;
+        }
+        let (pattern, text) = (&pattern[literal..], &text[literal..]);
+        let piece = |b: u8| match b {
+            b'*' => Piece::Any,
+            b'?' => Piece::One,
+            b => Piece::Char(char::from(b)),
+        };
+        return if fold {
+            matches(pattern, text, piece, |c, t| {
+                c.eq_ignore_ascii_case(&char::from(t))
+            })
+        } else {
+            matches(pattern, text, piece, |c, t| c == char::from(t))
+        };
+    }
+    let pieces: Vec<Piece> = pattern
+        .chars()
+        .map(|c| match c {
+            '*' => Piece::Any,
+            '?' => Piece::One,
+            c => Piece::Char(c),
+        })
+        .collect();
+    glob(&pieces, text, fold)
+}
+
 /// Glob match of a substituted pattern against text; `fold` compares characters
-/// case-insensitively. Single-star backtracking: linear in practice.
+/// case-insensitively.
 pub fn glob(pattern: &[Piece], text: &str, fold: bool) -> bool {
-    let text: Vec<char> = text.chars().collect();
     let same = |p: char, t: char| {
         if fold {
             p.to_lowercase().eq(t.to_lowercase())
@@ -95,18 +188,36 @@ pub fn glob(pattern: &[Piece], text: &str, fold: bool) -> bool {
             p == t
         }
     };
+    if text.is_ascii() {
+        matches(pattern, text.as_bytes(), |p| p, |p, t| same(p, char::from(t)))
+    } else {
+        let text: Vec<char> = text.chars().collect();
+        matches(pattern, &text, |p| p, same)
+    }
+}
+
+/// The glob matcher behind [`glob`] and [`wildcard`], over pattern elements that `piece`
+/// reads as [`Piece`]s and text elements that `same` compares with a literal character.
+/// Single-star backtracking: linear in practice, never exponential.
+fn matches<P: Copy, T: Copy>(
+    pattern: &[P],
+    text: &[T],
+    piece: impl Fn(P) -> Piece,
+    same: impl Fn(char, T) -> bool,
+) -> bool {
     let (mut p, mut t) = (0, 0);
     let mut star: Option<(usize, usize)> = None;
     while t < text.len() {
-        match pattern.get(p) {
+        match pattern.get(p).map(|&element| piece(element)) {
             Some(Piece::One) => {
                 p += 1;
                 t += 1;
             }
-            Some(Piece::Char(c)) if same(*c, text[t]) => {
+            Some(Piece::Char(c)) if same(c, text[t]) => {
                 p += 1;
                 t += 1;
             }
+            Some(Piece::Any) if p + 1 == pattern.len() => return true,
             Some(Piece::Any) => {
                 star = Some((p, t));
                 p += 1;
@@ -121,7 +232,7 @@ pub fn glob(pattern: &[Piece], text: &str, fold: bool) -> bool {
             },
         }
     }
-    pattern[p..].iter().all(|piece| *piece == Piece::Any)
+    pattern[p..].iter().all(|&element| piece(element) == Piece::Any)
 }
 
 /// The substituted text of a pattern without wildcards, for equality operators.

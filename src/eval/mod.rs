@@ -11,10 +11,9 @@ pub mod ip;
 
 pub use context::Context;
 
-use crate::model::{Effect, ElementList, PolicyDocument, Statement};
+use crate::model::{ConditionClause, Effect, ElementList, PolicyDocument, Statement, action_matches};
 use crate::parse::{Node, Value};
 use crate::source::Span;
-use context::{Piece, glob, substitute};
 
 /// The caller, for matching `Principal`/`NotPrincipal` of resource-based policies.
 #[derive(Clone, Debug, Default)]
@@ -89,194 +88,541 @@ pub struct PolicySet<'a, 'd> {
     pub cross_account: bool,
 }
 
-/// Evaluates a request against a policy set.
+/// Evaluates a request against a policy set, with the trace of every statement.
 pub fn evaluate(set: &PolicySet<'_, '_>, request: &Request) -> Evaluation {
     let mut trace = Vec::new();
-    let mut verdicts = |role: Role, docs: &[&PolicyDocument<'_>]| -> (bool, bool) {
-        let (mut allow, mut deny) = (false, false);
-        for doc in docs {
-            for (statement, node) in doc.statements.iter().zip(doc.statement_nodes()) {
-                let (applies, reason) = applies(statement, node, role, request);
-                let effect = statement.effect.map_or(Effect::Allow, |(e, _)| e);
-                if applies && statement.effect.is_some() {
-                    allow |= effect == Effect::Allow;
-                    deny |= effect == Effect::Deny;
-                }
-                trace.push(TraceEntry {
-                    role,
-                    span: statement.span,
-                    effect,
-                    applies: applies && statement.effect.is_some(),
-                    reason,
-                });
-            }
-        }
-        (allow, deny)
-    };
-    let (identity_allow, identity_deny) = verdicts(Role::Identity, &set.identity);
-    let (resource_allow, resource_deny) = verdicts(Role::Resource, &set.resource);
-    let boundary = set.boundary.as_ref().map(|docs| verdicts(Role::Boundary, docs));
-    let session = set.session.as_ref().map(|docs| verdicts(Role::Session, docs));
-    let scps: Vec<(bool, bool)> = set
-        .scps
-        .iter()
-        .enumerate()
-        .map(|(level, docs)| verdicts(Role::Scp(level), docs))
-        .collect();
-    let rcps: Vec<(bool, bool)> = set
-        .rcps
-        .iter()
-        .enumerate()
-        .map(|(level, docs)| verdicts(Role::Rcp(level), docs))
-        .collect();
-
-    let decide = |decision: Decision, reason: &str| (decision, reason.to_string());
-    let explicit_deny = identity_deny
-        || resource_deny
-        || boundary.is_some_and(|b| b.1)
-        || session.is_some_and(|s| s.1)
-        || scps.iter().any(|s| s.1)
-        || rcps.iter().any(|r| r.1);
-    let (decision, reason) = if explicit_deny {
-        decide(Decision::ExplicitDeny, "an explicit Deny applies")
-    } else if scps.iter().any(|s| !s.0) {
-        decide(
-            Decision::ImplicitDeny,
-            "a level of service control policies does not allow it",
-        )
-    } else if rcps.iter().any(|r| !r.0) {
-        decide(
-            Decision::ImplicitDeny,
-            "a level of resource control policies does not allow it",
-        )
-    } else {
-        let limited = boundary.is_none_or(|b| b.0) && session.is_none_or(|s| s.0);
-        let identity_side = identity_allow && limited;
-        if set.cross_account {
-            if identity_side && resource_allow {
-                decide(
-                    Decision::Allow,
-                    "both the caller's policies and the resource policy allow it",
-                )
-            } else if !resource_allow {
-                decide(
-                    Decision::ImplicitDeny,
-                    "across accounts the resource policy must allow it too",
-                )
-            } else {
-                decide(
-                    Decision::ImplicitDeny,
-                    "the caller's own policies do not allow it",
-                )
-            }
-        } else if identity_side || resource_allow {
-            decide(Decision::Allow, "an Allow applies and nothing limits it")
-        } else if identity_allow {
-            decide(
-                Decision::ImplicitDeny,
-                "the permissions boundary or session policy does not allow it",
-            )
-        } else {
-            decide(Decision::ImplicitDeny, "no policy allows it")
-        }
-    };
+    let outcome = run(set, request, Pace::Thorough, &mut |role, statement, check| {
+        let effect = statement.effect.map_or(Effect::Allow, |(e, _)| e);
+        trace.push(TraceEntry {
+            role,
+            span: statement.span,
+            effect,
+            applies: check.is_ok() && statement.effect.is_some(),
+            reason: match check {
+                Ok(()) => "action, resource, principal and conditions match".to_string(),
+                Err(miss) => miss.describe(request),
+            },
+        });
+    });
     Evaluation {
-        decision,
-        reason,
+        decision: outcome.decision(),
+        reason: outcome.reason().to_string(),
         trace,
     }
 }
 
-/// Whether a statement applies to the request, and why (not).
-fn applies(statement: &Statement, node: &Node, role: Role, request: &Request) -> (bool, String) {
-    match statement.covers_action(&request.action) {
+/// The decision [`evaluate`] makes, without the trace: for rules and bulk evaluation. It
+/// stops at the first applicable Deny and, once a policy level has an Allow, looks only at
+/// that level's Deny statements (a resource policy's Allows until one names the caller
+/// beyond its boundary).
+pub fn decide(set: &PolicySet<'_, '_>, request: &Request) -> Decision {
+    run(set, request, Pace::Decisive, &mut |_, _, _| {}).decision()
+}
+
+/// How much of a policy set [`run`] looks at.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Pace {
+    /// Every statement, for the trace.
+    Thorough,
+    /// Only what can still change the decision.
+    Decisive,
+}
+
+/// Why a statement does not apply to the request; [`Miss::describe`] makes the trace's
+/// sentence only when a trace is wanted.
+#[derive(Clone, Copy, Debug)]
+enum Miss<'s> {
+    Action,
+    ActionNotLiteral,
+    Resource,
+    NoResource,
+    Principal,
+    Condition(&'s ConditionClause),
+}
+
+impl Miss<'_> {
+    fn describe(self, request: &Request) -> String {
+        match self {
+            Miss::Action => format!("its actions do not include `{}`", request.action),
+            Miss::ActionNotLiteral => "its actions are not literal".to_string(),
+            Miss::Resource => format!("its resources do not include `{}`", request.resource),
+            Miss::NoResource => "it has no `Resource`".to_string(),
+            Miss::Principal => "its principal is not the caller".to_string(),
+            Miss::Condition(clause) => format!(
+                "its condition `{}` on `{}` does not match: {}",
+                clause.operator.base,
+                clause.key,
+                condition::evaluate(clause, &request.context).reason
+            ),
+        }
+    }
+}
+
+/// What the statements of one kind of policy (or one SCP/RCP level) say together. For a
+/// resource policy, `allow` counts a grant to the caller's account too; `grants` says whether
+/// a grant names the caller itself, which is what lets it stand without identity policies.
+#[derive(Clone, Copy, Default)]
+struct Verdict {
+    allow: bool,
+    deny: bool,
+    grants: Grants,
+}
+
+/// The strongest Allow a resource policy gives the caller, weakest first.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
+enum Grants {
+    #[default]
+    None,
+    /// To the caller's account: authority delegated to the account, whose identity-based
+    /// policies must allow the request too.
+    Account,
+    /// To the caller itself (its ARN, its role for a role session, `*`, its service), but
+    /// limited by an implicit deny in its permissions boundary.
+    Caller,
+    /// To the caller itself, and not limited by its permissions boundary.
+    CallerBeyondBoundary,
+}
+
+/// The decision with the sentence that explains it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Outcome {
+    ExplicitDeny,
+    ScpGap,
+    RcpGap,
+    CrossAccountAllow,
+    CrossAccountNoResourceAllow,
+    CrossAccountNoCallerAllow,
+    Allow,
+    Limited,
+    AccountDelegated,
+    NoAllow,
+}
+
+impl Outcome {
+    fn decision(self) -> Decision {
+        match self {
+            Outcome::ExplicitDeny => Decision::ExplicitDeny,
+            Outcome::CrossAccountAllow | Outcome::Allow => Decision::Allow,
+            _ => Decision::ImplicitDeny,
+        }
+    }
+
+    fn reason(self) -> &'static str {
+        match self {
+            Outcome::ExplicitDeny => "an explicit Deny applies",
+            Outcome::ScpGap => "a level of service control policies does not allow it",
+            Outcome::RcpGap => "a level of resource control policies does not allow it",
+            Outcome::CrossAccountAllow => "both the caller's policies and the resource policy allow it",
+            Outcome::CrossAccountNoResourceAllow => "across accounts the resource policy must allow it too",
+            Outcome::CrossAccountNoCallerAllow => "the caller's own policies do not allow it",
+            Outcome::Allow => "an Allow applies and nothing limits it",
+            Outcome::Limited => "the permissions boundary or session policy does not allow it",
+            Outcome::AccountDelegated => {
+                "the resource policy names only the caller's account, whose own policies must allow it"
+            }
+            Outcome::NoAllow => "no policy allows it",
+        }
+    }
+}
+
+/// The evaluation both [`evaluate`] and [`decide`] run: `visit` sees every statement that
+/// was looked at, with why it does (not) apply.
+fn run(
+    set: &PolicySet<'_, '_>,
+    request: &Request,
+    pace: Pace,
+    visit: &mut impl FnMut(Role, &Statement, Result<(), Miss<'_>>),
+) -> Outcome {
+    // Only resource policies ask what kind of principal the caller is: reading it from the
+    // ARN would cost every other evaluation a few string scans.
+    let caller = if set.resource.is_empty() {
+        CallerKind::Other
+    } else {
+        CallerKind::of(&request.caller)
+    };
+    let has_boundary = set.boundary.is_some();
+    let mut level = |role: Role, docs: &[&PolicyDocument<'_>]| -> Verdict {
+        let mut verdict = Verdict::default();
+        for doc in docs {
+            // Only resource policies need the statement objects (for `Principal`), and only
+            // once a statement's action and resource match.
+            let mut nodes: Option<Vec<&Node>> = None;
+            for (index, statement) in doc.statements.iter().enumerate() {
+                let effect = statement.effect.map(|(e, _)| e);
+                // A resource policy's later Allow may name the caller more directly than an
+                // earlier one, so only the other levels skip Allows once they have one.
+                let settled = verdict.allow
+                    && (role != Role::Resource || verdict.grants == Grants::CallerBeyondBoundary);
+                if pace == Pace::Decisive && (effect.is_none() || (settled && effect == Some(Effect::Allow)))
+                {
+                    continue;
+                }
+                let check = check(statement, role, request, || {
+                    nodes
+                        .get_or_insert_with(|| doc.statement_nodes())
+                        .get(index)
+                        .map_or(PrincipalMatch::None, |node| {
+                            principal_match(node, &request.caller, caller, effect, has_boundary)
+                        })
+                });
+                if let Ok(matched) = check {
+                    verdict.allow |= effect == Some(Effect::Allow);
+                    verdict.deny |= effect == Some(Effect::Deny);
+                    if role == Role::Resource && effect == Some(Effect::Allow) {
+                        verdict.grants = verdict.grants.max(matched.grants(caller));
+                    }
+                }
+                visit(role, statement, check.map(|_| ()));
+                if pace == Pace::Decisive && verdict.deny {
+                    return verdict;
+                }
+            }
+        }
+        verdict
+    };
+
+    let mut explicit_deny = false;
+    let mut seen = |verdict: Verdict| {
+        explicit_deny |= verdict.deny;
+        pace == Pace::Decisive && explicit_deny
+    };
+    let identity = level(Role::Identity, &set.identity);
+    if seen(identity) {
+        return Outcome::ExplicitDeny;
+    }
+    let resource = level(Role::Resource, &set.resource);
+    if seen(resource) {
+        return Outcome::ExplicitDeny;
+    }
+    let mut limited = false;
+    for (role, docs) in [(Role::Boundary, &set.boundary), (Role::Session, &set.session)] {
+        if let Some(docs) = docs {
+            let verdict = level(role, docs);
+            limited |= !verdict.allow;
+            if seen(verdict) {
+                return Outcome::ExplicitDeny;
+            }
+        }
+    }
+    let mut scp_gap = false;
+    for (index, docs) in set.scps.iter().enumerate() {
+        let verdict = level(Role::Scp(index), docs);
+        scp_gap |= !verdict.allow;
+        if seen(verdict) {
+            return Outcome::ExplicitDeny;
+        }
+    }
+    let mut rcp_gap = false;
+    for (index, docs) in set.rcps.iter().enumerate() {
+        let verdict = level(Role::Rcp(index), docs);
+        rcp_gap |= !verdict.allow;
+        if seen(verdict) {
+            return Outcome::ExplicitDeny;
+        }
+    }
+
+    let identity_side = identity.allow && !limited;
+    if explicit_deny {
+        Outcome::ExplicitDeny
+    } else if scp_gap {
+        Outcome::ScpGap
+    } else if rcp_gap {
+        Outcome::RcpGap
+    } else if set.cross_account {
+        if identity_side && resource.allow {
+            Outcome::CrossAccountAllow
+        } else if !resource.allow {
+            Outcome::CrossAccountNoResourceAllow
+        } else {
+            Outcome::CrossAccountNoCallerAllow
+        }
+    } else if identity_side
+        || resource.grants == Grants::CallerBeyondBoundary
+        || (resource.grants == Grants::Caller && !limited)
+    {
+        Outcome::Allow
+    } else if identity.allow || resource.grants == Grants::Caller {
+        Outcome::Limited
+    } else if resource.allow {
+        Outcome::AccountDelegated
+    } else {
+        Outcome::NoAllow
+    }
+}
+
+/// Whether a statement applies to the request, and how a resource-based statement names the
+/// caller: `principal` tells that, and is asked only when action and resource match.
+fn check<'s>(
+    statement: &'s Statement,
+    role: Role,
+    request: &Request,
+    principal: impl FnOnce() -> PrincipalMatch,
+) -> Result<PrincipalMatch, Miss<'s>> {
+    match covers_action(statement.action.as_ref(), &request.action) {
         Some(true) => {}
-        Some(false) => return (false, format!("its actions do not include `{}`", request.action)),
-        None => return (false, "its actions are not literal".to_string()),
+        Some(false) => return Err(Miss::Action),
+        None => return Err(Miss::ActionNotLiteral),
     }
     match &statement.resource {
         Some(resources) => {
             if !covers_resource(resources, &request.resource, &request.context) {
-                return (
-                    false,
-                    format!("its resources do not include `{}`", request.resource),
-                );
+                return Err(Miss::Resource);
             }
         }
         // Identity and organization policies need a resource element; trust and key
         // policies apply to the resource that holds them.
         None if matches!(role, Role::Resource) => {}
-        None => return (false, "it has no `Resource`".to_string()),
+        None => return Err(Miss::NoResource),
     }
-    if role == Role::Resource && !covers_principal(node, &request.caller) {
-        return (false, "its principal is not the caller".to_string());
+    let matched = if role == Role::Resource {
+        match principal() {
+            PrincipalMatch::None => return Err(Miss::Principal),
+            matched => matched,
+        }
+    } else {
+        PrincipalMatch::Caller
+    };
+    match statement
+        .condition
+        .iter()
+        .find(|clause| !condition::matches(clause, &request.context))
+    {
+        Some(clause) => Err(Miss::Condition(clause)),
+        None => Ok(matched),
     }
-    for clause in &statement.condition {
-        let outcome = condition::evaluate(clause, &request.context);
-        if !outcome.matched {
-            let op = &clause.operator;
-            return (
-                false,
-                format!(
-                    "its condition `{}` on `{}` does not match: {}",
-                    op.base, clause.key, outcome.reason
-                ),
-            );
+}
+
+/// [`Statement::covers_action`] for the evaluator's hot path: see [`action_covered`].
+fn covers_action(list: Option<&ElementList>, action: &str) -> Option<bool> {
+    let Some(list) = list else {
+        return Some(false);
+    };
+    let mut unknown = false;
+    for item in &list.items {
+        match item.text.as_deref() {
+            Some(pattern) if action_covered(pattern, action) => return Some(!list.negated),
+            Some(_) => {}
+            None => unknown = true,
         }
     }
-    (
-        true,
-        "action, resource, principal and conditions match".to_string(),
-    )
+    if unknown { None } else { Some(list.negated) }
+}
+
+/// [`action_matches`], decided from the pattern's literal prefix where it can be: most
+/// patterns of a policy name another service or action and differ within a few bytes, and
+/// most of the others are literal or end in their only `*` (`ec2:Describe*`). Only the
+/// rest (inner wildcards, non-ASCII text) go through the full match.
+fn action_covered(pattern: &str, action: &str) -> bool {
+    let mut rest = action.bytes();
+    for (at, p) in pattern.bytes().enumerate() {
+        match p {
+            b'*' if at + 1 == pattern.len() => return true,
+            b'*' | b'?' | 0x80.. => return action_matches(pattern, action),
+            _ => match rest.next() {
+                Some(a) if a.is_ascii() => {
+                    if !p.eq_ignore_ascii_case(&a) {
+                        return false;
+                    }
+                }
+                Some(_) => return action_matches(pattern, action),
+                None => return false,
+            },
+        }
+    }
+    rest.next().is_none()
 }
 
 fn covers_resource(list: &ElementList, resource: &str, context: &Context) -> bool {
+    // The IAM User Guide ("Policy variables"): "If AWS cannot resolve a variable this might
+    // cause the entire statement to be invalid." An unresolved item matches no resource; in
+    // a `NotResource` it invalidates the statement when some value of the variable would
+    // have listed the resource.
+    if list.negated
+        && list.items.iter().any(|item| {
+            item.pattern.as_deref().is_some_and(|p| {
+                context::has_variables(p)
+                    && context::substitute(p, context, true).is_none()
+                    && context::wildcard(&context::variables_as_wildcards(p), resource, false)
+            })
+        })
+    {
+        return false;
+    }
     let matched = list.items.iter().any(|item| {
-        let Some(text) = item.pattern.as_deref() else {
-            return false;
-        };
-        let Some(pattern) = substitute(text, context, true) else {
-            return false;
-        };
-        pattern == [Piece::Any] || glob(&pattern, resource, false)
+        item.pattern
+            .as_deref()
+            .is_some_and(|pattern| context::like(pattern, resource, context))
     });
     matched != list.negated
 }
 
+/// What kind of principal made the request, from its ARN.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum CallerKind {
+    /// An IAM role's ARN as the caller (requests are really made by its sessions).
+    Role,
+    /// An assumed-role session: `arn:aws:sts::111122223333:assumed-role/Role/session`.
+    Session,
+    Service,
+    /// An IAM user or anything else.
+    Other,
+}
+
+impl CallerKind {
+    fn of(caller: &Caller) -> CallerKind {
+        if caller.service.is_some() {
+            CallerKind::Service
+        } else if session_role(&caller.arn).is_some() {
+            CallerKind::Session
+        } else if caller
+            .arn
+            .split(':')
+            .nth(5)
+            .is_some_and(|r| r.starts_with("role/"))
+        {
+            CallerKind::Role
+        } else {
+            CallerKind::Other
+        }
+    }
+}
+
+/// For an assumed-role session ARN, its account and role name.
+fn session_role(arn: &str) -> Option<(&str, &str)> {
+    let mut fields = arn.splitn(6, ':');
+    let (_, _, service, _, account, resource) = (
+        fields.next()?,
+        fields.next()?,
+        fields.next()?,
+        fields.next()?,
+        fields.next()?,
+        fields.next()?,
+    );
+    let role = resource.strip_prefix("assumed-role/")?.split('/').next()?;
+    (service == "sts").then_some((account, role))
+}
+
+/// How a statement's `Principal`/`NotPrincipal` names the caller.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum PrincipalMatch {
+    None,
+    /// Its account (`111122223333` or `arn:aws:iam::111122223333:root`).
+    Account,
+    /// The role of the calling role session.
+    SessionRole,
+    /// The caller's own ARN or service, or a `NotPrincipal` that leaves it out.
+    Caller,
+    /// `*`.
+    Anyone,
+}
+
+impl PrincipalMatch {
+    /// What an Allow with this match grants. The IAM User Guide ("Permissions boundaries
+    /// for IAM entities"): within an account, a grant to an IAM user or role session ARN is
+    /// not limited by an implicit deny in the permissions boundary; a grant to an IAM role
+    /// ARN is. A grant to `*` names the session itself.
+    fn grants(self, caller: CallerKind) -> Grants {
+        match self {
+            PrincipalMatch::None => Grants::None,
+            PrincipalMatch::Account => Grants::Account,
+            PrincipalMatch::SessionRole => Grants::Caller,
+            PrincipalMatch::Caller if caller == CallerKind::Role => Grants::Caller,
+            PrincipalMatch::Caller | PrincipalMatch::Anyone => Grants::CallerBeyondBoundary,
+        }
+    }
+}
+
 /// `Principal`/`NotPrincipal` of a resource-based statement against the caller: `*`, the
-/// caller's ARN, its account (`111122223333` or `arn:aws:iam::111122223333:root`), or its
-/// service.
-fn covers_principal(statement: &Node, caller: &Caller) -> bool {
+/// caller's ARN (or, for a role session, its role's ARN), its account, or its service.
+fn principal_match(
+    statement: &Node,
+    caller: &Caller,
+    kind: CallerKind,
+    effect: Option<Effect>,
+    has_boundary: bool,
+) -> PrincipalMatch {
     let (element, negated) = match (statement.get("Principal"), statement.get("NotPrincipal")) {
         (Some(p), _) => (p, false),
         (None, Some(p)) => (p, true),
-        (None, None) => return false,
+        (None, None) => return PrincipalMatch::None,
     };
-    let names = |value: &Node| -> Vec<String> {
+    // The IAM User Guide ("Permissions boundaries for IAM entities"): "The NotPrincipal
+    // element with a Deny effect will always deny any IAM principal that has a permissions
+    // boundary policy attached, regardless of the values specified in the NotPrincipal
+    // element."
+    if negated && effect == Some(Effect::Deny) && has_boundary && kind != CallerKind::Service {
+        return PrincipalMatch::Caller;
+    }
+    // A principal is a string, or an account number written as a JSON number.
+    fn text(node: &Node) -> Option<&str> {
+        match &node.value {
+            Value::String(s) | Value::Number(s) => Some(s),
+            _ => None,
+        }
+    }
+    fn names(value: &Node) -> &[Node] {
         match &value.value {
-            Value::Array(items) => items.iter().filter_map(Node::scalar_text).collect(),
-            _ => value.scalar_text().into_iter().collect(),
+            Value::Array(items) => items,
+            _ => std::slice::from_ref(value),
+        }
+    }
+    let session = session_role(&caller.arn);
+    let one = |principal_type: &str, name: &str| -> PrincipalMatch {
+        match principal_type {
+            "AWS" if name == "*" => PrincipalMatch::Anyone,
+            "AWS" if name == caller.arn => PrincipalMatch::Caller,
+            "AWS"
+                if !caller.account.is_empty()
+                    && (name == caller.account
+                        || name.starts_with("arn:")
+                            && name.strip_suffix(":root").and_then(|a| a.rsplit(':').next())
+                                == Some(caller.account.as_str())) =>
+            {
+                PrincipalMatch::Account
+            }
+            // A role ARN names the sessions of that role; a role's path is not part of its
+            // sessions' ARNs, so the role name is compared.
+            "AWS" => match (session, name.split(':').collect::<Vec<_>>().as_slice()) {
+                (Some((account, role)), ["arn", _, "iam", "", role_account, resource])
+                    if *role_account == account
+                        && resource.starts_with("role/")
+                        && resource.rsplit('/').next() == Some(role) =>
+                {
+                    PrincipalMatch::SessionRole
+                }
+                _ => PrincipalMatch::None,
+            },
+            "Service" if caller.service.as_deref() == Some(name) => PrincipalMatch::Caller,
+            _ => PrincipalMatch::None,
         }
     };
-    let matched = if element.as_str() == Some("*") {
-        true
-    } else {
-        element.as_object().unwrap_or_default().iter().any(|entry| {
-            names(&entry.value).iter().any(|name| match entry.key.as_str() {
-                "AWS" => {
-                    name == "*"
-                        || *name == caller.arn
-                        || *name == caller.account
-                        || name.strip_suffix(":root").and_then(|a| a.rsplit(':').next())
-                            == Some(caller.account.as_str())
-                            && name.starts_with("arn:")
-                }
-                "Service" => caller.service.as_deref() == Some(name.as_str()),
-                _ => false,
-            })
-        })
+    let rank = |m: PrincipalMatch| match m {
+        PrincipalMatch::None => 0,
+        PrincipalMatch::Account => 1,
+        PrincipalMatch::SessionRole => 2,
+        PrincipalMatch::Caller | PrincipalMatch::Anyone => 3,
     };
-    matched != negated
+    let best = if element.as_str() == Some("*") {
+        PrincipalMatch::Anyone
+    } else {
+        element
+            .as_object()
+            .unwrap_or_default()
+            .iter()
+            .flat_map(|entry| {
+                names(&entry.value)
+                    .iter()
+                    .filter_map(text)
+                    .map(|name| one(&entry.key, name))
+            })
+            .max_by_key(|m| rank(*m))
+            .unwrap_or(PrincipalMatch::None)
+    };
+    match (negated, best) {
+        (false, best) => best,
+        (true, PrincipalMatch::None) => PrincipalMatch::Caller,
+        (true, _) => PrincipalMatch::None,
+    }
 }
 
 #[cfg(test)]
