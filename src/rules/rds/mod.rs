@@ -126,11 +126,13 @@ pub fn analyze_guards<'m>(principal: &Principal<'m, '_>) -> Option<GuardReport<'
     let mut covered = Vec::new();
     let mut gaps = Vec::new();
     for action in key_actions() {
-        let evaluation = probe.evaluate(&key_request(&probe, action, Some(false)));
-        match evaluation.decision {
+        let request = key_request(&probe, action, Some(false));
+        match probe.decide(&request) {
             Decision::ExplicitDeny => covered.push(action.as_str()),
             Decision::ImplicitDeny => {}
             Decision::Allow => {
+                // Only a gap needs the trace: which guard did not apply, and why.
+                let evaluation = probe.evaluate(&request);
                 // A guard whose action list holds an item iamlint cannot read (a
                 // parameter) may well deny the action: no gap is claimed there.
                 if guards.iter().any(|g| g.covers_action(action).is_none()) {
@@ -256,12 +258,14 @@ pub fn managed_only<'p>(
 ) -> Vec<(&'p str, Evaluation, Evaluation)> {
     actions
         .filter_map(|action| {
-            let with_key = probe.evaluate(&key_request(probe, action, Some(true)));
-            if with_key.decision != Decision::Allow {
+            let (with_key, without) = (
+                key_request(probe, action, Some(true)),
+                key_request(probe, action, Some(false)),
+            );
+            if probe.decide(&with_key) != Decision::Allow || probe.decide(&without) == Decision::Allow {
                 return None;
             }
-            let without = probe.evaluate(&key_request(probe, action, Some(false)));
-            (without.decision != Decision::Allow).then_some((action, with_key, without))
+            Some((action, probe.evaluate(&with_key), probe.evaluate(&without)))
         })
         .collect()
 }
