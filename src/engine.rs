@@ -41,6 +41,7 @@ impl Selection {
     }
 }
 
+#[derive(Default)]
 pub struct Outcome {
     pub sources: SourceMap,
     /// Sorted by file, position and rule.
@@ -51,6 +52,36 @@ pub struct Outcome {
     pub notes: Vec<String>,
     /// Inputs recognised as a policy or template, or reported as unreadable/unparsable.
     pub files_checked: usize,
+}
+
+impl Outcome {
+    /// Adds the outcome of another batch, renumbering its files after ours.
+    fn append(&mut self, other: Outcome) {
+        let offset = self.sources.append(other.sources);
+        let moved = |span: Span| Span {
+            file: FileId(span.file.0 + offset),
+            ..span
+        };
+        self.findings.extend(other.findings.into_iter().map(|mut f| {
+            f.span = moved(f.span);
+            for label in &mut f.labels {
+                label.span = moved(label.span);
+            }
+            f
+        }));
+        self.redactions.extend(other.redactions.into_iter().map(moved));
+        self.notes.extend(other.notes);
+        self.files_checked += other.files_checked;
+    }
+
+    /// Findings by file, position and rule.
+    fn sort(&mut self) {
+        let sources = &self.sources;
+        self.findings.sort_by(|a, b| {
+            let path = |f: &Finding| sources.get(f.span.file).path.as_str();
+            (path(a), a.span.start, a.rule, a.span.end).cmp(&(path(b), b.span.start, b.rule, b.span.end))
+        });
+    }
 }
 
 /// One input after reading and parsing: what the engine itself has to say about it, and
@@ -73,16 +104,53 @@ struct Loaded {
     texts: Vec<(FileId, Arc<str>)>,
 }
 
-/// Checks inputs without a config: every policy file stands alone.
+/// How many files a run without a config checks at a time: their trees are dropped
+/// before the next batch is read, so memory stays flat however many files there are.
+const BATCH: usize = 256;
+
+/// Checks inputs without a config: every policy file stands alone, and every principal
+/// lies within one file (a template) or one Terraform module. Files are checked in
+/// batches; a module's files always stay together.
 pub fn check(
     inputs: &[Input],
     stdin: Option<&str>,
     registry: &'static Registry,
     selection: &Selection,
 ) -> Outcome {
-    let mut loaded = load_all(inputs, stdin, registry, 0);
-    terraform::load_modules(&mut loaded, inputs, stdin, registry);
-    run_rules(&mut loaded, registry, selection, &ResolvedConfig::default())
+    let (modules, files): (Vec<&Input>, Vec<&Input>) = inputs.iter().partition(|input| match input {
+        Input::File { path, .. } | Input::Unreadable { path, .. } => {
+            terraform::is_configuration(&path.to_string_lossy())
+        }
+        Input::Stdin { name } => terraform::is_configuration(name),
+    });
+    let mut batches: Vec<Vec<Input>> = files
+        .chunks(BATCH)
+        .map(|batch| batch.iter().map(|&i| i.clone()).collect())
+        .collect();
+    if !modules.is_empty() {
+        batches.push(modules.into_iter().cloned().collect());
+    }
+    let mut outcome = Outcome::default();
+    for batch in batches {
+        let mut loaded = load_all(&batch, stdin, registry, 0);
+        terraform::load_modules(&mut loaded, &batch, stdin, registry);
+        outcome.append(run_rules(
+            &mut loaded,
+            registry,
+            selection,
+            &ResolvedConfig::default(),
+        ));
+    }
+    // A policy file that a module reads with `file()` is also checked on its own, in
+    // another batch: the same finding twice is reported once.
+    let mut seen = HashSet::new();
+    let sources = &outcome.sources;
+    outcome.findings.retain(|f| {
+        let at = (sources.get(f.span.file).path.clone(), f.span.start, f.span.end);
+        seen.insert((f.rule, at, f.message.clone()))
+    });
+    outcome.sort();
+    outcome
 }
 
 /// Checks inputs with the principals, SCPs and assertions of a config. The files the
@@ -269,11 +337,8 @@ fn run_rules(
     let mut seen = HashSet::new();
     out.findings
         .retain(|f| seen.insert((f.rule, f.span, f.message.clone())));
-    out.findings.sort_by(|a, b| {
-        let path = |f: &Finding| sources.get(f.span.file).path.as_str();
-        (path(a), a.span.start, a.rule, a.span.end).cmp(&(path(b), b.span.start, b.rule, b.span.end))
-    });
     out.sources = sources;
+    out.sort();
     out
 }
 

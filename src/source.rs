@@ -87,6 +87,14 @@ impl SourceMap {
     pub fn is_empty(&self) -> bool {
         self.files.is_empty()
     }
+
+    /// Appends the files of another map; its ids become `id + offset`, where `offset` is
+    /// the length of this map before.
+    pub fn append(&mut self, other: SourceMap) -> u32 {
+        let offset = clamp_u32(self.files.len());
+        self.files.extend(other.files);
+        offset
+    }
 }
 
 /// 1-based line and column; the column counts characters.

@@ -439,7 +439,7 @@ fn covers_resource(list: &ElementList, resource: &str, context: &Context) -> boo
     // have listed the resource.
     if list.negated
         && list.items.iter().any(|item| {
-            item.pattern.as_deref().is_some_and(|p| {
+            item.pattern().is_some_and(|p| {
                 context::has_variables(p)
                     && context::substitute(p, context, true).is_none()
                     && context::wildcard(&context::variables_as_wildcards(p), resource, false)
@@ -449,8 +449,7 @@ fn covers_resource(list: &ElementList, resource: &str, context: &Context) -> boo
         return false;
     }
     let matched = list.items.iter().any(|item| {
-        item.pattern
-            .as_deref()
+        item.pattern()
             .is_some_and(|pattern| context::like(pattern, resource, context))
     });
     matched != list.negated

@@ -127,10 +127,18 @@ pub struct ElementItem {
     pub span: Span,
     /// `None` when the item is not a literal string (an intrinsic function).
     pub text: Option<String>,
-    /// What the evaluator matches resources against: the literal, or for a template's
-    /// `Fn::Sub`/`Fn::Join`/`Ref` the value with pseudo parameters filled in and whatever
-    /// is only known at deploy time as `*`.
-    pub pattern: Option<String>,
+    /// For a template's `Fn::Sub`/`Fn::Join`/`Ref`: the value with pseudo parameters
+    /// filled in and whatever is only known at deploy time as `*`. `None` for a literal
+    /// (see [`ElementItem::pattern`]).
+    pub deploy_time: Option<String>,
+}
+
+impl ElementItem {
+    /// What the evaluator matches resources against: the literal, or the deploy-time
+    /// pattern of an intrinsic function.
+    pub fn pattern(&self) -> Option<&str> {
+        self.text.as_deref().or(self.deploy_time.as_deref())
+    }
 }
 
 impl ElementList {
@@ -374,7 +382,12 @@ impl ElementList {
         let item = |n: &Node| ElementItem {
             span: n.span,
             text: n.as_str().map(str::to_string),
-            pattern: deploy_time_pattern(n),
+            // Only intrinsics need a pattern of their own: most items are literals.
+            deploy_time: if n.as_str().is_some() {
+                None
+            } else {
+                deploy_time_pattern(n)
+            },
         };
         let items = match &entry.value.value {
             Value::Array(list) => list.iter().map(item).collect(),
