@@ -38,6 +38,7 @@ struct ModuleInputs {
 /// The Terraform inputs, grouped by directory.
 fn modules(inputs: &[Input]) -> Vec<ModuleInputs> {
     let mut modules: Vec<ModuleInputs> = Vec::new();
+    let mut by_dir: HashMap<PathBuf, usize> = HashMap::new();
     for (i, input) in inputs.iter().enumerate() {
         match input {
             Input::File { path, .. } | Input::Unreadable { path, .. }
@@ -47,12 +48,15 @@ fn modules(inputs: &[Input]) -> Vec<ModuleInputs> {
                     Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
                     _ => PathBuf::from("."),
                 };
-                match modules.iter_mut().find(|m| m.dir.as_ref() == Some(&dir)) {
-                    Some(module) => module.members.push(i),
-                    None => modules.push(ModuleInputs {
-                        dir: Some(dir),
-                        members: vec![i],
-                    }),
+                match by_dir.get(&dir) {
+                    Some(&module) => modules[module].members.push(i),
+                    None => {
+                        by_dir.insert(dir.clone(), modules.len());
+                        modules.push(ModuleInputs {
+                            dir: Some(dir),
+                            members: vec![i],
+                        });
+                    }
                 }
             }
             Input::Stdin { name } if is_configuration(name) => modules.push(ModuleInputs {
