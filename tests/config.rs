@@ -170,3 +170,47 @@ fn simulate_a_principal_of_the_config() {
     // Not in the deployer's policies, nor in its boundary.
     assert_eq!(decide("rds:DeleteDBInstance", "true"), "implicit-deny");
 }
+
+#[test]
+fn assertions_without_a_list_apply_where_they_make_sense() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::create_dir(d.join("iam")).unwrap();
+    std::fs::write(
+        d.join("iam/deployer.json"),
+        r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "rds:*", "Resource": "*"}]}"#,
+    )
+    .unwrap();
+    // A policy file no principal holds: it stands alone.
+    std::fs::write(
+        d.join("iam/reader.json"),
+        r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}"#,
+    )
+    .unwrap();
+    std::fs::write(
+        d.join(".iamlint.toml"),
+        r#"
+[[principal]]
+name = "deployer"
+policies = ["iam/deployer.json"]
+
+[[assert]]
+name = "deployer-creates"
+allow = { actions = ["rds:CreateDBInstance"] }
+
+[[assert]]
+name = "nobody-deletes-databases"
+deny = { actions = ["rds:DeleteDBInstance"] }
+"#,
+    )
+    .unwrap();
+    let output = iamlint_in(d, &["check", "--format", "gnu", "--select", "assert", "."]);
+    // The allow holds for the declared principal and is not asked of reader.json; the
+    // deny is asked of every principal and broken by the deployer alone.
+    assert_eq!(
+        hits(&output),
+        ["./iam/deployer.json:1:41 assert/nobody-deletes-databases"],
+        "{}",
+        stdout(&output)
+    );
+}

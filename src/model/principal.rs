@@ -30,6 +30,8 @@ pub struct Principal<'m, 'a> {
     /// How findings name it (`role \`Deployer\``, `principal \`deployer\``); `None` for a
     /// standalone document.
     pub name: Option<String>,
+    /// Its name in `.iamlint.toml`, for a principal declared there.
+    pub declared_as: Option<String>,
     /// Where it is declared, when that is in a template.
     pub span: Option<Span>,
     /// The template resource it is (its logical id), for matching key policy principals.
@@ -94,6 +96,7 @@ pub fn principals<'m, 'a>(
         claimed.extend(boundary.iter().flatten().map(|d| *d as *const _));
         out.push(Principal {
             name: Some(format!("principal `{}`", principal.name)),
+            declared_as: Some(principal.name.clone()),
             span: None,
             logical_id: None,
             file: None,
@@ -140,6 +143,7 @@ pub fn principals<'m, 'a>(
             };
             out.push(Principal {
                 name: None,
+                declared_as: None,
                 span: None,
                 logical_id: None,
                 file: file.template.as_ref().map(|_| index),
@@ -246,6 +250,7 @@ fn template_principal<'m, 'a>(
         .unwrap_or(id);
     Principal {
         name: Some(format!("{noun} `{id}`")),
+        declared_as: None,
         span: Some(resource.id_span),
         logical_id: Some(id.to_string()),
         file: Some(index),

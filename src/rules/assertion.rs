@@ -12,17 +12,20 @@ use crate::model::{Effect, Principal, Project};
 use crate::source::Span;
 
 pub fn check_assertion(assertion: &Assertion, project: &Project<'_, '_>, out: &mut Vec<Diagnostic>) {
-    let principals = project.principals.iter().filter(|p| match &assertion.principals {
-        Some(names) => names
-            .iter()
-            .any(|n| p.name.as_deref() == Some(format!("principal `{n}`").as_str())),
-        None => true,
-    });
     let (pattern, must_allow) = match (&assertion.deny, &assertion.allow) {
         (Some(deny), _) => (deny, false),
         (None, Some(allow)) => (allow, true),
         (None, None) => return,
     };
+    // Without a list, what must never be allowed is asked of every principal that holds
+    // identity policies (template roles, policy files that stand alone); what must always
+    // be allowed only of the principals the config declares: a policy file that grants
+    // something else entirely is not a principal that fails it.
+    let principals = project.principals.iter().filter(|p| match &assertion.principals {
+        Some(names) => p.declared_as.as_ref().is_some_and(|d| names.contains(d)),
+        None if must_allow => p.declared_as.is_some(),
+        None => !p.identity.is_empty(),
+    });
     let mut context = Context::new();
     for (key, value) in &pattern.context {
         context.set(key, value.values());

@@ -585,6 +585,7 @@ mod tests {
     fn alone<'m>(doc: &'m PolicyDocument<'static>, visibility: Visibility) -> Principal<'m, 'static> {
         Principal {
             name: None,
+            declared_as: None,
             span: None,
             logical_id: None,
             file: None,
