@@ -94,7 +94,7 @@ fn diagnostic(span: Span, open: Open, names: &[String]) -> Diagnostic {
     }
     for (why, actions) in &reasons {
         parts.push(format!("does not deny {}: {why}", join_actions(actions)));
-        let fix = if why.starts_with("its resources") {
+        let fix = if why.starts_with("its `Resource`") {
             "widen the guard's Resource to `*`"
         } else {
             "keep the guard's Condition to the key alone, or guard the requests its other conditions leave out"

@@ -140,7 +140,7 @@ pub fn analyze_guards<'m>(principal: &Principal<'m, '_>) -> Option<GuardReport<'
                 }
                 let why = guards.iter().find_map(|g| {
                     let entry = evaluation.trace.iter().find(|t| t.span == g.span)?;
-                    (g.covers_action(action) == Some(true)).then(|| (*g, entry.reason.clone()))
+                    (g.covers_action(action) == Some(true)).then(|| (*g, guard_miss(action, &entry.reason)))
                 });
                 let allowed_by = evaluation
                     .trace
@@ -165,6 +165,24 @@ pub fn analyze_guards<'m>(principal: &Principal<'m, '_>) -> Option<GuardReport<'
         gaps,
         covered,
     })
+}
+
+/// Why a guard that names an action does not deny it, in the reader's terms: the
+/// evaluator's reason speaks of the probe request, which the reader never wrote.
+fn guard_miss(action: &str, reason: &str) -> String {
+    let quoted: Vec<&str> = reason.split('`').skip(1).step_by(2).collect();
+    if reason.starts_with("its resources") {
+        let kind = if action.contains("DBCluster") {
+            "DB cluster"
+        } else {
+            "DB instance"
+        };
+        format!("its `Resource` does not cover {kind} ARNs")
+    } else if let (true, [operator, key, ..]) = (reason.starts_with("its condition"), quoted.as_slice()) {
+        format!("it also requires `{operator}` on `{key}`, so requests that do not match it get past")
+    } else {
+        reason.to_string()
+    }
 }
 
 /// Whether every condition of the statement on the key matches a request in which the key
