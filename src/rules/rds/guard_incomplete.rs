@@ -34,7 +34,13 @@ impl Rule for GuardIncomplete {
             let first = report.guards[0];
             for gap in report.gaps.iter().filter(|g| !bypass.contains(&g.action)) {
                 let guard = gap.why.as_ref().map_or(first, |(guard, _)| *guard);
-                let open = gathered.at(action_span(guard), principal, || Open {
+                // Point at what lets the request through: the Resource that does not cover
+                // it, or the action list otherwise.
+                let at = match (&gap.why, &guard.resource) {
+                    (Some((_, why)), Some(resource)) if why.starts_with("its `Resource`") => resource.span,
+                    _ => action_span(guard),
+                };
+                let open = gathered.at(at, principal, || Open {
                     labels: report
                         .guards
                         .iter()
