@@ -325,11 +325,6 @@ impl PolicyDocument<'_> {
             _ => Vec::new(),
         }
     }
-
-    /// Whether both documents apply to a common role, user or group of the template.
-    pub fn shares_principal_with(&self, other: &PolicyDocument) -> bool {
-        self.attached_to.iter().any(|p| other.attached_to.contains(p))
-    }
 }
 
 impl Statement {
