@@ -423,11 +423,7 @@ fn check_principals(
         .iter()
         .map(|p| {
             // SCPs are shared by every principal: they do not tie files together.
-            p.identity
-                .iter()
-                .chain(p.boundary.iter().flatten())
-                .map(|d| d.span.file)
-                .collect::<Vec<_>>()
+            p.own_documents().map(|d| d.span.file).collect::<Vec<_>>()
         })
         .filter(|files| files.iter().any(|&f| reported(f)))
         .flatten()

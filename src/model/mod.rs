@@ -146,6 +146,16 @@ impl<'a> FileModel<'a> {
         self.texts.get(file)
     }
 
+    /// Every statement of every policy document of the file.
+    pub fn statements(&self) -> impl Iterator<Item = &Statement> {
+        self.policies.iter().flat_map(|d| &d.statements)
+    }
+
+    /// Every condition clause of every statement of the file.
+    pub fn clauses(&self) -> impl Iterator<Item = &ConditionClause> {
+        self.statements().flat_map(|s| &s.condition)
+    }
+
     /// The file as plain JSON for JSONPath queries, converted once on first use.
     pub fn json(&self) -> &serde_json::Value {
         self.json.get_or_init(|| self.root.to_json())

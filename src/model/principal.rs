@@ -7,7 +7,7 @@
 use std::collections::HashSet;
 
 use super::template::ref_target;
-use super::{FileModel, Node, PolicyDocument, PolicyKind, Resource, Template};
+use super::{FileModel, Node, PolicyDocument, PolicyKind, Resource, Statement, Template};
 use crate::source::Span;
 
 /// The account every principal is placed in: rules reason about one account.
@@ -48,10 +48,20 @@ pub struct Principal<'m, 'a> {
     pub arn: String,
 }
 
-impl Principal<'_, '_> {
-    /// `role \`Deployer\`: ` or nothing, to prefix a message.
-    pub fn prefix(&self) -> String {
-        self.name.as_ref().map(|n| format!("{n}: ")).unwrap_or_default()
+impl<'m, 'a> Principal<'m, 'a> {
+    /// Its own policies: the identity policies and the boundary.
+    pub fn own_documents(&self) -> impl Iterator<Item = &'m PolicyDocument<'a>> + '_ {
+        self.identity
+            .iter()
+            .chain(self.boundary.iter().flatten())
+            .copied()
+    }
+
+    /// Every statement that bears on its requests: its own policies and the SCPs over it.
+    pub fn statements(&self) -> impl Iterator<Item = &'m Statement> + '_ {
+        self.own_documents()
+            .chain(self.scps.iter().copied())
+            .flat_map(|d| &d.statements)
     }
 }
 
@@ -86,17 +96,15 @@ pub fn principals<'m, 'a>(
     let mut claimed: HashSet<*const PolicyDocument<'a>> = org_scps.iter().map(|d| *d as *const _).collect();
     let mut out = Vec::new();
 
-    for principal in &declared.principals {
-        let identity: Vec<_> = docs_of(&principal.policies)
+    for entry in &declared.principals {
+        let identity: Vec<_> = docs_of(&entry.policies)
             .into_iter()
             .filter(|d| d.kind.grants_to_holder())
             .collect();
-        let boundary = principal.boundary.as_deref().map(docs_of);
-        claimed.extend(identity.iter().map(|d| *d as *const _));
-        claimed.extend(boundary.iter().flatten().map(|d| *d as *const _));
-        out.push(Principal {
-            name: Some(format!("principal `{}`", principal.name)),
-            declared_as: Some(principal.name.clone()),
+        let boundary = entry.boundary.as_deref().map(docs_of);
+        let principal = Principal {
+            name: Some(format!("principal `{}`", entry.name)),
+            declared_as: Some(entry.name.clone()),
             span: None,
             logical_id: None,
             file: None,
@@ -104,11 +112,13 @@ pub fn principals<'m, 'a>(
             boundary,
             scps: org_scps.clone(),
             visibility: Visibility::Complete,
-            arn: principal
+            arn: entry
                 .arn
                 .clone()
-                .unwrap_or_else(|| format!("arn:aws:iam::{ACCOUNT}:role/{}", principal.name)),
-        });
+                .unwrap_or_else(|| format!("arn:aws:iam::{ACCOUNT}:role/{}", entry.name)),
+        };
+        claimed.extend(principal.own_documents().map(|d| d as *const _));
+        out.push(principal);
     }
 
     for (index, file) in files.iter().enumerate() {
@@ -122,8 +132,7 @@ pub fn principals<'m, 'a>(
             if principal.identity.is_empty() && principal.visibility == Visibility::Complete {
                 continue;
             }
-            claimed.extend(principal.identity.iter().map(|d| *d as *const _));
-            claimed.extend(principal.boundary.iter().flatten().map(|d| *d as *const _));
+            claimed.extend(principal.own_documents().map(|d| d as *const _));
             principal.scps = org_scps.clone();
             out.push(principal);
         }

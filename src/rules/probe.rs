@@ -40,11 +40,8 @@ impl<'m, 'a> Probe<'m, 'a> {
         if !principal.scps.is_empty() {
             scps.push(scp_level(principal.scps.clone()));
         }
-        let conditional = identity
-            .iter()
-            .chain(principal.boundary.iter().flatten())
-            .chain(&principal.scps)
-            .flat_map(|d| &d.statements)
+        let conditional = principal
+            .statements()
             .filter(|s| !s.condition.is_empty())
             .map(|s| s.span)
             .collect();

@@ -9,7 +9,7 @@ pub struct AllowWithNotAction;
 
 impl Rule for AllowWithNotAction {
     fn check(&self, file: &FileModel<'_>, out: &mut Vec<Diagnostic>) {
-        for statement in file.policies.iter().flat_map(|d| d.statements.iter()) {
+        for statement in file.statements() {
             let Some(list) = statement.action.as_ref().filter(|a| a.negated) else {
                 continue;
             };

@@ -9,7 +9,7 @@ pub struct AllowWithNotResource;
 
 impl Rule for AllowWithNotResource {
     fn check(&self, file: &FileModel<'_>, out: &mut Vec<Diagnostic>) {
-        for statement in file.policies.iter().flat_map(|d| d.statements.iter()) {
+        for statement in file.statements() {
             let Some(list) = statement.resource.as_ref().filter(|r| r.negated) else {
                 continue;
             };

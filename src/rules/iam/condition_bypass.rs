@@ -10,7 +10,7 @@ pub struct ConditionBypass;
 
 impl Rule for ConditionBypass {
     fn check(&self, file: &FileModel<'_>, out: &mut Vec<Diagnostic>) {
-        for statement in file.policies.iter().flat_map(|d| &d.statements) {
+        for statement in file.statements() {
             for clause in &statement.condition {
                 if clause.key.eq_ignore_ascii_case("s3:prefix") && negative(statement, clause) {
                     out.push(

@@ -11,37 +11,33 @@ pub struct ConditionTypeMismatch;
 
 impl Rule for ConditionTypeMismatch {
     fn check(&self, file: &FileModel<'_>, out: &mut Vec<Diagnostic>) {
-        for doc in &file.policies {
-            for statement in &doc.statements {
-                for clause in &statement.condition {
-                    let Some(family) = operator_family(&clause.operator.base) else {
-                        continue;
-                    };
-                    let Some(key_type) = resolve_key(&clause.key).key_type() else {
-                        continue;
-                    };
-                    if type_fit(family, key_type, &clause.key) != TypeFit::Mismatch {
-                        continue;
-                    }
-                    let operator = written_operator(&clause.operator);
-                    let key = &clause.key;
-                    out.push(
-                        Diagnostic::new(
-                            clause.operator_span,
-                            format!(
-                                "`{operator}` is not an operator for `{key}`, which is of type {}",
-                                key_type.name()
-                            ),
-                        )
-                        .help(format!(
-                            "IAM documents `{key}` as {}: test it with {}",
-                            key_type.name(),
-                            operators_for(key_type)
-                        ))
-                        .label(clause.key_span, format!("a key of type {}", key_type.name())),
-                    );
-                }
+        for clause in file.clauses() {
+            let Some(family) = operator_family(&clause.operator.base) else {
+                continue;
+            };
+            let Some(key_type) = resolve_key(&clause.key).key_type() else {
+                continue;
+            };
+            if type_fit(family, key_type, &clause.key) != TypeFit::Mismatch {
+                continue;
             }
+            let operator = written_operator(&clause.operator);
+            let key = &clause.key;
+            out.push(
+                Diagnostic::new(
+                    clause.operator_span,
+                    format!(
+                        "`{operator}` is not an operator for `{key}`, which is of type {}",
+                        key_type.name()
+                    ),
+                )
+                .help(format!(
+                    "IAM documents `{key}` as {}: test it with {}",
+                    key_type.name(),
+                    operators_for(key_type)
+                ))
+                .label(clause.key_span, format!("a key of type {}", key_type.name())),
+            );
         }
     }
 }

@@ -11,7 +11,7 @@ pub struct ForAllValuesSingleValued;
 
 impl Rule for ForAllValuesSingleValued {
     fn check(&self, file: &FileModel<'_>, out: &mut Vec<Diagnostic>) {
-        for statement in file.policies.iter().flat_map(|d| &d.statements) {
+        for statement in file.statements() {
             for clause in &statement.condition {
                 if clause.operator.qualifier != Some(SetQualifier::ForAllValues)
                     // `ForAllValues:Null` is `iam/null-condition`'s.

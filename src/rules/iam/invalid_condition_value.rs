@@ -15,10 +15,8 @@ pub struct InvalidConditionValue;
 
 impl Rule for InvalidConditionValue {
     fn check(&self, file: &FileModel<'_>, out: &mut Vec<Diagnostic>) {
-        for statement in file.policies.iter().flat_map(|d| &d.statements) {
-            for clause in &statement.condition {
-                check_clause(clause, out);
-            }
+        for clause in file.clauses() {
+            check_clause(clause, out);
         }
     }
 }

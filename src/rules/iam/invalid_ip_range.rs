@@ -13,10 +13,7 @@ pub struct InvalidIpRange;
 impl Rule for InvalidIpRange {
     fn check(&self, file: &FileModel<'_>, out: &mut Vec<Diagnostic>) {
         let clauses = file
-            .policies
-            .iter()
-            .flat_map(|d| &d.statements)
-            .flat_map(|s| &s.condition)
+            .clauses()
             .filter(|c| family(&c.operator.base) == Some(OperatorFamily::IpAddress));
         for clause in clauses {
             for (value, text) in literal_values(clause) {

@@ -11,10 +11,7 @@ pub struct NullCondition;
 impl Rule for NullCondition {
     fn check(&self, file: &FileModel<'_>, out: &mut Vec<Diagnostic>) {
         let clauses = file
-            .policies
-            .iter()
-            .flat_map(|d| &d.statements)
-            .flat_map(|s| &s.condition)
+            .clauses()
             .filter(|c| family(&c.operator.base) == Some(OperatorFamily::Null));
         // One operator block may hold several keys; its operator is reported once.
         let mut reported = std::collections::HashSet::new();

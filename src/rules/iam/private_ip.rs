@@ -10,15 +10,10 @@ pub struct PrivateIp;
 
 impl Rule for PrivateIp {
     fn check(&self, file: &FileModel<'_>, out: &mut Vec<Diagnostic>) {
-        let clauses = file
-            .policies
-            .iter()
-            .flat_map(|d| &d.statements)
-            .flat_map(|s| &s.condition)
-            .filter(|c| {
-                family(&c.operator.base) == Some(OperatorFamily::IpAddress)
-                    && c.key.eq_ignore_ascii_case("aws:SourceIp")
-            });
+        let clauses = file.clauses().filter(|c| {
+            family(&c.operator.base) == Some(OperatorFamily::IpAddress)
+                && c.key.eq_ignore_ascii_case("aws:SourceIp")
+        });
         for clause in clauses {
             let negated = clause.operator.base.eq_ignore_ascii_case("NotIpAddress");
             let mut private: Vec<&ConditionValue> = Vec::new();

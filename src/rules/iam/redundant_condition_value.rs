@@ -9,66 +9,66 @@ pub struct RedundantConditionValue;
 
 impl Rule for RedundantConditionValue {
     fn check(&self, file: &FileModel<'_>, out: &mut Vec<Diagnostic>) {
-        for statement in file.policies.iter().flat_map(|d| &d.statements) {
-            for clause in &statement.condition {
-                let values: Vec<(&str, crate::source::Span)> = clause
-                    .values
-                    .iter()
-                    .filter_map(|v| Some((v.text.as_deref()?, v.span)))
-                    .collect();
-                for (i, (text, span)) in values.iter().enumerate() {
-                    if let Some((_, first)) = values[..i].iter().find(|(t, _)| t == text) {
-                        out.push(
-                            Diagnostic::new(*span, format!("`{text}` is listed twice for `{}`", clause.key))
-                                .label(*first, "first listed here"),
-                        );
-                    }
+        for clause in file.clauses() {
+            let values: Vec<(&str, crate::source::Span)> = clause
+                .values
+                .iter()
+                .filter_map(|v| Some((v.text.as_deref()?, v.span)))
+                .collect();
+            for (i, (text, span)) in values.iter().enumerate() {
+                if let Some((_, first)) = values[..i].iter().find(|(t, _)| t == text) {
+                    out.push(
+                        Diagnostic::new(*span, format!("`{text}` is listed twice for `{}`", clause.key))
+                            .label(*first, "first listed here"),
+                    );
                 }
-                // Numeric bounds: of `< 5` and `< 10` only the widest matters.
-                let keep_max = matches!(
-                    clause.operator.base.as_str(),
-                    "NumericLessThan" | "NumericLessThanEquals"
-                );
-                let keep_min = matches!(
-                    clause.operator.base.as_str(),
-                    "NumericGreaterThan" | "NumericGreaterThanEquals"
-                );
-                if !(keep_max || keep_min) || clause.operator.qualifier.is_some() {
-                    continue;
+            }
+            // Numeric bounds: of `< 5` and `< 10` only the widest matters.
+            let keep_max = matches!(
+                clause.operator.base.as_str(),
+                "NumericLessThan" | "NumericLessThanEquals"
+            );
+            let keep_min = matches!(
+                clause.operator.base.as_str(),
+                "NumericGreaterThan" | "NumericGreaterThanEquals"
+            );
+            if !(keep_max || keep_min) || clause.operator.qualifier.is_some() {
+                continue;
+            }
+            let numbers: Vec<(f64, crate::source::Span)> = values
+                .iter()
+                .filter_map(|(t, s)| Some((t.parse::<f64>().ok()?, *s)))
+                .collect();
+            let distinct = values
+                .iter()
+                .enumerate()
+                .filter(|(i, (t, _))| !values[..*i].iter().any(|(earlier, _)| earlier == t))
+                .count();
+            if numbers.len() < 2 || numbers.len() != distinct {
+                continue;
+            }
+            let widest = numbers.iter().copied().reduce(|a, b| {
+                if (keep_max && b.0 > a.0) || (keep_min && b.0 < a.0) {
+                    b
+                } else {
+                    a
                 }
-                let numbers: Vec<(f64, crate::source::Span)> = values
-                    .iter()
-                    .filter_map(|(t, s)| Some((t.parse::<f64>().ok()?, *s)))
-                    .collect();
-                let distinct = values
-                    .iter()
-                    .enumerate()
-                    .filter(|(i, (t, _))| !values[..*i].iter().any(|(earlier, _)| earlier == t))
-                    .count();
-                if numbers.len() < 2 || numbers.len() != distinct {
-                    continue;
-                }
-                let widest = numbers.iter().copied().reduce(|a, b| {
-                    if (keep_max && b.0 > a.0) || (keep_min && b.0 < a.0) {
-                        b
-                    } else {
-                        a
-                    }
-                });
-                let Some((bound, bound_span)) = widest else {
-                    continue;
-                };
-                for (value, span) in &numbers {
-                    if *value != bound {
-                        out.push(
-                            Diagnostic::new(
-                                *span,
-                                format!("this bound adds nothing: values are ORed, and `{bound}` already allows more"),
-                            )
-                            .help(format!("keep only `{bound}`"))
-                            .label(bound_span, "the widest bound"),
-                        );
-                    }
+            });
+            let Some((bound, bound_span)) = widest else {
+                continue;
+            };
+            for (value, span) in &numbers {
+                if *value != bound {
+                    out.push(
+                        Diagnostic::new(
+                            *span,
+                            format!(
+                                "this bound adds nothing: values are ORed, and `{bound}` already allows more"
+                            ),
+                        )
+                        .help(format!("keep only `{bound}`"))
+                        .label(bound_span, "the widest bound"),
+                    );
                 }
             }
         }

@@ -9,7 +9,7 @@ pub struct WildcardCondition;
 
 impl Rule for WildcardCondition {
     fn check(&self, file: &FileModel<'_>, out: &mut Vec<Diagnostic>) {
-        for statement in file.policies.iter().flat_map(|d| &d.statements) {
+        for statement in file.statements() {
             for clause in &statement.condition {
                 let op = &clause.operator;
                 if !matches!(

@@ -10,15 +10,9 @@ pub struct WildcardWithoutLike;
 
 impl Rule for WildcardWithoutLike {
     fn check(&self, file: &FileModel<'_>, out: &mut Vec<Diagnostic>) {
-        let clauses = file
-            .policies
-            .iter()
-            .flat_map(|d| &d.statements)
-            .flat_map(|s| &s.condition)
-            .filter(|c| {
-                family(&c.operator.base) == Some(OperatorFamily::String)
-                    && !accepts_wildcards(&c.operator.base)
-            });
+        let clauses = file.clauses().filter(|c| {
+            family(&c.operator.base) == Some(OperatorFamily::String) && !accepts_wildcards(&c.operator.base)
+        });
         for clause in clauses {
             let operator = &clause.operator.base;
             let like = if operator.to_ascii_lowercase().contains("not") {

@@ -76,13 +76,7 @@ pub fn key_request(probe: &Probe<'_, '_>, action: &str, value: Option<bool>) -> 
 /// Whether any policy of the principal has a condition on the key: without one there is
 /// no guard and no managed-only allow to reason about.
 pub fn mentions_key(principal: &Principal<'_, '_>) -> bool {
-    principal
-        .identity
-        .iter()
-        .chain(principal.boundary.iter().flatten())
-        .chain(&principal.scps)
-        .flat_map(|d| &d.statements)
-        .any(|s| s.clauses_on(KEY).next().is_some())
+    principal.statements().any(|s| s.clauses_on(KEY).next().is_some())
 }
 
 /// What a principal's guards do.
@@ -109,14 +103,7 @@ pub struct Gap<'m> {
 /// not all visible is assumed to be allowed anything else, since the guard must hold
 /// whatever else it is granted.
 pub fn analyze_guards<'m>(principal: &Principal<'m, '_>) -> Option<GuardReport<'m>> {
-    let mut guards: Vec<&'m Statement> = principal
-        .identity
-        .iter()
-        .chain(principal.boundary.iter().flatten())
-        .chain(&principal.scps)
-        .flat_map(|d| &d.statements)
-        .filter(|s| is_guard(s))
-        .collect();
+    let mut guards: Vec<&'m Statement> = principal.statements().filter(|s| is_guard(s)).collect();
     if guards.is_empty() {
         return None;
     }
