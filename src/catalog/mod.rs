@@ -379,10 +379,19 @@ impl Catalog {
 
     /// The actions (`service:Name`) whose requests carry a service-specific condition key.
     pub fn actions_accepting(&self, key: &str) -> Vec<String> {
-        let Some((prefix, _)) = key.split_once(':') else {
-            return Vec::new();
-        };
-        let Some(service) = self.service(prefix) else {
+        self.actions_with_key(key, |service, action, index| {
+            service.accepts_in_request(action, index)
+        })
+    }
+
+    /// The actions (`service:Name`) of a service-specific key's service for which `listed`
+    /// says the key is listed (given the key's index in the service).
+    pub fn actions_with_key(
+        &self,
+        key: &str,
+        listed: impl Fn(&Service, &Action, u16) -> bool,
+    ) -> Vec<String> {
+        let Some(service) = key.split_once(':').and_then(|(prefix, _)| self.service(prefix)) else {
             return Vec::new();
         };
         let Some(index) = service.key_index(key) else {
@@ -391,7 +400,7 @@ impl Catalog {
         service
             .actions
             .iter()
-            .filter(|a| service.accepts_in_request(a, index))
+            .filter(|a| listed(service, a, index))
             .map(|a| format!("{}:{}", service.prefix, a.name))
             .collect()
     }

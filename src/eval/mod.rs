@@ -63,6 +63,25 @@ pub struct TraceEntry {
     pub effect: Effect,
     pub applies: bool,
     pub reason: String,
+    /// What kept it from applying, for callers that act on the reason rather than show
+    /// it; `None` when it applies.
+    pub missed: Option<Missed>,
+}
+
+/// The part of a statement that did not match a request.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Missed {
+    Action,
+    /// An action item is not a literal (a template function): it cannot be matched.
+    ActionNotLiteral,
+    Resource,
+    NoResource,
+    Principal,
+    /// A condition clause, by its operator (without qualifier or `IfExists`) and key.
+    Condition {
+        operator: String,
+        key: String,
+    },
 }
 
 #[derive(Clone, Debug)]
@@ -102,6 +121,7 @@ pub fn evaluate(set: &PolicySet<'_, '_>, request: &Request) -> Evaluation {
                 Ok(()) => "action, resource, principal and conditions match".to_string(),
                 Err(miss) => miss.describe(request),
             },
+            missed: check.err().map(Miss::owned),
         });
     });
     Evaluation {
@@ -141,6 +161,20 @@ enum Miss<'s> {
 }
 
 impl Miss<'_> {
+    fn owned(self) -> Missed {
+        match self {
+            Miss::Action => Missed::Action,
+            Miss::ActionNotLiteral => Missed::ActionNotLiteral,
+            Miss::Resource => Missed::Resource,
+            Miss::NoResource => Missed::NoResource,
+            Miss::Principal => Missed::Principal,
+            Miss::Condition(clause) => Missed::Condition {
+                operator: clause.operator.base.clone(),
+                key: clause.key.clone(),
+            },
+        }
+    }
+
     fn describe(self, request: &Request) -> String {
         match self {
             Miss::Action => format!("its actions do not include `{}`", request.action),

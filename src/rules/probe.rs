@@ -3,7 +3,9 @@
 //! policy text, so wildcards, `NotAction`, resource scoping and conditions count the way
 //! AWS counts them.
 
-use crate::eval::{Caller, Context, Decision, Evaluation, PolicySet, Request, Role, decide, evaluate};
+use crate::eval::{
+    Caller, Context, Decision, Evaluation, Missed, PolicySet, Request, Role, decide, evaluate,
+};
 pub use crate::model::is_synthetic;
 use crate::model::{ACCOUNT, Effect, Principal, Visibility, allow_all, scp_level};
 use crate::source::Span;
@@ -110,7 +112,7 @@ impl<'m, 'a> Probe<'m, 'a> {
                     t.role == Role::Identity
                         && t.effect == Effect::Allow
                         && !t.applies
-                        && t.reason.starts_with("its condition")
+                        && matches!(t.missed, Some(Missed::Condition { .. }))
                 }),
             };
             if held_back {

@@ -15,21 +15,7 @@ pub struct DenyGuardIncomplete;
 
 /// `service:Action` for each action that lists `key` among its own condition keys.
 fn request_key_actions(catalog: &Catalog, key: &str) -> Vec<String> {
-    let Some(service) = key
-        .split_once(':')
-        .and_then(|(prefix, _)| catalog.service(prefix))
-    else {
-        return Vec::new();
-    };
-    let Some(index) = service.key_index(key) else {
-        return Vec::new();
-    };
-    service
-        .actions
-        .iter()
-        .filter(|a| a.keys.contains(&index))
-        .map(|a| format!("{}:{}", service.prefix, a.name))
-        .collect()
+    catalog.actions_with_key(key, |_, action, index| action.keys.contains(&index))
 }
 
 /// Verbs of actions that bring a resource into a state (create, copy, restore, change it),

@@ -1,7 +1,7 @@
 //! `rds/guard-incomplete`: guards that leave out other actions accepting the key, or
 //! whose resources or other conditions let some of those requests through.
 
-use super::{Gathered, action_span, analyze_guards, for_principals, join_actions, modify_gaps};
+use super::{Gathered, GuardMiss, action_span, analyze_guards, for_principals, join_actions, modify_gaps};
 use crate::finding::Diagnostic;
 use crate::model::Project;
 use crate::rules::Rule;
@@ -15,7 +15,7 @@ struct Open {
     /// Actions that no guard names (reported at the first guard).
     left_out: Vec<&'static str>,
     /// Actions this guard names but does not deny, with the reason.
-    not_denied: Vec<(&'static str, String)>,
+    not_denied: Vec<(&'static str, GuardMiss)>,
     labels: Vec<(Span, String)>,
 }
 
@@ -37,7 +37,7 @@ impl Rule for GuardIncomplete {
                 // Point at what lets the request through: the Resource that does not cover
                 // it, or the action list otherwise.
                 let at = match (&gap.why, &guard.resource) {
-                    (Some((_, why)), Some(resource)) if why.starts_with("its `Resource`") => resource.span,
+                    (Some((_, GuardMiss::Resource { .. })), Some(resource)) => resource.span,
                     _ => action_span(guard),
                 };
                 let open = gathered.at(at, principal, || Open {
@@ -91,16 +91,16 @@ fn diagnostic(span: Span, open: Open, names: &[String]) -> Diagnostic {
     }
     // Actions held back for the same reason (cluster actions, by a guard scoped to
     // instances) are named together.
-    let mut reasons: Vec<(&str, Vec<&str>)> = Vec::new();
+    let mut reasons: Vec<(&GuardMiss, Vec<&str>)> = Vec::new();
     for (action, why) in &open.not_denied {
-        match reasons.iter_mut().find(|(w, _)| w == why) {
+        match reasons.iter_mut().find(|(w, _)| *w == why) {
             Some((_, actions)) => actions.push(action),
             None => reasons.push((why, vec![action])),
         }
     }
     for (why, actions) in &reasons {
         parts.push(format!("does not deny {}: {why}", join_actions(actions)));
-        let fix = if why.starts_with("its `Resource`") {
+        let fix = if matches!(why, GuardMiss::Resource { .. }) {
             "widen the guard's Resource to `*`"
         } else {
             "keep the guard's Condition to the key alone, or guard the requests its other conditions leave out"

@@ -14,7 +14,7 @@ pub mod missing_rotate_permission;
 pub mod missing_secret_permissions;
 
 use super::probe::{Probe, REGION, Unseen, context, is_synthetic, places};
-use crate::eval::{Context, Decision, Evaluation, Request, Role, condition};
+use crate::eval::{Context, Decision, Evaluation, Missed, Request, Role, TraceEntry, condition};
 use crate::model::{ACCOUNT, Effect, FileModel, Principal, Resource, Statement, Template};
 use crate::model::{Language, is_pseudo_parameter};
 use crate::parse::{Node, Value};
@@ -93,7 +93,7 @@ pub struct Gap<'m> {
     pub action: &'static str,
     /// The guard that names the action but does not deny it (its resource or another
     /// condition does not match), and why; `None` when no guard names the action.
-    pub why: Option<(&'m Statement, String)>,
+    pub why: Option<(&'m Statement, GuardMiss)>,
     /// The statement that allows the request, when iamlint can see it.
     pub allowed_by: Option<Span>,
 }
@@ -127,7 +127,7 @@ pub fn analyze_guards<'m>(principal: &Principal<'m, '_>) -> Option<GuardReport<'
                 }
                 let why = guards.iter().find_map(|g| {
                     let entry = evaluation.trace.iter().find(|t| t.span == g.span)?;
-                    (g.covers_action(action) == Some(true)).then(|| (*g, guard_miss(action, &entry.reason)))
+                    (g.covers_action(action) == Some(true)).then(|| (*g, GuardMiss::of(action, entry)))
                 });
                 let allowed_by = evaluation
                     .trace
@@ -155,20 +155,46 @@ pub fn analyze_guards<'m>(principal: &Principal<'m, '_>) -> Option<GuardReport<'
 }
 
 /// Why a guard that names an action does not deny it, in the reader's terms: the
-/// evaluator's reason speaks of the probe request, which the reader never wrote.
-fn guard_miss(action: &str, reason: &str) -> String {
-    let quoted: Vec<&str> = reason.split('`').skip(1).step_by(2).collect();
-    if reason.starts_with("its resources") {
-        let kind = if action.contains("DBCluster") {
-            "DB cluster"
-        } else {
-            "DB instance"
-        };
-        format!("its `Resource` does not cover {kind} ARNs")
-    } else if let (true, [operator, key, ..]) = (reason.starts_with("its condition"), quoted.as_slice()) {
-        format!("it also requires `{operator}` on `{key}`, so requests that do not match it get past")
-    } else {
-        reason.to_string()
+/// evaluator's own reason speaks of the probe request, which the reader never wrote.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum GuardMiss {
+    /// Its `Resource` does not cover the ARNs of this kind (`DB instance`, `DB cluster`).
+    Resource { kind: &'static str },
+    /// It also requires a condition on another key.
+    Condition { operator: String, key: String },
+    /// Anything else, in the evaluator's words.
+    Other(String),
+}
+
+impl GuardMiss {
+    fn of(action: &str, entry: &TraceEntry) -> GuardMiss {
+        match &entry.missed {
+            Some(Missed::Resource) => GuardMiss::Resource {
+                kind: if action.contains("DBCluster") {
+                    "DB cluster"
+                } else {
+                    "DB instance"
+                },
+            },
+            Some(Missed::Condition { operator, key }) => GuardMiss::Condition {
+                operator: operator.clone(),
+                key: key.clone(),
+            },
+            _ => GuardMiss::Other(entry.reason.clone()),
+        }
+    }
+}
+
+impl std::fmt::Display for GuardMiss {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            GuardMiss::Resource { kind } => write!(f, "its `Resource` does not cover {kind} ARNs"),
+            GuardMiss::Condition { operator, key } => write!(
+                f,
+                "it also requires `{operator}` on `{key}`, so requests that do not match it get past"
+            ),
+            GuardMiss::Other(reason) => f.write_str(reason),
+        }
     }
 }
 
