@@ -66,13 +66,20 @@ impl Rule for MissingKmsKeyPermissions {
                     let Some((action, write_span)) = write else {
                         continue;
                     };
-                    let missing: Vec<&str> = KEY_PERMISSIONS
+                    // What the key policy says of each permission, asked once.
+                    let by_key: Vec<(&str, KeyGrant)> = KEY_PERMISSIONS
                         .into_iter()
-                        .filter(|permission| {
-                            let by_key = key_policy.map_or(KeyGrant::Delegates, |doc| {
+                        .map(|permission| {
+                            let grant = key_policy.map_or(KeyGrant::Delegates, |doc| {
                                 key_policy_grant(doc, permission, principal, template)
                             });
-                            match by_key {
+                            (permission, grant)
+                        })
+                        .collect();
+                    let missing: Vec<&str> = by_key
+                        .iter()
+                        .filter(|(permission, grant)| {
+                            match grant {
                                 KeyGrant::Principal => false,
                                 KeyGrant::Nobody => true,
                                 // Policies iamlint cannot read may grant it.
@@ -83,15 +90,12 @@ impl Rule for MissingKmsKeyPermissions {
                                 }
                             }
                         })
+                        .map(|(permission, _)| *permission)
                         .collect();
                     if missing.is_empty() {
                         continue;
                     }
-                    let delegates = key_policy.is_none_or(|doc| {
-                        KEY_PERMISSIONS
-                            .iter()
-                            .all(|p| key_policy_grant(doc, p, principal, template) != KeyGrant::Nobody)
-                    });
+                    let delegates = by_key.iter().all(|(_, grant)| *grant != KeyGrant::Nobody);
                     let why = if delegates {
                         "its policies do not allow them"
                     } else {
