@@ -2,11 +2,11 @@
 //! principals named, checked through the evaluator. A violation is a finding
 //! `assert/<name>` at the statements that decide it.
 
-use super::probe::{Probe, Unseen, is_synthetic};
+use super::probe::{Probe, Unseen, deciding_all};
 use crate::catalog::Catalog;
 use crate::config::{Assertion, RequestPattern};
 use crate::eval::context::{glob, substitute};
-use crate::eval::{Context, Decision, Evaluation};
+use crate::eval::{Context, Decision};
 use crate::finding::Diagnostic;
 use crate::model::{Effect, Principal, Project};
 use crate::source::Span;
@@ -46,7 +46,10 @@ pub fn check_assertion(assertion: &Assertion, project: &Project<'_, '_>, out: &m
                     if (evaluation.decision == Decision::Allow) == must_allow {
                         continue;
                     }
-                    let spans = deciding(&evaluation, must_allow);
+                    // The Allows that let a forbidden request through, or the Denies that
+                    // stop a required one.
+                    let effect = if must_allow { Effect::Deny } else { Effect::Allow };
+                    let spans: Vec<Span> = deciding_all(&evaluation, effect).collect();
                     let at = spans.first().copied();
                     let shown = if resource == "*" {
                         None
@@ -82,18 +85,6 @@ struct Violation {
     /// The resource asked about, unless the assertion is about any resource.
     resource: Option<String>,
     reason: String,
-}
-
-/// The statements of the principal's own policies that decide an evaluation: the Allows
-/// that let a forbidden request through, or the Denies that stop a required one.
-fn deciding(evaluation: &Evaluation, must_allow: bool) -> Vec<Span> {
-    let effect = if must_allow { Effect::Deny } else { Effect::Allow };
-    evaluation
-        .trace
-        .iter()
-        .filter(|t| t.applies && t.effect == effect && !is_synthetic(t.span))
-        .map(|t| t.span)
-        .collect()
 }
 
 /// Whether a request for `action` can carry the condition key: global keys always can,

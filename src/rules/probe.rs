@@ -6,8 +6,7 @@
 use crate::eval::{
     Caller, Context, Decision, Evaluation, Missed, PolicySet, Request, Role, decide, evaluate,
 };
-pub use crate::model::is_synthetic;
-use crate::model::{ACCOUNT, Effect, Principal, Visibility, allow_all, scp_level};
+use crate::model::{ACCOUNT, Effect, Principal, Visibility, allow_all, is_synthetic, scp_level};
 use crate::source::Span;
 
 /// The Region probe requests are made in.
@@ -121,6 +120,21 @@ impl<'m, 'a> Probe<'m, 'a> {
         }
         best
     }
+}
+
+/// The first statement of the principal's own policies (not one iamlint made up) that
+/// applied with `effect` in an evaluation: the statement that decided it.
+pub fn deciding(evaluation: &Evaluation, effect: Effect) -> Option<Span> {
+    deciding_all(evaluation, effect).next()
+}
+
+/// Every statement of the principal's own policies that applied with `effect`.
+pub fn deciding_all(evaluation: &Evaluation, effect: Effect) -> impl Iterator<Item = Span> + '_ {
+    evaluation
+        .trace
+        .iter()
+        .filter(move |t| t.applies && t.effect == effect && !is_synthetic(t.span))
+        .map(|t| t.span)
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

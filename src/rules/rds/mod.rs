@@ -13,10 +13,11 @@ pub mod missing_kms_key_permissions;
 pub mod missing_rotate_permission;
 pub mod missing_secret_permissions;
 
-use super::probe::{Probe, REGION, Unseen, context, is_synthetic, places};
+pub use super::probe::deciding;
+use super::probe::{Probe, REGION, Unseen, context, places};
 use crate::eval::{Context, Decision, Evaluation, Missed, Request, Role, TraceEntry, condition};
 use crate::model::{ACCOUNT, Effect, FileModel, Principal, Resource, Statement, Template};
-use crate::model::{Language, is_pseudo_parameter};
+use crate::model::{Language, is_pseudo_parameter, is_synthetic};
 use crate::parse::{Node, Value};
 use crate::source::Span;
 
@@ -299,16 +300,6 @@ pub fn managed_only<'p>(
             Some((action, probe.evaluate(&with_key), probe.evaluate(&without)))
         })
         .collect()
-}
-
-/// The first statement of the principal's own policies that an evaluation says applied
-/// with this effect.
-pub fn deciding(evaluation: &Evaluation, effect: Effect) -> Option<Span> {
-    evaluation
-        .trace
-        .iter()
-        .find(|t| t.applies && t.effect == effect && !is_synthetic(t.span))
-        .map(|t| t.span)
 }
 
 /// Findings about one statement, gathered over every principal it applies to: a managed
