@@ -3,6 +3,9 @@
 
 #![allow(dead_code)]
 
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
 use iamlint::discover::{Filters, discover};
 use iamlint::engine::{Outcome, Selection, check};
 use iamlint::report::{self, Format, Report};
@@ -28,4 +31,52 @@ pub fn render(outcome: &Outcome, format: Format) -> String {
     let mut out = Vec::new();
     report::write(format, &report, &mut out).expect("writing to memory");
     String::from_utf8(out).expect("reports are UTF-8")
+}
+
+/// The binary, run with `args` and no colour.
+pub fn iamlint(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_iamlint"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("the binary runs")
+}
+
+pub fn iamlint_stdin(args: &[&str], input: &str) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_iamlint"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary runs");
+    let mut stdin = child.stdin.take().expect("stdin is piped");
+    stdin.write_all(input.as_bytes()).expect("the binary reads stdin");
+    drop(stdin);
+    child.wait_with_output().expect("the binary exits")
+}
+
+pub fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+pub fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+pub fn code(output: &Output) -> i32 {
+    output.status.code().expect("exited, not killed")
+}
+
+pub fn json(output: &Output) -> serde_json::Value {
+    serde_json::from_slice(&output.stdout).expect("JSON report")
+}
+
+pub fn rules_in(output: &Output) -> Vec<String> {
+    json(output)["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap().to_string())
+        .collect()
 }
