@@ -19,7 +19,7 @@ use crate::model::{
     principals,
 };
 use crate::parse::{Node, Syntax, parse};
-use crate::rules::{IO_ERROR, PARSE_ERROR, Registry, check_assertion, secret_spans};
+use crate::rules::{ANALYSIS_LIMIT, IO_ERROR, PARSE_ERROR, Registry, check_assertion, secret_spans};
 use crate::source::{FileId, SourceMap, Span};
 
 /// Files larger than this are not read: no policy or template comes near it
@@ -366,7 +366,7 @@ fn check_file(
             findings.extend(
                 diagnostics
                     .drain(..)
-                    .map(|d| stamp(rule.meta.id.as_str(), rule.meta.severity, d)),
+                    .map(|d| stamp(registry, rule.meta.id.as_str(), rule.meta.severity, d)),
             );
         }
     }
@@ -397,7 +397,7 @@ fn check_principals(
             rule.check_project(&project, &mut diagnostics);
             diagnostics
                 .into_iter()
-                .map(|d| stamp(rule.meta.id.as_str(), rule.meta.severity, d))
+                .map(|d| stamp(registry, rule.meta.id.as_str(), rule.meta.severity, d))
         })
         .collect();
     let mut diagnostics: Vec<Diagnostic> = Vec::new();
@@ -412,7 +412,11 @@ fn check_principals(
         }
         // Assertion ids come from the config, not the registry: a handful per run.
         let id: &'static str = Box::leak(id.into_boxed_str());
-        findings.extend(diagnostics.drain(..).map(|d| stamp(id, assertion.severity, d)));
+        findings.extend(
+            diagnostics
+                .drain(..)
+                .map(|d| stamp(registry, id, assertion.severity, d)),
+        );
     }
     // A finding is about a file the user asked to check when it points at or labels one,
     // or when it points into a principal that such a file is part of: changing one policy
@@ -436,7 +440,20 @@ fn check_principals(
     findings
 }
 
-fn stamp(rule: &'static str, severity: Severity, d: Diagnostic) -> Finding {
+/// A rule's diagnostic as a finding of that rule; a rule that spent a budget is reported
+/// as `analysis-limit`, naming the rule.
+fn stamp(registry: &'static Registry, rule: &'static str, severity: Severity, d: Diagnostic) -> Finding {
+    if d.limit {
+        let mut finding = engine_finding(
+            registry,
+            ANALYSIS_LIMIT,
+            d.span,
+            format!("`{rule}` stopped early: {}", d.message),
+        );
+        finding.help = d.help;
+        finding.labels = d.labels;
+        return finding;
+    }
     Finding {
         rule,
         severity,

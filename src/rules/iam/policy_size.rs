@@ -11,6 +11,7 @@ use crate::rules::Rule;
 use crate::source::Span;
 
 use super::policy_shape::{effective_kind, owner};
+use crate::rules::budget::thousands;
 
 pub struct PolicySize;
 
@@ -313,18 +314,6 @@ fn help(quota: &Quota) -> String {
 }
 
 /// `12345` -> `12,345`.
-fn thousands(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::thousands;
