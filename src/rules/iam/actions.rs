@@ -183,15 +183,6 @@ pub fn is_open_not_resource(list: &ElementList) -> bool {
     list.negated && !literal_items(list).any(|(_, text)| text == "*")
 }
 
-/// The raw node of a statement, found in its document by span.
-pub fn statement_node<'n>(document: &'n Node, statement: &Statement) -> Option<&'n Node> {
-    let statements = document.get("Statement")?;
-    match statements.as_array() {
-        Some(items) => items.iter().find(|n| n.span == statement.span),
-        None => (statements.span == statement.span).then_some(statements),
-    }
-}
-
 /// A policy element as a value that compares equal when IAM reads both the same way:
 /// object keys in any order, list items in any order and without duplicates, and a single
 /// value the same as a list of one.
@@ -203,7 +194,7 @@ fn normalize(value: Json) -> Json {
     match value {
         Json::Array(items) => {
             let mut items: Vec<Json> = items.into_iter().map(normalize).collect();
-            items.sort_by_key(|v| v.to_string());
+            items.sort_by_cached_key(|v| v.to_string());
             items.dedup();
             if items.len() == 1 {
                 items.pop().unwrap_or(Json::Null)
