@@ -59,6 +59,23 @@ pub fn parse_json_pieces(pieces: &[Piece<'_>]) -> Result<Node, ParseError> {
     }
 }
 
+/// Where each byte of a string value is written in the file, through quotes, escapes,
+/// indentation and HCL's `$${`: built once per string in one pass, so that a rule can
+/// point at many parts of one long string without searching it for each.
+pub struct WrittenOffsets(OffsetMap);
+
+impl WrittenOffsets {
+    /// `None` when the written form cannot be aligned with the value (an exotic escape).
+    pub fn new(value: &str, written: &str, base: usize) -> Option<WrittenOffsets> {
+        OffsetMap::align(value, written, base).map(WrittenOffsets)
+    }
+
+    /// The span in the file of `value[start..end]`.
+    pub fn span(&self, file: crate::source::FileId, start: usize, end: usize) -> Span {
+        Span::new(file, self.0.start(start), self.0.end(end))
+    }
+}
+
 fn remap_tree(node: &mut Node, remap: &impl Fn(Span) -> Span) {
     node.span = remap(node.span);
     match &mut node.value {

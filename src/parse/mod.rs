@@ -8,7 +8,7 @@ pub mod hcl;
 mod json;
 mod yaml;
 
-pub use embedded::{Piece, parse_embedded_json, parse_json_pieces};
+pub use embedded::{Piece, WrittenOffsets, parse_embedded_json, parse_json_pieces};
 
 use crate::source::{FileId, Span};
 
