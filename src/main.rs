@@ -111,7 +111,9 @@ fn run_check(args: CheckArgs, registry: &'static Registry) -> Result<ExitCode, S
             args.paths.join(", ")
         );
     }
-    let mut stdout = io::stdout().lock();
+    // Buffered: the standard output flushes at every line otherwise, a system call per
+    // line of a report that may hold hundreds of thousands of findings.
+    let mut stdout = io::BufWriter::with_capacity(1 << 16, io::stdout().lock());
     if let Err(err) = report::write(args.format, &report, &mut stdout).and_then(|()| stdout.flush()) {
         // A closed pipe (`iamlint check | head`) is not an error worth a message.
         if err.kind() != io::ErrorKind::BrokenPipe {
