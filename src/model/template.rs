@@ -93,13 +93,15 @@ impl<'a> Template<'a> {
     /// JSON strings are parsed; those that fail are returned in `errors`.
     pub fn policies(&self, texts: super::Texts<'_>, errors: &mut Vec<ParseError>) -> Vec<PolicyDocument<'a>> {
         let mut found = Vec::new();
+        // The documents written as JSON strings share one node budget.
+        let mut nodes_left = crate::parse::MAX_NODES;
         for resource in &self.resources {
             let Some(kind) = resource.resource_type else {
                 continue;
             };
             let mut take = |node: Option<&'a Node>, kind: PolicyKind, attached_to: Vec<String>| {
                 if let Some(mut doc) =
-                    node.and_then(|n| document(n, kind, resource.logical_id, texts, errors))
+                    node.and_then(|n| document(n, kind, resource.logical_id, texts, errors, &mut nodes_left))
                 {
                     doc.attached_to = attached_to;
                     found.push(doc);
@@ -192,6 +194,7 @@ fn document<'a>(
     owner: &str,
     texts: super::Texts<'_>,
     errors: &mut Vec<ParseError>,
+    nodes_left: &mut usize,
 ) -> Option<PolicyDocument<'a>> {
     match &node.value {
         Value::Object(_) if node.intrinsic().is_none() => Some(PolicyDocument::from_node(
@@ -200,7 +203,7 @@ fn document<'a>(
             Some(owner.to_string()),
         )),
         Value::String(s) if s.trim_start().starts_with('{') => {
-            match parse_embedded_json(node, texts.get(node.span.file)) {
+            match parse_embedded_json(node, texts.get(node.span.file), nodes_left) {
                 Ok(parsed) => Some(PolicyDocument::from_node(
                     Cow::Owned(parsed),
                     kind,

@@ -44,6 +44,7 @@ pub fn lower_plan(root: &Node, text: &str) -> Lowered {
         config,
         text,
         errors: Vec::new(),
+        nodes_left: crate::parse::MAX_NODES,
     };
     let resources: Vec<Entry> = planned.iter().filter_map(|p| plan.resource(p)).collect();
     let mut parameters = Vec::new();
@@ -183,6 +184,8 @@ struct Plan<'p> {
     config: Option<&'p Node>,
     text: &'p str,
     errors: Vec<ParseError>,
+    /// What the policy documents written as JSON strings may still hold, together.
+    nodes_left: usize,
 }
 
 /// Where a password comes from, per the configuration.
@@ -320,7 +323,7 @@ impl<'p> Plan<'p> {
         let e = values.entry(argument)?;
         match &e.value.value {
             Value::String(s) if s.trim_start().starts_with('{') => {
-                match parse_embedded_json(&e.value, self.text) {
+                match parse_embedded_json(&e.value, self.text, &mut self.nodes_left) {
                     Ok(document) => Some((e.key_span, document)),
                     Err(err) => {
                         self.errors.push(err);

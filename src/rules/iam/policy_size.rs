@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use crate::finding::Diagnostic;
 use crate::model::{FileModel, PolicyDocument, PolicyKind};
-use crate::parse::Node;
+use crate::parse::{JsonText, Node};
 use crate::rules::Rule;
 use crate::source::Span;
 
@@ -273,7 +273,7 @@ fn measure(
     let (text, how) = match written {
         Some(s) if unit != Unit::IamCharacters => (s, "as written, white space included"),
         _ => {
-            compact = serde_json::to_string(&doc.source.to_json()).unwrap_or_default();
+            compact = serde_json::to_string(&JsonText(&doc.source)).unwrap_or_default();
             (compact.as_str(), "as compact JSON")
         }
     };
