@@ -19,7 +19,9 @@ use crate::model::{
     principals,
 };
 use crate::parse::{Node, Syntax, parse};
-use crate::rules::{ANALYSIS_LIMIT, IO_ERROR, PARSE_ERROR, Registry, check_assertion, secret_spans};
+use crate::rules::{
+    ANALYSIS_LIMIT, IO_ERROR, PARSE_ERROR, Registry, check_assertion, secret_spans, shared_limits,
+};
 use crate::source::{FileId, SourceMap, Span};
 
 /// Files larger than this are not read: no policy or template comes near it
@@ -369,6 +371,13 @@ fn check_file(
                     .map(|d| stamp(registry, rule.meta.id.as_str(), rule.meta.severity, d)),
             );
         }
+        // What the rules computed together (the catalog's reading of the actions) and
+        // stopped at a budget.
+        findings.extend(
+            shared_limits(model)
+                .into_iter()
+                .map(|d| engine_finding(registry, ANALYSIS_LIMIT, d.span, d.message)),
+        );
     }
     (findings, secret_spans(model))
 }

@@ -8,6 +8,7 @@ mod declarative;
 mod iam;
 mod probe;
 mod rds;
+mod shared;
 
 use std::sync::OnceLock;
 
@@ -269,6 +270,11 @@ fn implementation(id: &str) -> Option<Box<dyn Rule>> {
         }
         _ => return None,
     })
+}
+
+/// Where work that rules share for a file stopped at a budget (see [`shared`]).
+pub fn shared_limits(file: &FileModel<'_>) -> Vec<Diagnostic> {
+    shared::limits(file)
 }
 
 /// Spans the human report must never show as text: hard-coded passwords and the

@@ -5,26 +5,25 @@ use std::collections::HashMap;
 
 use super::ActionRef;
 use super::actions::{ActionPattern, action_lists};
-use crate::catalog::Catalog;
 use crate::finding::Diagnostic;
 use crate::model::FileModel;
 use crate::rules::budget::thousands;
-use crate::rules::{Budget, Rule};
+use crate::rules::{Budget, Rule, shared};
 
 pub struct RedundantAction;
 
 /// Units of comparison (one item against another, plus one per 64 actions their expansions
 /// hold) the rule may spend on one file. Items are compared only with those that can cover them
-/// (see [`Candidates`]), so real lists spend a few per item; 100,000 wildcards of one
-/// service would need 10^10.
-const COMPARISON_BUDGET: usize = 5_000_000;
+/// (see [`Candidates`]), so real lists spend a few per item (AWS's largest managed
+/// policies under 20,000); 100,000 wildcards of one service would need 10^10.
+const COMPARISON_BUDGET: usize = 2_000_000;
 
 impl Rule for RedundantAction {
     fn check(&self, file: &FileModel<'_>, out: &mut Vec<Diagnostic>) {
-        let catalog = Catalog::global();
+        let table = shared::actions(file);
         let mut budget = Budget::new(COMPARISON_BUDGET);
         for (_, list) in action_lists(file) {
-            let patterns = ActionPattern::all(catalog, list);
+            let patterns = ActionPattern::all(table, list);
             let candidates = Candidates::new(&patterns);
             for (index, pattern) in patterns.iter().enumerate() {
                 let cover = match covering(&patterns, &candidates, index, &mut budget) {
@@ -44,7 +43,7 @@ impl Rule for RedundantAction {
                 let duplicate = cover.text.eq_ignore_ascii_case(pattern.text);
                 let message = if duplicate {
                     format!("`{}` is listed twice", pattern.text)
-                } else if cover.glob_covers(pattern) || matches!(cover.resolved, ActionRef::Everything) {
+                } else if cover.glob_covers(pattern) || matches!(*cover.resolved, ActionRef::Everything) {
                     format!("`{}` is already covered by `{}`", pattern.text, cover.text)
                 } else {
                     // Covered by the catalog's expansion only: true of today's actions.

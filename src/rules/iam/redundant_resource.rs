@@ -11,11 +11,10 @@ use crate::rules::{Budget, Rule};
 
 pub struct RedundantResource;
 
-/// Units of comparison (one item against another, plus one per 64 bytes of both) the rule
-/// may spend on one file. An item is compared only with the items written the same way
+/// Comparisons of one item with another the rule may spend on one file. An item is compared only with the items written the same way
 /// and the wildcards whose literal start it begins with (see [`Candidates`]); 100,000
 /// wildcards that all start `arn:aws:s3:::` would need 10^10.
-const COMPARISON_BUDGET: usize = 20_000_000;
+const COMPARISON_BUDGET: usize = 5_000_000;
 
 impl Rule for RedundantResource {
     fn check(&self, file: &FileModel<'_>, out: &mut Vec<Diagnostic>) {
@@ -131,7 +130,7 @@ fn redundancy(
         if other == index {
             continue;
         }
-        if !budget.spend(1 + (outer.len() + text.len()) / 64) {
+        if !budget.spend(1) {
             return Err(());
         }
         if covers(outer, text) && (other < index || !covers(text, outer)) {
@@ -158,6 +157,15 @@ fn covers(outer: &str, inner: &str) -> bool {
         return true;
     }
     if !outer.contains(['*', '?']) || !inner.starts_with(arn::literal_prefix(outer)) {
+        return false;
+    }
+    // Field by field coverage implies a match of the whole texts (the colons match each
+    // other): a literal that the whole pattern does not match is settled without splitting
+    // either into fields.
+    if !inner.contains(['*', '?', '$'])
+        && !outer.contains('$')
+        && !crate::eval::context::wildcard(outer, inner, false)
+    {
         return false;
     }
     let (Some(o), Some(i)) = (arn::Arn::parse(outer), arn::Arn::parse(inner)) else {

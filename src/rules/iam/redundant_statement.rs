@@ -4,13 +4,12 @@
 use std::collections::HashMap;
 
 use super::ActionRef;
-use super::actions::{ActionPattern, normalized, normalized_condition};
-use crate::catalog::Catalog;
+use super::actions::{ActionPattern, ActionTable, canonical, canonical_condition};
 use crate::finding::Diagnostic;
 use crate::model::{Effect, ElementList, FileModel, Statement, action_matches};
 use crate::parse::Node;
 use crate::rules::budget::thousands;
-use crate::rules::{Budget, Rule};
+use crate::rules::{Budget, Rule, shared};
 use crate::source::Span;
 
 pub struct RedundantStatement;
@@ -27,9 +26,8 @@ struct Shape<'s> {
     effect: Effect,
     /// The statement's first key, where a finding points.
     first_key: Span,
-    /// `Principal`/`NotPrincipal`, `Resource`/`NotResource` and `Condition`, normalized
-    /// (object keys sorted, lists sorted and without repeats) and written as JSON: equal
-    /// exactly when IAM reads them the same way.
+    /// `Principal`/`NotPrincipal`, `Resource`/`NotResource` and `Condition`, each written as
+    /// canonical JSON: equal exactly when IAM reads them the same way.
     scope: String,
     actions: &'s ElementList,
 }
@@ -42,7 +40,7 @@ struct Actions<'s, 'c> {
 
 impl Rule for RedundantStatement {
     fn check(&self, file: &FileModel<'_>, out: &mut Vec<Diagnostic>) {
-        let catalog = Catalog::global();
+        let table = shared::actions(file);
         let mut budget = Budget::new(COMPARISON_BUDGET);
         for doc in &file.policies {
             let shapes: Vec<Shape> = doc
@@ -51,7 +49,7 @@ impl Rule for RedundantStatement {
                 .zip(doc.statement_nodes())
                 .filter_map(|(statement, node)| shape(node, statement))
                 .collect();
-            let (covering, stopped) = coverings(catalog, &shapes, &mut budget);
+            let (covering, stopped) = coverings(table, &shapes, &mut budget);
             for (this, cover) in shapes.iter().zip(covering) {
                 let Some(cover) = cover else { continue };
                 let other = &shapes[cover.index];
@@ -98,8 +96,8 @@ struct Cover {
 /// within a group by their action list (the same items in any order), so that a
 /// document of distinct statements, or of many copies of one, costs linear time. Returns
 /// where the budget ran out, if it did: statements of groups not finished get no answer.
-fn coverings<'s, 'c>(
-    catalog: &'c Catalog,
+fn coverings<'s>(
+    table: &'s ActionTable,
     shapes: &[Shape<'s>],
     budget: &mut Budget,
 ) -> (Vec<Option<Cover>>, Option<usize>) {
@@ -124,13 +122,13 @@ fn coverings<'s, 'c>(
             });
             classes[class].push(index);
         }
-        let actions: Vec<Actions<'s, 'c>> = classes
+        let actions: Vec<Actions<'s, 'static>> = classes
             .iter()
             .map(|class| {
                 let list = shapes[class[0]].actions;
                 Actions {
                     list,
-                    patterns: ActionPattern::all(catalog, list),
+                    patterns: ActionPattern::all(table, list),
                 }
             })
             .collect();
@@ -207,20 +205,18 @@ fn shape<'s>(node: &Node, statement: &'s Statement) -> Option<Shape<'s>> {
     let (effect, _) = statement.effect?;
     let actions = statement.action.as_ref()?;
     let first_key = node.as_object()?.first()?.key_span;
-    let mut scope = Vec::new();
+    let mut scope = String::new();
     for key in ["Principal", "NotPrincipal", "Resource", "NotResource"] {
         if let Some(value) = node.get(key) {
-            scope.push((key, normalized(value)));
+            scope.push_str(&format!("{key}={};", canonical(value)));
         }
     }
     if let Some(condition) = node.get("Condition") {
-        let condition = normalized_condition(condition);
-        if condition.as_object().is_none_or(|c| !c.is_empty()) {
-            scope.push(("Condition", condition));
+        let condition = canonical_condition(condition);
+        if condition != "{}" {
+            scope.push_str(&format!("Condition={condition};"));
         }
     }
-    // serde_json's objects keep their keys sorted, so equal scopes print the same.
-    let scope = serde_json::to_string(&scope).unwrap_or_default();
     Some(Shape {
         effect,
         first_key,
@@ -254,7 +250,7 @@ fn actions_within(this: &Actions, other: &Actions, budget: &mut Budget) -> Optio
                 return Some(false);
             }
             for p in &this.patterns {
-                let ActionRef::Matched { service, actions } = &p.resolved else {
+                let ActionRef::Matched { service, actions } = &*p.resolved else {
                     return Some(false);
                 };
                 for a in actions {
@@ -276,7 +272,7 @@ fn actions_within(this: &Actions, other: &Actions, budget: &mut Budget) -> Optio
             other
                 .patterns
                 .iter()
-                .any(|p| matches!(p.resolved, ActionRef::Everything)),
+                .any(|p| matches!(*p.resolved, ActionRef::Everything)),
         ),
     }
 }
