@@ -2,6 +2,7 @@
 //! resources carry (inline, or as JSON strings).
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 
 use super::policy::{PolicyDocument, PolicyKind};
 use crate::parse::{Node, ParseError, Value, parse_embedded_json};
@@ -13,6 +14,10 @@ pub struct Template<'a> {
     pub language: super::Language,
     pub parameters: Vec<Parameter<'a>>,
     pub resources: Vec<Resource<'a>>,
+    /// The first parameter and resource of each name, by name: rules look them up for
+    /// every reference.
+    parameter_index: HashMap<&'a str, usize>,
+    resource_index: HashMap<&'a str, usize>,
 }
 
 pub struct Parameter<'a> {
@@ -59,7 +64,7 @@ impl<'a> Template<'a> {
         let entries = |section: &str| -> &'a [crate::parse::Entry] {
             root.get(section).and_then(Node::as_object).unwrap_or_default()
         };
-        Template {
+        let mut template = Template {
             language: super::Language::CloudFormation,
             parameters: entries("Parameters")
                 .iter()
@@ -78,15 +83,24 @@ impl<'a> Template<'a> {
                     properties: e.value.get("Properties"),
                 })
                 .collect(),
+            parameter_index: HashMap::new(),
+            resource_index: HashMap::new(),
+        };
+        for (index, parameter) in template.parameters.iter().enumerate() {
+            template.parameter_index.entry(parameter.name).or_insert(index);
         }
+        for (index, resource) in template.resources.iter().enumerate() {
+            template.resource_index.entry(resource.logical_id).or_insert(index);
+        }
+        template
     }
 
     pub fn parameter(&self, name: &str) -> Option<&Parameter<'a>> {
-        self.parameters.iter().find(|p| p.name == name)
+        self.parameter_index.get(name).map(|&i| &self.parameters[i])
     }
 
     pub fn resource(&self, logical_id: &str) -> Option<&Resource<'a>> {
-        self.resources.iter().find(|r| r.logical_id == logical_id)
+        self.resource_index.get(logical_id).map(|&i| &self.resources[i])
     }
 
     /// Every policy document held by a resource of the template. Documents written as
