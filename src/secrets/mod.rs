@@ -1,0 +1,184 @@
+//! Which text no report may show: every span whose text is, or flows into, a password. The
+//! rules never see this layer; the engine asks it about each input beside them and hands
+//! the spans to the reporters as `Outcome.redactions` (the human snippet masks those bytes,
+//! SARIF fingerprints leave them out).
+//!
+//! Masking follows the value, not the line: a password written in one place and used in
+//! another (a parameter `Default` behind `Ref`/`Fn::Sub`, a YAML anchor behind an alias, a
+//! Terraform variable, local or module argument, a value a plan repeats in five places) is
+//! masked wherever it is written. A file that cannot be parsed has no values to follow, so
+//! every value in it is masked ([`unparsed`]).
+//!
+//! - [`template`]: CloudFormation templates (and Terraform lowered into their shape);
+//! - [`terraform`]: a Terraform module's source;
+//! - [`plan`]: a `terraform show -json` plan;
+//! - [`unparsed`]: a JSON, YAML or HCL file that failed to parse.
+
+mod plan;
+mod template;
+mod terraform;
+mod unparsed;
+
+pub use plan::plan_secrets;
+pub use template::template_secrets;
+pub use terraform::module_secrets;
+pub use unparsed::{Unparsed, unparsed_values};
+
+use std::collections::HashSet;
+
+use crate::finding::Finding;
+use crate::parse::AliasUse;
+use crate::source::Span;
+
+/// What one input holds that no report may show.
+#[derive(Clone, Debug, Default)]
+pub struct Secrets {
+    pub spans: Vec<Span>,
+    /// The values themselves, decoded, so that a message quoting one can be masked too.
+    pub values: Vec<String>,
+}
+
+impl Secrets {
+    fn add(&mut self, span: Span, value: Option<&str>) {
+        self.spans.push(span);
+        if let Some(value) = value {
+            self.values.push(value.to_string());
+        }
+    }
+
+    pub fn extend(&mut self, other: Secrets) {
+        self.spans.extend(other.spans);
+        self.values.extend(other.values);
+    }
+}
+
+/// Whether a name (a property, argument, parameter, variable, local or output) says that
+/// it holds a password: `MasterUserPassword`, `Password`, `master_password_wo`,
+/// `db_password`. The flag `ManageMasterUserPassword` / `manage_master_user_password` (and
+/// the condition key `rds:ManageMasterUserPassword`) says who manages one, and
+/// `password_wo_version` counts changes to one; they hold none.
+pub fn is_password_name(name: &str) -> bool {
+    let last = name.rsplit([':', '.', '/']).next().unwrap_or(name);
+    let lower = last.to_ascii_lowercase();
+    lower.contains("password") && !lower.starts_with("manage") && !lower.ends_with("version")
+}
+
+/// The spans to mask, with those that a masked YAML alias copies: the copy of `&pw secret`
+/// at `*pw` carries the alias's span, so masking the copy must mask the anchor too, and an
+/// anchor's own text may hold further aliases.
+pub fn through_aliases(mut spans: Vec<Span>, aliases: &[AliasUse]) -> Vec<Span> {
+    if aliases.is_empty() {
+        return spans;
+    }
+    let mut by_start: Vec<&AliasUse> = aliases.iter().collect();
+    by_start.sort_by_key(|a| (a.alias.file, a.alias.start));
+    let mut taken = vec![false; by_start.len()];
+    let mut work = spans.clone();
+    while let Some(span) = work.pop() {
+        // Aliases start in order: those inside `span` follow the first one at or after it.
+        let first = by_start.partition_point(|a| (a.alias.file, a.alias.start) < (span.file, span.start));
+        for (i, alias) in by_start.iter().enumerate().skip(first) {
+            if alias.alias.file != span.file || alias.alias.start >= span.end {
+                break;
+            }
+            if alias.alias.end <= span.end && !taken[i] {
+                taken[i] = true;
+                spans.push(alias.anchor);
+                work.push(alias.anchor);
+            }
+        }
+    }
+    spans
+}
+
+/// Values shorter than this are not searched for in messages: they would mask ordinary
+/// words (`-`, `db`), and no database engine accepts such a password (RDS asks for 8
+/// characters at least).
+const MIN_SCRUBBED: usize = 4;
+
+/// Masks, in the messages, help and labels of findings, every value that no report may
+/// show. Rules never quote a password on purpose, but a value can reach a message by
+/// another path: a Terraform variable whose default is a password, also used in a policy
+/// ARN that a rule quotes.
+pub fn scrub(findings: &mut [Finding], values: &[String]) {
+    let mut values: Vec<&str> = values
+        .iter()
+        .map(|v| v.trim())
+        .filter(|v| v.chars().count() >= MIN_SCRUBBED)
+        .collect::<HashSet<_>>()
+        .into_iter()
+        .collect();
+    if values.is_empty() {
+        return;
+    }
+    // Longest first, so that a value containing another is masked whole.
+    values.sort_by_key(|v| std::cmp::Reverse(v.len()));
+    let mask = |text: &mut String| {
+        for value in &values {
+            if text.contains(value) {
+                *text = text.replace(value, &"*".repeat(value.chars().count()));
+            }
+        }
+    };
+    for finding in findings {
+        mask(&mut finding.message);
+        if let Some(help) = &mut finding.help {
+            mask(help);
+        }
+        for label in &mut finding.labels {
+            mask(&mut label.message);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::FileId;
+
+    fn span(start: usize, end: usize) -> Span {
+        Span::new(FileId(0), start, end)
+    }
+
+    #[test]
+    fn password_names() {
+        for name in [
+            "MasterUserPassword",
+            "Password",
+            "master_password_wo",
+            "db_password",
+            "DBPasswordParam",
+        ] {
+            assert!(is_password_name(name), "{name}");
+        }
+        for name in [
+            "ManageMasterUserPassword",
+            "manage_master_user_password",
+            "rds:ManageMasterUserPassword",
+            "master_password_wo_version",
+            "MasterUsername",
+            "secret",
+        ] {
+            assert!(!is_password_name(name), "{name}");
+        }
+    }
+
+    #[test]
+    fn aliases_lead_to_their_anchors_transitively() {
+        // a: &x secret / b: &y [*x] / c: *y — masking c masks the list of b and the scalar of a.
+        let aliases = [
+            AliasUse {
+                alias: span(20, 22),
+                anchor: span(6, 12),
+            },
+            AliasUse {
+                alias: span(28, 30),
+                anchor: span(19, 23),
+            },
+        ];
+        let mut spans = through_aliases(vec![span(28, 30)], &aliases);
+        spans.sort();
+        assert_eq!(spans, [span(6, 12), span(19, 23), span(28, 30)]);
+        assert_eq!(through_aliases(vec![span(0, 3)], &aliases), [span(0, 3)]);
+    }
+}

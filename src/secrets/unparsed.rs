@@ -1,0 +1,565 @@
+//! The values of a file that failed to parse. Without a tree there is no telling which
+//! value is a password (it may sit on the line after its key, in a block scalar or a
+//! heredoc, or after a duplicate key), so every value that could be one is masked: each
+//! string, number and bare word in a value position, block scalars and heredocs whole,
+//! comments (a commented-out password is still one). What stays readable is what locates the
+//! error and holds no value: indentation, punctuation (`{ } [ ] , : = "`), keys and
+//! attribute names, block types and labels, `true`/`false`/`null`, references (`var.x`)
+//! and function names. A key such as `ManageMasterUserPassword` stays, its `true` too.
+//!
+//! These are tolerant scanners, not parsers: they never fail, take one pass over the text
+//! and err towards masking.
+
+use std::ops::Range;
+
+use crate::source::{FileId, Span};
+
+/// The syntax a file was read as.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Unparsed {
+    /// JSON, CloudFormation JSON, Terraform `.tf.json` and plans.
+    Json,
+    Yaml,
+    /// Terraform's native syntax.
+    Hcl,
+}
+
+pub fn unparsed_values(file: FileId, text: &str, syntax: Unparsed) -> Vec<Span> {
+    let ranges = match syntax {
+        Unparsed::Json => json(text),
+        Unparsed::Yaml => yaml(text),
+        Unparsed::Hcl => hcl(text),
+    };
+    ranges
+        .into_iter()
+        .filter(|r| !r.is_empty())
+        .map(|r| Span::new(file, r.start, r.end))
+        .collect()
+}
+
+fn is_keyword(word: &str) -> bool {
+    matches!(word, "true" | "false" | "null")
+}
+
+fn skip_spaces(b: &[u8], mut i: usize) -> usize {
+    while i < b.len() && matches!(b[i], b' ' | b'\t') {
+        i += 1;
+    }
+    i
+}
+
+/// The first byte that is not whitespace (newlines included), from `i`.
+fn next_significant(b: &[u8], mut i: usize) -> Option<u8> {
+    while i < b.len() && b[i].is_ascii_whitespace() {
+        i += 1;
+    }
+    b.get(i).copied()
+}
+
+/// A `"` string from `i` (at its opening quote): the end of its content and the byte after
+/// it. An unterminated string ends at the end of its line.
+fn quoted_end(b: &[u8], i: usize, quote: u8) -> (usize, usize) {
+    let mut j = i + 1;
+    while j < b.len() {
+        match b[j] {
+            b'\\' if quote == b'"' => j += 2,
+            c if c == quote => {
+                // `''` is an escaped quote in a YAML single-quoted string.
+                if quote == b'\'' && b.get(j + 1) == Some(&b'\'') {
+                    j += 2;
+                    continue;
+                }
+                return (j, j + 1);
+            }
+            b'\n' => return (j, j),
+            _ => j += 1,
+        }
+    }
+    (b.len(), b.len())
+}
+
+/// `"` strings are values unless they are keys (followed by `:` in an object); bare words
+/// other than `true`, `false` and `null` are values too.
+fn json(text: &str) -> Vec<Range<usize>> {
+    let b = text.as_bytes();
+    let mut out = Vec::new();
+    let mut objects: Vec<bool> = Vec::new();
+    let mut expect_key = false;
+    let mut i = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    while i < b.len() {
+        match b[i] {
+            c if c.is_ascii_whitespace() => i += 1,
+            b'{' | b'[' => {
+                objects.push(b[i] == b'{');
+                expect_key = b[i] == b'{';
+                i += 1;
+            }
+            b'}' | b']' => {
+                objects.pop();
+                expect_key = false;
+                i += 1;
+            }
+            b',' => {
+                expect_key = objects.last() == Some(&true);
+                i += 1;
+            }
+            b':' => {
+                expect_key = false;
+                i += 1;
+            }
+            b'"' => {
+                let (content_end, next) = quoted_end(b, i, b'"');
+                if !(expect_key && next_significant(b, next) == Some(b':')) {
+                    out.push(i + 1..content_end);
+                }
+                expect_key = false;
+                i = next.max(i + 1);
+            }
+            _ => {
+                let end = (i..b.len())
+                    .find(|&j| b[j].is_ascii_whitespace() || b"{}[],:\"".contains(&b[j]))
+                    .unwrap_or(b.len());
+                let key = expect_key && next_significant(b, end) == Some(b':');
+                if !key && !is_keyword(&text[i..end]) {
+                    out.push(i..end);
+                }
+                expect_key = false;
+                i = end;
+            }
+        }
+    }
+    out
+}
+
+/// Line by line: the structure at the start of a line (indentation, `- `, `? `, a key and
+/// its `:`) stays; the rest of the line is a value, and so is every line that starts with no
+/// key (the next-line value of `MasterUserPassword:`, the continuation of a multi-line
+/// scalar), and every line of a block scalar (`|`, `>`).
+fn yaml(text: &str) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    // Inside a block scalar: the lines indented more than this are its content.
+    let mut block_parent: Option<usize> = None;
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let start = offset;
+        offset += line.len();
+        let content = line.trim_end_matches(['\n', '\r']);
+        let indent = content.len() - content.trim_start_matches([' ', '\t']).len();
+        if let Some(parent) = block_parent {
+            if indent == content.len() || indent > parent {
+                out.push(start + indent..start + content.len());
+                continue;
+            }
+            block_parent = None;
+        }
+        let b = content.as_bytes();
+        let mut at = indent;
+        if at == 0 && (content.starts_with('%') || content.starts_with("\u{feff}")) {
+            // A directive, or a byte-order mark.
+            continue;
+        }
+        if at == 0 && (content.starts_with("---") || content.starts_with("...")) {
+            at = 3;
+        }
+        // The column of the node a block scalar on this line belongs to.
+        let mut parent = indent;
+        while at < b.len() && matches!(b[at], b'-' | b'?') && b.get(at + 1).is_none_or(|c| *c == b' ') {
+            parent = at;
+            at = skip_spaces(b, at + 1);
+        }
+        if let Some(after_key) = yaml_key(&content[at..]) {
+            parent = at;
+            at = skip_spaces(b, at + after_key);
+        }
+        if is_block_header(&content[at..]) {
+            block_parent = Some(parent);
+        }
+        yaml_value(content, at, start, &mut out);
+    }
+    out
+}
+
+/// The byte after the `:` of a mapping key at the start of `s`.
+fn yaml_key(s: &str) -> Option<usize> {
+    let b = s.as_bytes();
+    let after = match b.first()? {
+        q @ (b'"' | b'\'') => quoted_end(b, 0, *q).1,
+        b'[' | b'{' | b']' | b'}' | b',' | b'#' | b'&' | b'*' | b'!' | b'|' | b'>' | b'%' | b'@' | b'`' => {
+            return None;
+        }
+        _ => {
+            let colon = (0..b.len()).find(|&j| {
+                (b[j] == b':' && b.get(j + 1).is_none_or(|c| c.is_ascii_whitespace()))
+                    || (b[j] == b'#' && j > 0 && b[j - 1].is_ascii_whitespace())
+            })?;
+            return (b[colon] == b':').then_some(colon + 1);
+        }
+    };
+    let colon = skip_spaces(b, after);
+    (b.get(colon) == Some(&b':') && b.get(colon + 1).is_none_or(|c| c.is_ascii_whitespace()))
+        .then_some(colon + 1)
+}
+
+/// `|`, `>-`, `|2+`..., after any tag or anchor, up to a comment.
+fn is_block_header(value: &str) -> bool {
+    let mut words = value.split_whitespace().skip_while(|w| w.starts_with(['!', '&']));
+    words.next().is_some_and(|w| {
+        w.starts_with(['|', '>'])
+            && w[1..]
+                .bytes()
+                .all(|c| c.is_ascii_digit() || c == b'+' || c == b'-')
+    }) && words.next().is_none_or(|w| w.starts_with('#'))
+}
+
+/// Masks a YAML value from `at` to the end of the line: quoted strings whole (their quotes
+/// stay), bare words but tags (`!Ref`), anchors, aliases, block headers and `true`, `false`,
+/// `null`, `~`; after ` #`, the comment's text.
+fn yaml_value(content: &str, mut at: usize, base: usize, out: &mut Vec<Range<usize>>) {
+    let b = content.as_bytes();
+    while at < b.len() {
+        match b[at] {
+            c if c.is_ascii_whitespace() || b"[]{},:".contains(&c) => at += 1,
+            b'#' if at == 0 || b[at - 1].is_ascii_whitespace() => {
+                out.push(base + at + 1..base + b.len());
+                return;
+            }
+            q @ (b'"' | b'\'') => {
+                let (end, next) = quoted_end(b, at, q);
+                out.push(base + at + 1..base + end);
+                at = next.max(at + 1);
+            }
+            c => {
+                let end = (at..b.len())
+                    .find(|&j| b[j].is_ascii_whitespace() || b"[]{},".contains(&b[j]))
+                    .unwrap_or(b.len());
+                // A key inside a flow mapping (`{Key: v}`) keeps its `:` in view.
+                let word_end = if b[end - 1] == b':' { end - 1 } else { end };
+                let word = &content[at..word_end];
+                let structural = matches!(c, b'!' | b'&' | b'*') || is_block_header(word);
+                if !structural && !is_keyword(word) && !matches!(word, "~" | "True" | "False" | "Null") {
+                    out.push(base + at..base + word_end);
+                }
+                at = end;
+            }
+        }
+    }
+}
+
+/// Roots of references that hold no value themselves.
+const REFERENCE_ROOTS: [&str; 9] = [
+    "var",
+    "local",
+    "module",
+    "data",
+    "path",
+    "each",
+    "count",
+    "self",
+    "terraform",
+];
+
+const HCL_KEYWORDS: [&str; 6] = ["for", "in", "if", "else", "endif", "endfor"];
+
+/// Strings (interpolations included), heredoc bodies, numbers, comments and bare words are
+/// values, except a block's type and labels, attribute names and object keys (before `=` or
+/// `:`), function names, keywords and references rooted at `var`, `local`, `module`...
+fn hcl(text: &str) -> Vec<Range<usize>> {
+    let b = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    let mut line_start = true;
+    // On a block header line (`resource "type" "name" {`): labels stay.
+    let mut header = false;
+    // After a kept reference root: `.name` stays.
+    let mut traversal = false;
+    while i < b.len() {
+        let c = b[i];
+        match c {
+            b'\n' => {
+                line_start = true;
+                header = false;
+                traversal = false;
+                i += 1;
+                continue;
+            }
+            c if c.is_ascii_whitespace() => {
+                i += 1;
+                continue;
+            }
+            _ => {}
+        }
+        let first_on_line = std::mem::replace(&mut line_start, false);
+        match c {
+            b'#' => i = comment_to_line_end(b, i + 1, &mut out),
+            b'/' if b.get(i + 1) == Some(&b'/') => i = comment_to_line_end(b, i + 2, &mut out),
+            b'/' if b.get(i + 1) == Some(&b'*') => {
+                let end = text[i + 2..].find("*/").map_or(b.len(), |e| i + 2 + e);
+                out.push(i + 2..end);
+                i = (end + 2).min(b.len());
+            }
+            b'<' if b.get(i + 1) == Some(&b'<') => i = heredoc(text, i, &mut out),
+            b'"' => {
+                let end = hcl_string_end(b, i);
+                let content_end = if end > i + 1 && b[end - 1] == b'"' {
+                    end - 1
+                } else {
+                    end
+                };
+                let after = skip_spaces(b, end);
+                let key = matches!(b.get(after), Some(b'=' | b':')) && b.get(after + 1) != Some(&b'=');
+                if !header && !key {
+                    out.push(i + 1..content_end);
+                }
+                i = end.max(i + 1);
+            }
+            c if c.is_ascii_alphabetic() || c == b'_' => {
+                let end = (i..b.len())
+                    .find(|&j| !(b[j].is_ascii_alphanumeric() || b[j] == b'_' || b[j] == b'-'))
+                    .unwrap_or(b.len());
+                let word = &text[i..end];
+                let after = skip_spaces(b, end);
+                let next = b.get(after).copied();
+                let continues = i > 0 && b[i - 1] == b'.' && traversal;
+                let named = matches!(next, Some(b'=' | b':')) && b.get(after + 1) != Some(&b'=');
+                if first_on_line && is_header_rest(b, end) {
+                    header = true;
+                }
+                let kept = header
+                    || named
+                    || continues
+                    || next == Some(b'(')
+                    || is_keyword(word)
+                    || HCL_KEYWORDS.contains(&word)
+                    || REFERENCE_ROOTS.contains(&word);
+                traversal = kept && b.get(end) == Some(&b'.');
+                if !kept {
+                    out.push(i..end);
+                }
+                i = end;
+            }
+            c if c.is_ascii_digit() => {
+                let end = (i..b.len())
+                    .find(|&j| !(b[j].is_ascii_alphanumeric() || b[j] == b'.'))
+                    .unwrap_or(b.len());
+                out.push(i..end);
+                i = end;
+            }
+            b'{' | b'=' => {
+                header = false;
+                i += 1;
+            }
+            b'.' => i += 1,
+            _ if c.is_ascii() => {
+                traversal = false;
+                i += 1;
+            }
+            _ => {
+                // A character outside ASCII stands only in a value.
+                let end = (i..b.len())
+                    .find(|&j| b[j].is_ascii() && text.is_char_boundary(j))
+                    .unwrap_or(b.len());
+                out.push(i..end);
+                i = end;
+            }
+        }
+    }
+    out
+}
+
+/// Whether what follows a line's first word makes a block header: labels (strings or
+/// words), then `{`.
+fn is_header_rest(b: &[u8], mut j: usize) -> bool {
+    loop {
+        j = skip_spaces(b, j);
+        match b.get(j) {
+            Some(b'{') => return true,
+            Some(b'"') => j = hcl_string_end(b, j),
+            Some(c) if c.is_ascii_alphabetic() || *c == b'_' => {
+                while b
+                    .get(j)
+                    .is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'_' || *c == b'-')
+                {
+                    j += 1;
+                }
+            }
+            _ => return false,
+        }
+    }
+}
+
+fn comment_to_line_end(b: &[u8], from: usize, out: &mut Vec<Range<usize>>) -> usize {
+    let end = (from..b.len()).find(|&j| b[j] == b'\n').unwrap_or(b.len());
+    let shown_end = if end > from && b[end - 1] == b'\r' {
+        end - 1
+    } else {
+        end
+    };
+    out.push(from..shown_end);
+    end
+}
+
+/// The byte after a quoted HCL string that starts at `i`, through its interpolations
+/// (`"${lookup(var.m, "k")}"` holds quotes of its own). An unterminated string ends at the
+/// end of its line.
+fn hcl_string_end(b: &[u8], i: usize) -> usize {
+    let mut j = i + 1;
+    // Depth of `${ ... }` / `%{ ... }` braces we are inside.
+    let mut braces = 0usize;
+    while j < b.len() {
+        match b[j] {
+            b'\\' => j += 2,
+            b'$' | b'%' if braces == 0 && b.get(j + 1) == Some(&b'{') => {
+                braces = 1;
+                j += 2;
+            }
+            b'{' if braces > 0 => {
+                braces += 1;
+                j += 1;
+            }
+            b'}' if braces > 0 => {
+                braces -= 1;
+                j += 1;
+            }
+            b'"' if braces > 0 => j = hcl_string_end(b, j),
+            b'"' => return j + 1,
+            b'\n' if braces == 0 => return j,
+            _ => j += 1,
+        }
+    }
+    b.len()
+}
+
+/// `<<EOT` / `<<-EOT` at `i`: masks the lines up to the closing marker (all of the rest when
+/// there is none) and returns where scanning goes on.
+fn heredoc(text: &str, i: usize, out: &mut Vec<Range<usize>>) -> usize {
+    let b = text.as_bytes();
+    let mut j = i + 2;
+    if b.get(j) == Some(&b'-') {
+        j += 1;
+    }
+    let name_end = (j..b.len())
+        .find(|&k| !(b[k].is_ascii_alphanumeric() || b[k] == b'_'))
+        .unwrap_or(b.len());
+    let marker = &text[j..name_end];
+    let Some(newline) = text[name_end..].find('\n').map(|n| name_end + n) else {
+        return b.len();
+    };
+    if marker.is_empty() {
+        return name_end;
+    }
+    let mut at = newline + 1;
+    for line in text[at..].split_inclusive('\n') {
+        let trimmed = line.trim();
+        if trimmed == marker {
+            return at + line.trim_end().len();
+        }
+        let content = line.trim_end_matches(['\n', '\r']);
+        let indent = content.len() - content.trim_start().len();
+        out.push(at + indent..at + content.len());
+        at += line.len();
+    }
+    b.len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The text with every masked byte replaced by `*`, as the human report shows it.
+    fn shown(text: &str, syntax: Unparsed) -> String {
+        let mut bytes = text.as_bytes().to_vec();
+        for span in unparsed_values(FileId(0), text, syntax) {
+            for byte in &mut bytes[span.range()] {
+                *byte = b'*';
+            }
+        }
+        String::from_utf8(bytes).unwrap()
+    }
+
+    #[test]
+    fn json_keeps_keys_and_punctuation() {
+        let text = "{\"MasterUserPassword\":\n  \"s3cret\",, \"ManageMasterUserPassword\": true,\n \"N\": [12, x, null, \"a\\\"b\"], \"U\": \"unterminated\n}";
+        assert_eq!(
+            shown(text, Unparsed::Json),
+            "{\"MasterUserPassword\":\n  \"******\",, \"ManageMasterUserPassword\": true,\n \"N\": [**, *, null, \"****\"], \"U\": \"************\n}"
+        );
+    }
+
+    #[test]
+    fn yaml_masks_values_after_keys_on_next_lines_and_in_blocks() {
+        let text = "\
+Resources:
+  Db:
+    Properties:
+      MasterUserPassword:
+        s3cret
+      ManageMasterUserPassword: true
+      Block: !Sub |
+        line one
+          line two
+
+      Folded: &x >-
+        folded
+      Alias: *x
+      Tags: [{Key: k, Value: 'it''s'}, \"q\"]  # old: hunter2
+      - item
+      Url: https://example.com/a:b
+      Engine: [mysql
+";
+        assert_eq!(
+            shown(text, Unparsed::Yaml),
+            "\
+Resources:
+  Db:
+    Properties:
+      MasterUserPassword:
+        ******
+      ManageMasterUserPassword: true
+      Block: !Sub |
+        ********
+          ********
+
+      Folded: &x >-
+        ******
+      Alias: *x
+      Tags: [{***: *, *****: '*****'}, \"*\"]  #*************
+      - ****
+      Url: ***********************
+      Engine: [*****
+"
+        );
+    }
+
+    #[test]
+    fn hcl_keeps_names_labels_and_references() {
+        let text = "\
+resource \"aws_db_instance\" \"main\" {
+  manage_master_user_password = true
+  password = \"s3cret-${var.x}-${lookup(local.m, \"k\")}\"
+  port     = 5432 # was \"hunter2\"
+  master_password = upper(bare)
+  tags = { \"Name\" = \"db\", other = var.tags.x }
+  heredoc = <<-EOT
+    line one
+    EOT
+  broken = = \"after\"
+}
+";
+        assert_eq!(
+            shown(text, Unparsed::Hcl),
+            "\
+resource \"aws_db_instance\" \"main\" {
+  manage_master_user_password = true
+  password = \"***************************************\"
+  port     = **** #**************
+  master_password = upper(****)
+  tags = { \"Name\" = \"**\", other = var.tags.x }
+  heredoc = <<-EOT
+    ********
+    EOT
+  broken = = \"*****\"
+}
+"
+        );
+    }
+}
