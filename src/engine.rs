@@ -344,7 +344,14 @@ fn run_rules(
     let mut seen = HashSet::new();
     out.findings
         .retain(|f| seen.insert((f.rule, f.span, f.message.clone())));
-    crate::secrets::scrub(&mut out.findings, &secret_values);
+    // A value may flow from one file of a Terraform module into a finding about another.
+    let module_of: HashMap<FileId, FileId> = loaded
+        .iter()
+        .enumerate()
+        .flat_map(|(i, file)| file.texts.iter().map(move |(id, _)| (*id, FileId(i as u32))))
+        .collect();
+    let group = |file: FileId| module_of.get(&file).copied().unwrap_or(file);
+    crate::secrets::scrub(&mut out.findings, &secret_values, group);
     out.sources = sources;
     out.sort();
     out

@@ -24,25 +24,28 @@ pub use template::template_secrets;
 pub use terraform::module_secrets;
 pub use unparsed::{Unparsed, unparsed_values};
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
+
+use aho_corasick::AhoCorasick;
 
 use crate::finding::Finding;
 use crate::parse::AliasUse;
-use crate::source::Span;
+use crate::source::{FileId, Span};
 
 /// What one input holds that no report may show.
 #[derive(Clone, Debug, Default)]
 pub struct Secrets {
     pub spans: Vec<Span>,
-    /// The values themselves, decoded, so that a message quoting one can be masked too.
-    pub values: Vec<String>,
+    /// The values themselves, decoded, with the file each is written in, so that a message
+    /// quoting one can be masked too.
+    pub values: Vec<(FileId, String)>,
 }
 
 impl Secrets {
     fn add(&mut self, span: Span, value: Option<&str>) {
         self.spans.push(span);
         if let Some(value) = value {
-            self.values.push(value.to_string());
+            self.values.push((span.file, value.to_string()));
         }
     }
 
@@ -72,17 +75,21 @@ pub fn through_aliases(mut spans: Vec<Span>, aliases: &[AliasUse]) -> Vec<Span> 
     }
     let mut by_start: Vec<&AliasUse> = aliases.iter().collect();
     by_start.sort_by_key(|a| (a.alias.file, a.alias.start));
-    let mut taken = vec![false; by_start.len()];
+    // Each span is searched once: node spans nest or are disjoint, so the work is bounded
+    // by the nesting depth times the number of aliases.
+    let mut searched: HashSet<Span> = HashSet::new();
     let mut work = spans.clone();
     while let Some(span) = work.pop() {
+        if !searched.insert(span) {
+            continue;
+        }
         // Aliases start in order: those inside `span` follow the first one at or after it.
         let first = by_start.partition_point(|a| (a.alias.file, a.alias.start) < (span.file, span.start));
-        for (i, alias) in by_start.iter().enumerate().skip(first) {
+        for alias in &by_start[first..] {
             if alias.alias.file != span.file || alias.alias.start >= span.end {
                 break;
             }
-            if alias.alias.end <= span.end && !taken[i] {
-                taken[i] = true;
+            if alias.alias.end <= span.end && !searched.contains(&alias.anchor) {
                 spans.push(alias.anchor);
                 work.push(alias.anchor);
             }
@@ -99,42 +106,81 @@ const MIN_SCRUBBED: usize = 4;
 /// Masks, in the messages, help and labels of findings, every value that no report may
 /// show. Rules never quote a password on purpose, but a value can reach a message by
 /// another path: a Terraform variable whose default is a password, also used in a policy
-/// ARN that a rule quotes.
-pub fn scrub(findings: &mut [Finding], values: &[String]) {
-    let mut values: Vec<&str> = values
-        .iter()
-        .map(|v| v.trim())
-        .filter(|v| v.chars().count() >= MIN_SCRUBBED)
-        .collect::<HashSet<_>>()
+/// ARN that a rule quotes. A value is looked for only in findings about the files it could
+/// have flowed into (`group` maps a file to its Terraform module, or to itself), and only
+/// as a whole word: the default `String` of a password parameter in one template must not
+/// turn `StringEquals` into `******Equals` anywhere else.
+pub fn scrub(findings: &mut [Finding], values: &[(FileId, String)], group: impl Fn(FileId) -> FileId) {
+    let mut by_group: HashMap<FileId, Vec<&str>> = HashMap::new();
+    for (file, value) in values {
+        let value = value.trim();
+        if value.chars().count() >= MIN_SCRUBBED {
+            by_group.entry(group(*file)).or_default().push(value);
+        }
+    }
+    // One automaton per group: a plan may hold thousands of values and findings.
+    let searchers: HashMap<FileId, AhoCorasick> = by_group
         .into_iter()
+        .filter_map(|(file, mut values)| {
+            values.sort_unstable();
+            values.dedup();
+            AhoCorasick::new(values).ok().map(|searcher| (file, searcher))
+        })
         .collect();
-    if values.is_empty() {
+    if searchers.is_empty() {
         return;
     }
-    // Longest first, so that a value containing another is masked whole.
-    values.sort_by_key(|v| std::cmp::Reverse(v.len()));
-    let mask = |text: &mut String| {
-        for value in &values {
-            if text.contains(value) {
-                *text = text.replace(value, &"*".repeat(value.chars().count()));
+    for finding in findings {
+        let mut groups: Vec<FileId> = std::iter::once(finding.span.file)
+            .chain(finding.labels.iter().map(|l| l.span.file))
+            .map(&group)
+            .collect();
+        groups.sort_unstable();
+        groups.dedup();
+        for searcher in groups.iter().filter_map(|g| searchers.get(g)) {
+            mask_words(&mut finding.message, searcher);
+            if let Some(help) = &mut finding.help {
+                mask_words(help, searcher);
+            }
+            for label in &mut finding.labels {
+                mask_words(&mut label.message, searcher);
             }
         }
-    };
-    for finding in findings {
-        mask(&mut finding.message);
-        if let Some(help) = &mut finding.help {
-            mask(help);
-        }
-        for label in &mut finding.labels {
-            mask(&mut label.message);
-        }
     }
+}
+
+/// Replaces with `*` each occurrence of a searched value in `text` that no letter or
+/// digit continues on either side; of overlapping ones, the longest that starts first.
+fn mask_words(text: &mut String, searcher: &AhoCorasick) {
+    let continues = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
+    let mut found: Vec<(usize, usize)> = searcher
+        .find_overlapping_iter(text.as_str())
+        .map(|m| (m.start(), m.end()))
+        .filter(|&(start, end)| {
+            !continues(text[..start].chars().next_back()) && !continues(text[end..].chars().next())
+        })
+        .collect();
+    if found.is_empty() {
+        return;
+    }
+    found.sort_unstable_by_key(|&(start, end)| (start, std::cmp::Reverse(end)));
+    let mut masked = String::with_capacity(text.len());
+    let mut copied = 0;
+    for (start, end) in found {
+        if start < copied {
+            continue;
+        }
+        masked.push_str(&text[copied..start]);
+        masked.extend(std::iter::repeat_n('*', text[start..end].chars().count()));
+        copied = end;
+    }
+    masked.push_str(&text[copied..]);
+    *text = masked;
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::source::FileId;
 
     fn span(start: usize, end: usize) -> Span {
         Span::new(FileId(0), start, end)
@@ -161,6 +207,17 @@ mod tests {
         ] {
             assert!(!is_password_name(name), "{name}");
         }
+    }
+
+    #[test]
+    fn values_are_masked_in_messages_as_whole_words() {
+        let searcher = AhoCorasick::new(["String", "pa$$-word", "word"]).unwrap();
+        let mut text = "`StringEquals` on `String`, s3:String/x, Strings, `pa$$-word`".to_string();
+        mask_words(&mut text, &searcher);
+        assert_eq!(
+            text,
+            "`StringEquals` on `******`, s3:******/x, Strings, `*********`"
+        );
     }
 
     #[test]

@@ -148,7 +148,9 @@ impl<'a> Flow<'_, 'a> {
             return;
         }
         self.secrets.spans.push(body.span);
-        self.secrets.values.extend(sub_literals(text).map(str::to_string));
+        let file = body.span.file;
+        let literals = sub_literals(text).map(|literal| (file, literal.to_string()));
+        self.secrets.values.extend(literals);
         for name in sub_variables(text) {
             let bound_here = bound.is_some_and(|b| b.get(name).is_some());
             // `${Resource.Attribute}` is a `Fn::GetAtt`.
