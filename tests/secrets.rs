@@ -30,7 +30,7 @@ const PIECES: [&str; 3] = [PW, "Zq7hunt", "erPW9xK"];
 /// files to name on the command line (the directory when none).
 struct Shape {
     name: String,
-    files: Vec<(&'static str, String)>,
+    files: Vec<(&'static str, Vec<u8>)>,
     named: Vec<&'static str>,
 }
 
@@ -39,7 +39,7 @@ fn shape(name: &str, files: &[(&'static str, &str)]) -> Shape {
         name: name.to_string(),
         files: files
             .iter()
-            .map(|(path, text)| (*path, text.replace("PW", PW)))
+            .map(|(path, text)| (*path, text.replace("PW", PW).into_bytes()))
             .collect(),
         named: Vec::new(),
     }
@@ -172,6 +172,23 @@ fn shapes() -> Vec<Shape> {
                 "db.json",
                 "{\"Parameters\": {\"P\": {\"NoEcho\": true, \"Default\": \"PW\"}},\n\"Resources\": {,}}",
             )],
+        ),
+        // A file read by `file()` that fails to parse.
+        named(
+            shape(
+                "tf-file-target-broken",
+                &[
+                    (
+                        "main.tf",
+                        "resource \"aws_iam_policy\" \"p\" { policy = file(\"${path.module}/p.json\") }\n",
+                    ),
+                    (
+                        "p.json",
+                        "{\"Statement\": [{\"Sid\": \"PW\",, \"Effect\": \"Allow\"}]}",
+                    ),
+                ],
+            ),
+            &["main.tf"],
         ),
         // Terraform: a variable default, a local, a module argument, an output, through a
         // template; `.tf.json` too.
@@ -333,6 +350,17 @@ fn shapes() -> Vec<Shape> {
     for (name, text) in plans {
         shapes.push(shape(name, &[("plan.json", &text)]));
     }
+    // A file that is not UTF-8 is a file that does not parse: the text before the first bad
+    // byte is shown.
+    let mut binary = shape(
+        "cfn-not-utf8",
+        &[(
+            "db.yaml",
+            "Resources:\n  Db:\n    Type: AWS::RDS::DBInstance\n    Properties:\n      MasterUserPassword:\n        PW",
+        )],
+    );
+    binary.files[0].1.extend([0xff, 0xfe, b'\n']);
+    shapes.push(binary);
     // The same values on long one-line files, where a report shows only part of the line.
     let long: Vec<Shape> = shapes
         .iter()
@@ -340,6 +368,7 @@ fn shapes() -> Vec<Shape> {
             let [(path, text)] = s.files.as_slice() else {
                 return None;
             };
+            let text = std::str::from_utf8(text).ok()?;
             let padding = "x".repeat(20_000);
             let padded = if text.lines().count() != 1 {
                 return None;
@@ -352,7 +381,7 @@ fn shapes() -> Vec<Shape> {
             };
             Some(Shape {
                 name: format!("{}-long-line", s.name),
-                files: vec![(path, padded)],
+                files: vec![(path, padded.into_bytes())],
                 named: s.named.clone(),
             })
         })

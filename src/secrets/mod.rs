@@ -29,7 +29,7 @@ use std::collections::{HashMap, HashSet};
 use aho_corasick::AhoCorasick;
 
 use crate::finding::Finding;
-use crate::parse::AliasUse;
+use crate::parse::{AliasUse, Node};
 use crate::source::{FileId, Span};
 
 /// What one input holds that no report may show.
@@ -52,6 +52,28 @@ impl Secrets {
     pub fn extend(&mut self, other: Secrets) {
         self.spans.extend(other.spans);
         self.values.extend(other.values);
+    }
+}
+
+/// [`Node::get`] for objects asked many times (a plan's variables, a template's `Mappings`):
+/// an index per large object, built on first use, so that following many references stays
+/// linear. Like `Node::get`, the last of duplicate keys wins.
+#[derive(Default)]
+struct Lookup<'a> {
+    indexes: HashMap<*const Node, HashMap<&'a str, &'a Node>>,
+}
+
+impl<'a> Lookup<'a> {
+    fn get(&mut self, object: &'a Node, key: &str) -> Option<&'a Node> {
+        let entries = object.as_object()?;
+        if entries.len() <= 8 {
+            return object.get(key);
+        }
+        self.indexes
+            .entry(std::ptr::from_ref(object))
+            .or_insert_with(|| entries.iter().map(|e| (e.key.as_str(), &e.value)).collect())
+            .get(key)
+            .copied()
     }
 }
 

@@ -13,7 +13,7 @@
 
 use std::collections::HashSet;
 
-use super::{Secrets, is_password_name};
+use super::{Lookup, Secrets, is_password_name};
 use crate::parse::{MAX_DEPTH, Node, Value};
 
 /// How deep module calls are followed (as the plan lowering does).
@@ -31,6 +31,7 @@ pub fn plan_secrets(root: &Node) -> Secrets {
         root,
         config: root.get("configuration").and_then(|c| c.get("root_module")),
         followed: HashSet::new(),
+        lookup: Lookup::default(),
         secrets: Secrets::default(),
     };
     plan.walk(root, 0);
@@ -48,6 +49,7 @@ struct Plan<'p> {
     config: Option<&'p Node>,
     /// Variables already followed, by module path and name.
     followed: HashSet<(Vec<&'p str>, &'p str)>,
+    lookup: Lookup<'p>,
     secrets: Secrets,
 }
 
@@ -78,7 +80,7 @@ impl<'p> Plan<'p> {
             (Value::Bool(true), _) => self.leaves(value, depth + 1),
             (Value::Object(marks), Value::Object(_)) => {
                 for mark in marks {
-                    if let Some(inner) = value.get(&mark.key) {
+                    if let Some(inner) = self.lookup.get(value, &mark.key) {
                         self.marked(inner, &mark.value, depth + 1);
                     }
                 }
@@ -150,10 +152,11 @@ impl<'p> Plan<'p> {
     }
 
     /// The configuration of the module at `path` (module call names from the root).
-    fn module_config(&self, path: &[&str]) -> Option<&'p Node> {
+    fn module_config(&mut self, path: &[&str]) -> Option<&'p Node> {
         let mut module = self.config?;
         for name in path {
-            module = module.get("module_calls")?.get(name)?.get("module")?;
+            let call = self.lookup.get(module.get("module_calls")?, name)?;
+            module = call.get("module")?;
         }
         Some(module)
     }
@@ -239,10 +242,9 @@ impl<'p> Plan<'p> {
                 (Some("module"), Some(call), Some(output)) => {
                     let mut inner = path.to_vec();
                     inner.push(call.split('[').next().unwrap_or(call));
-                    if let Some(expression) = self
-                        .module_config(&inner)
-                        .and_then(|m| m.get("outputs"))
-                        .and_then(|o| o.get(output))
+                    let outputs = self.module_config(&inner).and_then(|m| m.get("outputs"));
+                    if let Some(expression) = outputs
+                        .and_then(|o| self.lookup.get(o, output))
                         .and_then(|o| o.get("expression"))
                     {
                         self.expression(expression, &inner, depth + 1);
@@ -264,39 +266,31 @@ impl<'p> Plan<'p> {
 
     /// A variable whose value is a password: its default, and its value (a root variable)
     /// or what the module call passes for it.
-    fn variable(&mut self, name: &str, path: &[&'p str]) {
-        let Some(module) = self.module_config(path) else {
-            return;
-        };
-        let Some(entry) = module.get("variables").and_then(|v| v.entry(name)) else {
-            // A plan without the variable's declaration still has its value.
-            if path.is_empty()
-                && let Some(value) = self.root.get("variables").and_then(|v| v.get(name))
-            {
-                self.leaves(value, 0);
-            }
-            return;
-        };
-        if !self.followed.insert((path.to_vec(), entry.key.as_str())) {
+    fn variable(&mut self, name: &'p str, path: &[&'p str]) {
+        if !self.followed.insert((path.to_vec(), name)) {
             return;
         }
-        if let Some(default) = entry.value.get("default") {
+        let root_variables = self.root.get("variables");
+        let declared = self
+            .module_config(path)
+            .and_then(|m| m.get("variables"))
+            .and_then(|v| self.lookup.get(v, name));
+        if let Some(default) = declared.and_then(|v| v.get("default")) {
             self.leaves(default, 0);
         }
         match path.split_last() {
             None => {
-                if let Some(value) = self.root.get("variables").and_then(|v| v.get(&entry.key)) {
+                if let Some(value) = root_variables.and_then(|v| self.lookup.get(v, name)) {
                     self.leaves(value, 0);
                 }
             }
             Some((call, parent)) => {
-                if let Some(passed) = self
-                    .module_config(parent)
-                    .and_then(|m| m.get("module_calls"))
-                    .and_then(|c| c.get(call))
+                let calls = self.module_config(parent).and_then(|m| m.get("module_calls"));
+                let passed = calls
+                    .and_then(|c| self.lookup.get(c, call))
                     .and_then(|c| c.get("expressions"))
-                    .and_then(|e| e.get(&entry.key))
-                {
+                    .and_then(|e| self.lookup.get(e, name));
+                if let Some(passed) = passed {
                     self.expression(passed, parent, 0);
                 }
             }

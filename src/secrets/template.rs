@@ -9,20 +9,28 @@
 //! a `Fn::Sub` body), the `Mappings` entries `Fn::FindInMap` reads. Dynamic references
 //! (`{{resolve:...}}`), `Fn::GetAtt` and `Fn::ImportValue` hold no value in the template.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
-use super::{Secrets, is_password_name};
-use crate::model::{FileModel, Template, is_dynamic_reference, is_pseudo_parameter, sub_variables};
+use super::{Lookup, Secrets, is_password_name};
+use crate::model::{FileModel, Parameter, is_dynamic_reference, is_pseudo_parameter, sub_variables};
 use crate::parse::{MAX_DEPTH, Node, Value};
 
 pub fn template_secrets(file: &FileModel<'_>) -> Secrets {
     let Some(template) = &file.template else {
         return Secrets::default();
     };
+    // Every parameter of a name: the earlier of two duplicate keys holds a value too.
+    let mut parameters: HashMap<&str, Vec<&Parameter<'_>>> = HashMap::new();
+    for parameter in &template.parameters {
+        parameters.entry(parameter.name).or_default().push(parameter);
+    }
     let mut flow = Flow {
-        template,
+        parameters,
+        lookup: Lookup::default(),
         mappings: file.root.get("Mappings"),
+        mapping_budget: mappings_size(file.root.get("Mappings")),
         parameters_seen: HashSet::new(),
+        pending: Vec::new(),
         secrets: Secrets::default(),
     };
     // Names chosen by the author (a resource `RequireManagedPasswords`, a condition) say
@@ -53,13 +61,21 @@ pub fn template_secrets(file: &FileModel<'_>) -> Secrets {
             flow.parameter(parameter.name);
         }
     }
+    flow.follow();
     flow.secrets
 }
 
 struct Flow<'t, 'a> {
-    template: &'t Template<'a>,
+    parameters: HashMap<&'a str, Vec<&'t Parameter<'a>>>,
+    lookup: Lookup<'a>,
     mappings: Option<&'a Node>,
+    /// How many more `Mappings` entries `Fn::FindInMap` may visit before all of `Mappings`
+    /// is masked at once: many lookups with keys only known at deploy time would otherwise
+    /// walk the same entries again and again.
+    mapping_budget: usize,
     parameters_seen: HashSet<&'a str>,
+    /// Parameter values met but not yet followed.
+    pending: Vec<&'a Node>,
     secrets: Secrets,
 }
 
@@ -115,21 +131,31 @@ impl<'a> Flow<'_, 'a> {
         }
     }
 
-    /// The `Default` and `AllowedValues` of a parameter (each parameter once).
+    /// The `Default` and `AllowedValues` of a parameter are passwords too: followed later,
+    /// each parameter once (a default that refers to another parameter, which CloudFormation
+    /// rejects, costs no stack however long the chain).
     fn parameter(&mut self, name: &str) {
         if is_pseudo_parameter(name) {
             return;
         }
-        let Some(parameter) = self.template.parameter(name) else {
+        let Some((&name, parameters)) = self.parameters.get_key_value(name) else {
             return;
         };
-        if !self.parameters_seen.insert(parameter.name) {
+        if !self.parameters_seen.insert(name) {
             return;
         }
-        for key in ["Default", "AllowedValues"] {
-            if let Some(value) = parameter.node.get(key) {
-                self.value(value, 0);
+        for parameter in parameters {
+            for key in ["Default", "AllowedValues"] {
+                if let Some(value) = parameter.node.get(key) {
+                    self.pending.push(value);
+                }
             }
+        }
+    }
+
+    fn follow(&mut self) {
+        while let Some(value) = self.pending.pop() {
+            self.value(value, 0);
         }
     }
 
@@ -152,7 +178,7 @@ impl<'a> Flow<'_, 'a> {
         let literals = sub_literals(text).map(|literal| (file, literal.to_string()));
         self.secrets.values.extend(literals);
         for name in sub_variables(text) {
-            let bound_here = bound.is_some_and(|b| b.get(name).is_some());
+            let bound_here = bound.is_some_and(|b| self.lookup.get(b, name).is_some());
             // `${Resource.Attribute}` is a `Fn::GetAtt`.
             if !bound_here && !name.contains('.') {
                 self.parameter(name);
@@ -174,18 +200,22 @@ impl<'a> Flow<'_, 'a> {
         let items = operand.as_array().unwrap_or_default();
         let mut level: Vec<&'a Node> = vec![mappings];
         for key in items.iter().take(3) {
-            level = level
-                .into_iter()
-                .flat_map(|node| match key.as_str() {
-                    Some(key) => node.get(key).into_iter().collect::<Vec<_>>(),
-                    None => node
-                        .as_object()
-                        .unwrap_or_default()
-                        .iter()
-                        .map(|e| &e.value)
-                        .collect(),
-                })
-                .collect();
+            let mut next = Vec::new();
+            for node in level {
+                match key.as_str() {
+                    Some(key) => next.extend(self.lookup.get(node, key)),
+                    None => next.extend(node.as_object().unwrap_or_default().iter().map(|e| &e.value)),
+                }
+            }
+            match self.mapping_budget.checked_sub(next.len()) {
+                Some(left) => self.mapping_budget = left,
+                None => {
+                    self.mappings = None;
+                    self.value(mappings, depth + 1);
+                    return;
+                }
+            }
+            level = next;
         }
         for node in level {
             self.value(node, depth + 1);
@@ -194,6 +224,15 @@ impl<'a> Flow<'_, 'a> {
             self.value(default, depth + 1);
         }
     }
+}
+
+/// The number of entries of a `Mappings` section, at every level.
+fn mappings_size(mappings: Option<&Node>) -> usize {
+    let mut size = 0;
+    if let Some(mappings) = mappings {
+        mappings.walk(&mut |_| size += 1);
+    }
+    size
 }
 
 /// The literal text of an `Fn::Sub` body, between its `${...}` variables.

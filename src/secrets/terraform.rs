@@ -21,6 +21,7 @@ pub fn module_secrets(files: &[ModuleFile<'_>]) -> Secrets {
         variables: HashMap::new(),
         locals: HashMap::new(),
         seen: HashSet::new(),
+        pending: Vec::new(),
         secrets: Secrets::default(),
     };
     for file in files {
@@ -43,13 +44,13 @@ pub fn module_secrets(files: &[ModuleFile<'_>]) -> Secrets {
             match (block.kind.as_str(), block.label(0)) {
                 ("variable", Some(name)) => {
                     if is_password_name(name) || is_sensitive(&block.body) {
-                        flow.variable(name, 0);
+                        flow.variable(name);
                     }
                 }
                 ("locals", _) => {
                     for attribute in &block.body.attributes {
                         if is_password_name(&attribute.name) {
-                            flow.local(&attribute.name, 0);
+                            flow.local(&attribute.name);
                         } else {
                             flow.sinks_in(&attribute.value, 0);
                         }
@@ -67,6 +68,7 @@ pub fn module_secrets(files: &[ModuleFile<'_>]) -> Secrets {
             flow.attribute(attribute);
         }
     }
+    flow.follow();
     flow.secrets
 }
 
@@ -79,8 +81,10 @@ struct Flow<'m> {
     texts: HashMap<FileId, &'m str>,
     variables: HashMap<&'m str, &'m Block>,
     locals: HashMap<&'m str, &'m Attribute>,
-    /// Variables (`var.x`) and locals (`local.x`) already followed.
+    /// Variables (`var.x`) and locals (`local.x`) already met.
     seen: HashSet<(bool, &'m str)>,
+    /// The values of those met but not yet followed.
+    pending: Vec<&'m Expr>,
     secrets: Secrets,
 }
 
@@ -156,8 +160,8 @@ impl<'m> Flow<'m> {
                     return;
                 };
                 match root.as_str() {
-                    "var" => self.variable(name, depth + 1),
-                    "local" => self.local(name, depth + 1),
+                    "var" => self.variable(name),
+                    "local" => self.local(name),
                     _ => {}
                 }
             }
@@ -170,31 +174,38 @@ impl<'m> Flow<'m> {
                     .unwrap_or_default();
                 for (root, name) in references(text) {
                     match root {
-                        "var" => self.variable(name, depth + 1),
-                        _ => self.local(name, depth + 1),
+                        "var" => self.variable(name),
+                        _ => self.local(name),
                     }
                 }
             }
         }
     }
 
-    fn variable(&mut self, name: &str, depth: usize) {
-        let Some((&name, block)) = self.variables.get_key_value(name) else {
-            return;
-        };
-        if self.seen.insert((true, name))
+    /// A variable's `default` is a password too: followed later, each variable once.
+    fn variable(&mut self, name: &str) {
+        if let Some((&name, block)) = self.variables.get_key_value(name)
+            && self.seen.insert((true, name))
             && let Some(default) = block.body.attribute("default")
         {
-            self.value(&default.value, depth + 1);
+            self.pending.push(&default.value);
         }
     }
 
-    fn local(&mut self, name: &str, depth: usize) {
-        let Some((&name, attribute)) = self.locals.get_key_value(name) else {
-            return;
-        };
-        if self.seen.insert((false, name)) {
-            self.value(&attribute.value, depth + 1);
+    /// A local's value is a password too: followed later, each local once.
+    fn local(&mut self, name: &str) {
+        if let Some((&name, attribute)) = self.locals.get_key_value(name)
+            && self.seen.insert((false, name))
+        {
+            self.pending.push(&attribute.value);
+        }
+    }
+
+    /// Follows the variables and locals found so far, and those they name in turn: a chain
+    /// of locals of any length costs no stack.
+    fn follow(&mut self) {
+        while let Some(expr) = self.pending.pop() {
+            self.value(expr, 0);
         }
     }
 }
@@ -228,6 +239,16 @@ mod tests {
         spans.sort();
         spans.dedup();
         spans.iter().map(|s| &text[s.range()]).collect()
+    }
+
+    #[test]
+    fn a_long_chain_of_locals_is_followed_to_its_end() {
+        let mut text = String::from("resource \"aws_db_instance\" \"a\" { password = local.l0 }\nlocals {\n");
+        for i in 0..10_000 {
+            text.push_str(&format!("  l{i} = local.l{}\n", i + 1));
+        }
+        text.push_str("  l10000 = \"end\"\n}\n");
+        assert_eq!(masked(&text), ["\"end\""]);
     }
 
     #[test]

@@ -154,12 +154,11 @@ fn yaml(text: &str) -> Vec<Range<usize>> {
         }
         let b = content.as_bytes();
         let mut at = indent;
-        if at == 0 && (content.starts_with('%') || content.starts_with("\u{feff}")) {
-            // A directive, or a byte-order mark.
-            continue;
-        }
-        if at == 0 && (content.starts_with("---") || content.starts_with("...")) {
+        if start == 0 && content.starts_with('\u{feff}') {
             at = 3;
+        }
+        if content[at..].starts_with("---") || content[at..].starts_with("...") {
+            at += 3;
         }
         // The column of the node a block scalar on this line belongs to.
         let mut parent = indent;
@@ -399,30 +398,44 @@ fn comment_to_line_end(b: &[u8], from: usize, out: &mut Vec<Range<usize>>) -> us
 }
 
 /// The byte after a quoted HCL string that starts at `i`, through its interpolations
-/// (`"${lookup(var.m, "k")}"` holds quotes of its own). An unterminated string ends at the
-/// end of its line.
+/// (`"${lookup(var.m, "k")}"` holds quotes of its own, to any depth). A string ends at the
+/// end of its line when it is not closed.
 fn hcl_string_end(b: &[u8], i: usize) -> usize {
+    // Open strings and interpolations, innermost last: `None` for a string, `Some(braces)`
+    // for the `${ ... }` or `%{ ... }` being read.
+    let mut open: Vec<Option<usize>> = vec![None];
     let mut j = i + 1;
-    // Depth of `${ ... }` / `%{ ... }` braces we are inside.
-    let mut braces = 0usize;
     while j < b.len() {
-        match b[j] {
-            b'\\' => j += 2,
-            b'$' | b'%' if braces == 0 && b.get(j + 1) == Some(&b'{') => {
-                braces = 1;
+        let top = open.len() - 1;
+        match (open[top], b[j]) {
+            (None, b'\\') => j += 2,
+            (None, b'$' | b'%') if b.get(j + 1) == Some(&b'{') => {
+                open.push(Some(1));
                 j += 2;
             }
-            b'{' if braces > 0 => {
-                braces += 1;
+            (None, b'"' | b'\n') => {
+                open.pop();
+                if open.is_empty() {
+                    return if b[j] == b'"' { j + 1 } else { j };
+                }
                 j += 1;
             }
-            b'}' if braces > 0 => {
-                braces -= 1;
+            (Some(braces), b'{') => {
+                open[top] = Some(braces + 1);
                 j += 1;
             }
-            b'"' if braces > 0 => j = hcl_string_end(b, j),
-            b'"' => return j + 1,
-            b'\n' if braces == 0 => return j,
+            (Some(1), b'}') => {
+                open.pop();
+                j += 1;
+            }
+            (Some(braces), b'}') => {
+                open[top] = Some(braces - 1);
+                j += 1;
+            }
+            (Some(_), b'"') => {
+                open.push(None);
+                j += 1;
+            }
             _ => j += 1,
         }
     }
@@ -527,6 +540,18 @@ Resources:
       Url: ***********************
       Engine: [*****
 "
+        );
+    }
+
+    #[test]
+    fn deep_interpolations_and_a_byte_order_mark() {
+        let deep = format!("a = \"{}x{}\"\n", "${\"".repeat(100_000), "\"}".repeat(100_000));
+        let spans = unparsed_values(FileId(0), &deep, Unparsed::Hcl);
+        assert_eq!(spans.len(), 1);
+        assert_eq!(spans[0].end as usize, deep.len() - 2);
+        assert_eq!(
+            shown("\u{feff}MasterUserPassword: s3cret\n--- x\n", Unparsed::Yaml),
+            "\u{feff}MasterUserPassword: ******\n--- *\n"
         );
     }
 
