@@ -1,6 +1,8 @@
 //! Reporters: each turns an [`Outcome`] into one output format. They see findings, spans
 //! and rule metadata, never rule internals. Only this module writes to standard output.
 
+pub mod escape;
+mod excerpt;
 mod github;
 mod gnu;
 mod human;
