@@ -92,11 +92,6 @@ pub fn counts(findings: &[Finding]) -> Counts {
     }
 }
 
-/// Messages are single lines in every line-oriented format.
-pub fn one_line(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
 /// `iamlint rules`: one line per rule, or a JSON array.
 pub fn list_rules(registry: &Registry, json: bool, out: &mut dyn Write) -> io::Result<()> {
     if json {
