@@ -10,11 +10,15 @@ use iamlint::cli::{CheckArgs, Cli, ColorChoice, Command, ConfigArgs, ListFormat,
 use iamlint::config::Config;
 use iamlint::discover::{Filters, discover};
 use iamlint::engine::{Selection, check_with_config};
+use iamlint::report::escape::{escape, escape_lines};
 use iamlint::report::{self, Report};
 use iamlint::rules::Registry;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => return clap_error(&err),
+    };
     let registry = match Registry::global() {
         Ok(registry) => registry,
         Err(err) => return fail(&format!("internal error: the rule registry is invalid: {err}")),
@@ -39,9 +43,32 @@ fn main() -> ExitCode {
     result.unwrap_or_else(|err| fail(&err))
 }
 
+/// Messages are one line and quote paths, rule ids and config values as the user or the
+/// repository wrote them: escaped.
 fn fail(message: &str) -> ExitCode {
-    let _ = writeln!(io::stderr(), "iamlint: error: {message}");
+    let _ = writeln!(io::stderr(), "iamlint: error: {}", escape(message));
     ExitCode::from(2)
+}
+
+/// clap quotes an argument it rejects as given, and pre-commit passes file names from the
+/// repository as arguments. When an argument holds a character to escape, the error is the
+/// one clap gives for the arguments escaped (the same error, quoting them escaped), printed
+/// without colour; help, version and every other error as clap prints them.
+fn clap_error(err: &clap::Error) -> ExitCode {
+    let args: Vec<String> = std::env::args_os()
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
+    if !err.use_stderr() || args.iter().all(|a| escape(a) == a.as_str()) {
+        let _ = err.print();
+    } else {
+        let escaped = args.iter().map(|a| escape(a).into_owned());
+        let text = match Cli::try_parse_from(escaped) {
+            Err(escaped_err) => escaped_err.render().to_string(),
+            Ok(_) => err.render().to_string(),
+        };
+        let _ = write!(io::stderr(), "{}", escape_lines(&text));
+    }
+    ExitCode::from(u8::try_from(err.exit_code()).unwrap_or(2))
 }
 
 fn run_check(args: CheckArgs, registry: &'static Registry) -> Result<ExitCode, String> {
@@ -102,13 +129,13 @@ fn run_check(args: CheckArgs, registry: &'static Registry) -> Result<ExitCode, S
     };
     let mut stderr = io::stderr().lock();
     for note in &outcome.notes {
-        let _ = writeln!(stderr, "iamlint: note: {note}");
+        let _ = writeln!(stderr, "iamlint: note: {}", escape(note));
     }
     if outcome.files_checked == 0 {
         let _ = writeln!(
             stderr,
             "iamlint: note: no IAM policy document, CloudFormation template or Terraform configuration found in {}",
-            args.paths.join(", ")
+            escape(&args.paths.join(", "))
         );
     }
     let mut stdout = io::stdout().lock();

@@ -53,9 +53,29 @@ pub struct SourceFile {
 impl SourceFile {
     /// The 1-based line and column of a byte offset.
     pub fn line_col(&self, offset: usize) -> LineCol {
-        self.line_index
-            .get_or_init(|| LineIndex::new(&self.text))
-            .line_col(&self.text, offset)
+        self.index().line_col(&self.text, offset)
+    }
+
+    /// The 1-based line of a byte offset (without counting columns).
+    pub fn line_of(&self, offset: usize) -> usize {
+        self.index().line_of(offset.min(self.text.len()))
+    }
+
+    /// The byte range of a 1-based line, without its `\n`; `None` past the last line.
+    pub fn line_range(&self, line: usize) -> Option<std::ops::Range<usize>> {
+        let starts = &self.index().line_starts;
+        let start = *starts.get(line.checked_sub(1)?)?;
+        let end = starts.get(line).map_or(self.text.len(), |next| next - 1);
+        Some(start..end)
+    }
+
+    /// The number of lines (a text that ends with `\n` has an empty last line).
+    pub fn line_count(&self) -> usize {
+        self.index().line_starts.len()
+    }
+
+    fn index(&self) -> &LineIndex {
+        self.line_index.get_or_init(|| LineIndex::new(&self.text))
     }
 }
 
@@ -115,6 +135,11 @@ impl LineIndex {
         let mut line_starts = vec![0];
         line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
         LineIndex { line_starts }
+    }
+
+    /// The 1-based line of a byte offset.
+    fn line_of(&self, offset: usize) -> usize {
+        self.line_starts.partition_point(|&s| s <= offset)
     }
 
     pub fn line_col(&self, text: &str, offset: usize) -> LineCol {

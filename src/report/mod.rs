@@ -1,6 +1,8 @@
 //! Reporters: each turns an [`Outcome`] into one output format. They see findings, spans
 //! and rule metadata, never rule internals. Only this module writes to standard output.
 
+pub mod escape;
+mod excerpt;
 mod github;
 mod gnu;
 mod human;
@@ -88,11 +90,6 @@ pub fn counts(findings: &[Finding]) -> Counts {
         warnings: count(Severity::Warning),
         infos: count(Severity::Info),
     }
-}
-
-/// Messages are single lines in every line-oriented format.
-pub fn one_line(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// `iamlint rules`: one line per rule, or a JSON array.
