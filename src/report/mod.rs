@@ -7,6 +7,7 @@ mod github;
 mod gnu;
 mod human;
 mod json;
+mod json_text;
 mod sarif;
 pub mod simulate;
 
@@ -108,7 +109,7 @@ pub fn list_rules(registry: &Registry, json: bool, out: &mut dyn Write) -> io::R
                 })
             })
             .collect();
-        serde_json::to_writer_pretty(&mut *out, &rules)?;
+        json_text::write_pretty(out, &rules)?;
         return writeln!(out);
     }
     let width = registry

@@ -118,7 +118,7 @@ pub fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
             "results": results,
         }]
     });
-    serde_json::to_writer_pretty(&mut *out, &sarif)?;
+    super::json_text::write_pretty(out, &sarif)?;
     writeln!(out)
 }
 

@@ -138,6 +138,6 @@ pub fn write_json_line(
     sources: &SourceMap,
     out: &mut dyn Write,
 ) -> io::Result<()> {
-    serde_json::to_writer(&mut *out, &json_value(evaluation, request, sources))?;
+    super::json_text::write_compact(out, &json_value(evaluation, request, sources))?;
     writeln!(out)
 }
