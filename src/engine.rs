@@ -88,6 +88,8 @@ impl Outcome {
 /// the tree the rules will see.
 struct Loaded {
     path: String,
+    /// The path with the bytes the file system gave; `None` for standard input.
+    raw_path: Option<PathBuf>,
     text: Arc<str>,
     root: Option<(Node, DocumentKind)>,
     findings: Vec<Finding>,
@@ -318,7 +320,11 @@ fn run_rules(
         .map(|(i, _)| FileId(i as u32))
         .collect();
     for (file, (findings, redactions)) in loaded.iter_mut().zip(per_file) {
-        sources.add(std::mem::take(&mut file.path), file.text.clone());
+        sources.add_file(
+            std::mem::take(&mut file.path),
+            file.raw_path.take(),
+            file.text.clone(),
+        );
         out.redactions.append(&mut file.redactions);
         out.redactions.extend(redactions);
         if file.context_only {
@@ -463,6 +469,7 @@ impl Loaded {
     fn new(path: String, text: Arc<str>, language: Language) -> Loaded {
         Loaded {
             path,
+            raw_path: None,
             text,
             root: None,
             findings: Vec::new(),
@@ -479,6 +486,7 @@ impl Loaded {
 fn load(file: FileId, input: &Input, stdin: Option<&str>, registry: &'static Registry) -> Loaded {
     let path = input.display();
     let mut outcome = Loaded::new(path.clone(), Arc::from(""), Language::CloudFormation);
+    outcome.raw_path = raw_path(input);
     if terraform::is_configuration(&path) {
         // Read with the rest of its module by `terraform::load_modules`.
         return outcome;
@@ -559,6 +567,14 @@ fn load(file: FileId, input: &Input, stdin: Option<&str>, registry: &'static Reg
     outcome.checked = true;
     outcome.root = Some((root, kind));
     outcome
+}
+
+/// The path of an input as the file system gave it (`display` is its text).
+fn raw_path(input: &Input) -> Option<PathBuf> {
+    match input {
+        Input::File { path, .. } | Input::Unreadable { path, .. } => Some(path.clone()),
+        Input::Stdin { .. } => None,
+    }
 }
 
 enum Read {

@@ -27,8 +27,8 @@ fn closed_pipe() -> PipeWriter {
 }
 
 fn command(args: &[&str]) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_iamlint"));
-    command.args(args).env("NO_COLOR", "1").stdin(Stdio::null());
+    let mut command = common::command(args);
+    command.stdin(Stdio::null());
     command
 }
 

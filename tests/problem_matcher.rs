@@ -24,10 +24,12 @@
 
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
+mod common;
+
 use std::collections::HashSet;
 use std::path::Path;
-use std::process::Command;
 
+use common::iamlint_in;
 use regex::Regex;
 use serde_json::Value;
 
@@ -164,15 +166,6 @@ fn read_line(matchers: &[Matcher], line: &str) -> Option<Issue> {
 /// fixtures hold no control character, which the gnu format would escape).
 fn one_line_of(message: &str) -> String {
     message.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-fn iamlint_in(dir: &Path, args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_iamlint"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap()
 }
 
 /// Runs `check` in gnu and json on the same inputs, reads every gnu line as the runner

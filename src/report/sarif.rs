@@ -2,6 +2,7 @@
 //! results with a relative artifact URI, a 1-based region whose columns count Unicode
 //! code points, related locations for labels, and a fingerprint that survives line shifts.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::io::{self, Write};
 
@@ -9,11 +10,16 @@ use serde_json::{Value, json};
 
 use super::{Locator, Report};
 use crate::finding::{Finding, Severity};
+use crate::source::{FileId, SourceFile, Span};
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 
 pub fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
     let locator = Locator::new(report.outcome);
+    let sources = &report.outcome.sources;
+    let uris: Vec<String> = (0..sources.len())
+        .map(|i| uri(&path_bytes(sources.get(FileId(i as u32)))))
+        .collect();
     let rules = report.registry.rules();
     let mut rule_index: HashMap<&str, usize> = rules
         .iter()
@@ -54,12 +60,12 @@ pub fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
         .findings
         .iter()
         .map(|f| {
-            let at = locator.locate(f.span);
-            let location = |span| {
+            let file_uri = &uris[f.span.file.0 as usize];
+            let location = |span: Span| {
                 let at = locator.locate(span);
                 json!({
                     "physicalLocation": {
-                        "artifactLocation": { "uri": uri(at.path) },
+                        "artifactLocation": { "uri": uris[span.file.0 as usize] },
                         "region": {
                             "startLine": at.start.line,
                             "startColumn": at.start.column,
@@ -90,7 +96,7 @@ pub fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
                 "level": level(f.severity),
                 "message": { "text": message },
                 "locations": [location(f.span)],
-                "partialFingerprints": { "iamlint/v1": fingerprint(f, at.path, &mut seen) },
+                "partialFingerprints": { "iamlint/v1": fingerprint(f, file_uri, &mut seen) },
             });
             if let Some(&index) = rule_index.get(f.rule) {
                 result["ruleIndex"] = json!(index);
@@ -148,23 +154,35 @@ fn first_paragraph(docs: &str) -> Option<&str> {
     body.trim_start().split("\n\n").next().map(str::trim)
 }
 
-/// A relative URI with forward slashes and percent-encoded reserved characters.
-fn uri(path: &str) -> String {
-    let path = path.replace('\\', "/");
-    let path = path.strip_prefix("./").unwrap_or(&path);
+/// The bytes of a file's path as the file system gave them: a name that is not valid
+/// UTF-8 keeps its bytes (percent-encoded in the URI), where its text has U+FFFD, which
+/// names no file. Separators are `/` (Windows' `\` turned into it).
+fn path_bytes(file: &SourceFile) -> Cow<'_, [u8]> {
+    match &file.raw_path {
+        #[cfg(unix)]
+        Some(raw) => Cow::Borrowed(std::os::unix::ffi::OsStrExt::as_bytes(raw.as_os_str())),
+        #[cfg(not(unix))]
+        Some(raw) => Cow::Owned(raw.to_string_lossy().replace('\\', "/").into_bytes()),
+        None => Cow::Borrowed(file.path.as_bytes()),
+    }
+}
+
+/// A URI reference (RFC 3986) for a path: relative when the path is, `file://` when it is
+/// absolute; every byte but the unreserved characters and `/` percent-encoded.
+fn uri(path: &[u8]) -> String {
+    let path = path.strip_prefix(b"./").unwrap_or(path);
     let mut out = String::with_capacity(path.len());
-    for b in path.bytes() {
+    if path.starts_with(b"/") {
+        out.push_str("file://");
+    }
+    for &b in path {
         if b.is_ascii_alphanumeric() || b"/-._~".contains(&b) {
             out.push(b as char);
         } else {
             out.push_str(&format!("%{b:02X}"));
         }
     }
-    if path.starts_with('/') {
-        format!("file://{out}")
-    } else {
-        out
-    }
+    out
 }
 
 /// Rule, file and message (not the line, which moves when lines are added above), with
@@ -195,7 +213,9 @@ mod tests {
     #[test]
     fn names_and_uris() {
         assert_eq!(rule_name("rds/guard-bypass-modify"), "RdsGuardBypassModify");
-        assert_eq!(uri("./a b/c.json"), "a%20b/c.json");
-        assert_eq!(uri("/abs/x.json"), "file:///abs/x.json");
+        assert_eq!(uri(b"./a b/c.json"), "a%20b/c.json");
+        assert_eq!(uri(b"/abs/x.json"), "file:///abs/x.json");
+        assert_eq!(uri(b"d/bad\xff.json"), "d/bad%FF.json");
+        assert_eq!(uri("é:\\#?.json".as_bytes()), "%C3%A9%3A%5C%23%3F.json");
     }
 }
