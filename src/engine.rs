@@ -13,13 +13,13 @@ use rayon::prelude::*;
 
 use crate::config::{Assertion, Config};
 use crate::discover::Input;
-use crate::finding::{Diagnostic, Finding, Severity};
+use crate::finding::{Diagnostic, Finding, ProjectRule, Severity};
 use crate::model::{
     DeclaredPrincipal, DeclaredPrincipals, DocumentKind, FileModel, Language, PolicyKind, Project, Texts,
     principals,
 };
 use crate::parse::{Node, Syntax, parse};
-use crate::rules::{IO_ERROR, PARSE_ERROR, Registry, check_assertion, secret_spans};
+use crate::rules::{IO_ERROR, PARSE_ERROR, Registry, check_assertion, describe_assertion, secret_spans};
 use crate::source::{FileId, SourceMap, Span};
 
 /// Files larger than this are not read: no policy or template comes near it
@@ -52,6 +52,8 @@ pub struct Outcome {
     pub notes: Vec<String>,
     /// Inputs recognised as a policy or template, or reported as unreadable/unparsable.
     pub files_checked: usize,
+    /// The config's assertions that ran: rules of the project, beside the registry's.
+    pub project_rules: Vec<ProjectRule>,
 }
 
 impl Outcome {
@@ -72,6 +74,7 @@ impl Outcome {
         self.redactions.extend(other.redactions.into_iter().map(moved));
         self.notes.extend(other.notes);
         self.files_checked += other.files_checked;
+        self.project_rules.extend(other.project_rules);
     }
 
     /// Findings by file, position and rule.
@@ -241,7 +244,14 @@ pub fn check_with_config(
     }
     loaded.append(&mut context);
     terraform::load_modules(&mut loaded, inputs, stdin, registry);
-    Ok(run_rules(&mut loaded, registry, selection, &resolved))
+    let mut outcome = run_rules(&mut loaded, registry, selection, &resolved);
+    outcome.project_rules = config
+        .asserts
+        .iter()
+        .filter(|a| selection.enabled(&format!("assert/{}", a.name)))
+        .map(describe_assertion)
+        .collect();
+    Ok(outcome)
 }
 
 /// What a config adds to a run, resolved to file indexes.
@@ -309,6 +319,7 @@ fn run_rules(
         redactions: Vec::new(),
         notes: Vec::new(),
         files_checked: 0,
+        project_rules: Vec::new(),
     };
     // A Terraform module's findings may point into files of its directory that were not
     // named: those are reported only when they label a named file (a variable's literal
