@@ -13,13 +13,13 @@ use rayon::prelude::*;
 
 use crate::config::{Assertion, Config};
 use crate::discover::Input;
-use crate::finding::{Diagnostic, Finding, Severity};
+use crate::finding::{Diagnostic, Finding, ProjectRule, Severity};
 use crate::model::{
     DeclaredPrincipal, DeclaredPrincipals, DocumentKind, FileModel, Language, PolicyKind, Project, Texts,
     principals,
 };
 use crate::parse::{Node, Syntax, parse};
-use crate::rules::{IO_ERROR, PARSE_ERROR, Registry, check_assertion, secret_spans};
+use crate::rules::{IO_ERROR, PARSE_ERROR, Registry, check_assertion, describe_assertion, secret_spans};
 use crate::source::{FileId, SourceMap, Span};
 
 /// Files larger than this are not read: no policy or template comes near it
@@ -52,6 +52,8 @@ pub struct Outcome {
     pub notes: Vec<String>,
     /// Inputs recognised as a policy or template, or reported as unreadable/unparsable.
     pub files_checked: usize,
+    /// The config's assertions that ran: rules of the project, beside the registry's.
+    pub project_rules: Vec<ProjectRule>,
 }
 
 impl Outcome {
@@ -72,6 +74,7 @@ impl Outcome {
         self.redactions.extend(other.redactions.into_iter().map(moved));
         self.notes.extend(other.notes);
         self.files_checked += other.files_checked;
+        self.project_rules.extend(other.project_rules);
     }
 
     /// Findings by file, position and rule.
@@ -88,6 +91,8 @@ impl Outcome {
 /// the tree the rules will see.
 struct Loaded {
     path: String,
+    /// The path with the bytes the file system gave; `None` for standard input.
+    raw_path: Option<PathBuf>,
     text: Arc<str>,
     root: Option<(Node, DocumentKind)>,
     findings: Vec<Finding>,
@@ -239,7 +244,14 @@ pub fn check_with_config(
     }
     loaded.append(&mut context);
     terraform::load_modules(&mut loaded, inputs, stdin, registry);
-    Ok(run_rules(&mut loaded, registry, selection, &resolved))
+    let mut outcome = run_rules(&mut loaded, registry, selection, &resolved);
+    outcome.project_rules = config
+        .asserts
+        .iter()
+        .filter(|a| selection.enabled(&format!("assert/{}", a.name)))
+        .map(describe_assertion)
+        .collect();
+    Ok(outcome)
 }
 
 /// What a config adds to a run, resolved to file indexes.
@@ -307,6 +319,7 @@ fn run_rules(
         redactions: Vec::new(),
         notes: Vec::new(),
         files_checked: 0,
+        project_rules: Vec::new(),
     };
     // A Terraform module's findings may point into files of its directory that were not
     // named: those are reported only when they label a named file (a variable's literal
@@ -318,7 +331,11 @@ fn run_rules(
         .map(|(i, _)| FileId(i as u32))
         .collect();
     for (file, (findings, redactions)) in loaded.iter_mut().zip(per_file) {
-        sources.add(std::mem::take(&mut file.path), file.text.clone());
+        sources.add_file(
+            std::mem::take(&mut file.path),
+            file.raw_path.take(),
+            file.text.clone(),
+        );
         out.redactions.append(&mut file.redactions);
         out.redactions.extend(redactions);
         if file.context_only {
@@ -463,6 +480,7 @@ impl Loaded {
     fn new(path: String, text: Arc<str>, language: Language) -> Loaded {
         Loaded {
             path,
+            raw_path: None,
             text,
             root: None,
             findings: Vec::new(),
@@ -479,6 +497,7 @@ impl Loaded {
 fn load(file: FileId, input: &Input, stdin: Option<&str>, registry: &'static Registry) -> Loaded {
     let path = input.display();
     let mut outcome = Loaded::new(path.clone(), Arc::from(""), Language::CloudFormation);
+    outcome.raw_path = raw_path(input);
     if terraform::is_configuration(&path) {
         // Read with the rest of its module by `terraform::load_modules`.
         return outcome;
@@ -559,6 +578,14 @@ fn load(file: FileId, input: &Input, stdin: Option<&str>, registry: &'static Reg
     outcome.checked = true;
     outcome.root = Some((root, kind));
     outcome
+}
+
+/// The path of an input as the file system gave it (`display` is its text).
+fn raw_path(input: &Input) -> Option<PathBuf> {
+    match input {
+        Input::File { path, .. } | Input::Unreadable { path, .. } => Some(path.clone()),
+        Input::Stdin { .. } => None,
+    }
 }
 
 enum Read {

@@ -1,5 +1,6 @@
 //! Source files, byte spans and the byte -> line/column mapping used only by reporters.
 
+use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
 
 /// Index of a file in the [`SourceMap`] of one run.
@@ -41,10 +42,14 @@ fn clamp_u32(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
 
-/// One input, as read. `path` is the path as discovered (relative when given relative).
+/// One input, as read. `path` is the path as discovered (relative when given relative),
+/// as text: a file name that is not valid UTF-8 has U+FFFD in place of its invalid bytes.
 #[derive(Debug)]
 pub struct SourceFile {
     pub path: String,
+    /// The same path with the bytes the file system gave (what SARIF's URI encodes);
+    /// `None` for standard input.
+    pub raw_path: Option<PathBuf>,
     pub text: Arc<str>,
     /// Built on the first position asked for, then shared.
     line_index: OnceLock<LineIndex>,
@@ -87,9 +92,15 @@ pub struct SourceMap {
 
 impl SourceMap {
     pub fn add(&mut self, path: String, text: Arc<str>) -> FileId {
+        self.add_file(path, None, text)
+    }
+
+    /// Adds a file read from `raw_path`, shown as `path`.
+    pub fn add_file(&mut self, path: String, raw_path: Option<PathBuf>, text: Arc<str>) -> FileId {
         let id = FileId(clamp_u32(self.files.len()));
         self.files.push(SourceFile {
             path,
+            raw_path,
             text,
             line_index: OnceLock::new(),
         });
