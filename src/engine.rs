@@ -13,13 +13,13 @@ use rayon::prelude::*;
 
 use crate::config::{Assertion, Config};
 use crate::discover::Input;
-use crate::finding::{Diagnostic, Finding, Severity};
+use crate::finding::{Diagnostic, Finding, ProjectRule, Severity};
 use crate::model::{
     DeclaredPrincipal, DeclaredPrincipals, DocumentKind, FileModel, Language, PolicyKind, Project, Texts,
     principals,
 };
 use crate::parse::{AliasUse, Node, Syntax, parse_with_aliases};
-use crate::rules::{IO_ERROR, PARSE_ERROR, Registry, check_assertion};
+use crate::rules::{IO_ERROR, PARSE_ERROR, Registry, check_assertion, describe_assertion};
 use crate::secrets::{Secrets, Unparsed, unparsed_values};
 use crate::source::{FileId, SourceMap, Span};
 
@@ -53,6 +53,8 @@ pub struct Outcome {
     pub notes: Vec<String>,
     /// Inputs recognised as a policy or template, or reported as unreadable/unparsable.
     pub files_checked: usize,
+    /// The config's assertions that ran: rules of the project, beside the registry's.
+    pub project_rules: Vec<ProjectRule>,
 }
 
 impl Outcome {
@@ -73,6 +75,7 @@ impl Outcome {
         self.redactions.extend(other.redactions.into_iter().map(moved));
         self.notes.extend(other.notes);
         self.files_checked += other.files_checked;
+        self.project_rules.extend(other.project_rules);
     }
 
     /// Findings by file, position and rule.
@@ -89,6 +92,8 @@ impl Outcome {
 /// the tree the rules will see.
 struct Loaded {
     path: String,
+    /// The path with the bytes the file system gave; `None` for standard input.
+    raw_path: Option<PathBuf>,
     text: Arc<str>,
     root: Option<(Node, DocumentKind)>,
     findings: Vec<Finding>,
@@ -243,7 +248,14 @@ pub fn check_with_config(
     }
     loaded.append(&mut context);
     terraform::load_modules(&mut loaded, inputs, stdin, registry);
-    Ok(run_rules(&mut loaded, registry, selection, &resolved))
+    let mut outcome = run_rules(&mut loaded, registry, selection, &resolved);
+    outcome.project_rules = config
+        .asserts
+        .iter()
+        .filter(|a| selection.enabled(&format!("assert/{}", a.name)))
+        .map(describe_assertion)
+        .collect();
+    Ok(outcome)
 }
 
 /// What a config adds to a run, resolved to file indexes.
@@ -311,6 +323,7 @@ fn run_rules(
         redactions: Vec::new(),
         notes: Vec::new(),
         files_checked: 0,
+        project_rules: Vec::new(),
     };
     // A Terraform module's findings may point into files of its directory that were not
     // named: those are reported only when they label a named file (a variable's literal
@@ -323,7 +336,11 @@ fn run_rules(
         .collect();
     let mut secret_values = Vec::new();
     for (file, (findings, mut secrets)) in loaded.iter_mut().zip(per_file) {
-        sources.add(std::mem::take(&mut file.path), file.text.clone());
+        sources.add_file(
+            std::mem::take(&mut file.path),
+            file.raw_path.take(),
+            file.text.clone(),
+        );
         secrets.extend(std::mem::take(&mut file.secrets));
         out.redactions
             .extend(crate::secrets::through_aliases(secrets.spans, &file.aliases));
@@ -478,6 +495,7 @@ impl Loaded {
     fn new(path: String, text: Arc<str>, language: Language) -> Loaded {
         Loaded {
             path,
+            raw_path: None,
             text,
             root: None,
             findings: Vec::new(),
@@ -495,6 +513,7 @@ impl Loaded {
 fn load(file: FileId, input: &Input, stdin: Option<&str>, registry: &'static Registry) -> Loaded {
     let path = input.display();
     let mut outcome = Loaded::new(path.clone(), Arc::from(""), Language::CloudFormation);
+    outcome.raw_path = raw_path(input);
     if terraform::is_configuration(&path) {
         // Read with the rest of its module by `terraform::load_modules`.
         return outcome;
@@ -591,6 +610,14 @@ fn load(file: FileId, input: &Input, stdin: Option<&str>, registry: &'static Reg
     outcome.checked = true;
     outcome.root = Some((root, kind));
     outcome
+}
+
+/// The path of an input as the file system gave it (`display` is its text).
+fn raw_path(input: &Input) -> Option<PathBuf> {
+    match input {
+        Input::File { path, .. } | Input::Unreadable { path, .. } => Some(path.clone()),
+        Input::Stdin { .. } => None,
+    }
 }
 
 enum Read {

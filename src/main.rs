@@ -10,38 +10,77 @@ use iamlint::cli::{CheckArgs, Cli, ColorChoice, Command, ConfigArgs, ListFormat,
 use iamlint::config::Config;
 use iamlint::discover::{Filters, discover};
 use iamlint::engine::{Selection, check_with_config};
+use iamlint::report::escape::{escape, escape_lines};
 use iamlint::report::{self, Report};
 use iamlint::rules::Registry;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => return clap_error(&err),
+    };
     let registry = match Registry::global() {
         Ok(registry) => registry,
         Err(err) => return fail(&format!("internal error: the rule registry is invalid: {err}")),
     };
     let result = match cli.command {
         Command::Check(args) => run_check(args, registry),
-        Command::Rules(args) => report::list_rules(
-            registry,
-            args.format == ListFormat::Json,
-            &mut io::stdout().lock(),
-        )
-        .map(|()| ExitCode::SUCCESS)
-        .map_err(|e| e.to_string()),
+        Command::Rules(args) => {
+            let mut stdout = io::stdout().lock();
+            let written = report::list_rules(registry, args.format == ListFormat::Json, &mut stdout);
+            finish_output(written, &mut stdout).map(|()| ExitCode::SUCCESS)
+        }
         Command::Simulate(args) => run_simulate(args),
         Command::Explain { rule } => match registry.get(&rule) {
-            Some(rule) => report::explain(rule, &mut io::stdout().lock())
-                .map(|()| ExitCode::SUCCESS)
-                .map_err(|e| e.to_string()),
+            Some(rule) => {
+                let mut stdout = io::stdout().lock();
+                let written = report::explain(rule, &mut stdout);
+                finish_output(written, &mut stdout).map(|()| ExitCode::SUCCESS)
+            }
             None => Err(format!("unknown rule `{rule}`; `iamlint rules` lists them")),
         },
     };
     result.unwrap_or_else(|err| fail(&err))
 }
 
+/// Messages are one line and quote paths, rule ids and config values as the user or the
+/// repository wrote them: escaped.
 fn fail(message: &str) -> ExitCode {
-    let _ = writeln!(io::stderr(), "iamlint: error: {message}");
+    // Nothing to do when stderr is closed too: the exit code still says it.
+    let _ = writeln!(io::stderr(), "iamlint: error: {}", escape(message));
     ExitCode::from(2)
+}
+
+/// clap quotes an argument it rejects as given, and pre-commit passes file names from the
+/// repository as arguments. When an argument holds a character to escape, the error is the
+/// one clap gives for the arguments escaped (the same error, quoting them escaped), printed
+/// without colour; help, version and every other error as clap prints them.
+fn clap_error(err: &clap::Error) -> ExitCode {
+    let args: Vec<String> = std::env::args_os()
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
+    if !err.use_stderr() || args.iter().all(|a| escape(a) == a.as_str()) {
+        let _ = err.print();
+    } else {
+        let escaped = args.iter().map(|a| escape(a).into_owned());
+        let text = match Cli::try_parse_from(escaped) {
+            Err(escaped_err) => escaped_err.render().to_string(),
+            Ok(_) => err.render().to_string(),
+        };
+        let _ = write!(io::stderr(), "{}", escape_lines(&text));
+    }
+    ExitCode::from(u8::try_from(err.exit_code()).unwrap_or(2))
+}
+
+/// Ends a command's output. A reader that closed the pipe early (`iamlint rules | head -1`)
+/// has read all it wanted: that is not an error, and nothing is printed about it (Rust
+/// ignores SIGPIPE, so the write fails with `BrokenPipe` instead of killing the process).
+/// Any other failure (a full disk) is.
+fn finish_output(written: io::Result<()>, out: &mut dyn Write) -> Result<(), String> {
+    match written.and_then(|()| out.flush()) {
+        Err(err) if err.kind() != io::ErrorKind::BrokenPipe => Err(format!("cannot write the output: {err}")),
+        _ => Ok(()),
+    }
 }
 
 fn run_check(args: CheckArgs, registry: &'static Registry) -> Result<ExitCode, String> {
@@ -102,22 +141,19 @@ fn run_check(args: CheckArgs, registry: &'static Registry) -> Result<ExitCode, S
     };
     let mut stderr = io::stderr().lock();
     for note in &outcome.notes {
-        let _ = writeln!(stderr, "iamlint: note: {note}");
+        let _ = writeln!(stderr, "iamlint: note: {}", escape(note));
     }
     if outcome.files_checked == 0 {
         let _ = writeln!(
             stderr,
             "iamlint: note: no IAM policy document, CloudFormation template or Terraform configuration found in {}",
-            args.paths.join(", ")
+            escape(&args.paths.join(", "))
         );
     }
     let mut stdout = io::stdout().lock();
-    if let Err(err) = report::write(args.format, &report, &mut stdout).and_then(|()| stdout.flush()) {
-        // A closed pipe (`iamlint check | head`) is not an error worth a message.
-        if err.kind() != io::ErrorKind::BrokenPipe {
-            return Err(format!("cannot write the report: {err}"));
-        }
-    }
+    // After a closed pipe (`iamlint check | head`) the exit code still tells the findings.
+    let written = report::write(args.format, &report, &mut stdout);
+    finish_output(written, &mut stdout)?;
     let threshold = args.fail_on.threshold();
     let failing = outcome.findings.iter().any(|f| f.severity >= threshold);
     Ok(if failing {
@@ -214,14 +250,9 @@ fn run_simulate(args: SimulateArgs) -> Result<ExitCode, String> {
             context: context_from_pairs(&args.context)?,
         });
     }
-    for request in &requests {
+    let written = requests.iter().try_for_each(|request| {
         let evaluation = policies.evaluate(request, args.cross_account);
-        if let Err(err) = write(&evaluation, request, &mut stdout) {
-            if err.kind() == io::ErrorKind::BrokenPipe {
-                break;
-            }
-            return Err(format!("cannot write the result: {err}"));
-        }
-    }
-    Ok(ExitCode::SUCCESS)
+        write(&evaluation, request, &mut stdout)
+    });
+    finish_output(written, &mut stdout).map(|()| ExitCode::SUCCESS)
 }

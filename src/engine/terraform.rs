@@ -13,7 +13,7 @@ use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
 
-use super::{Loaded, MAX_FILE_BYTES, Read, engine_finding, path_key, read};
+use super::{Loaded, MAX_FILE_BYTES, Read, engine_finding, path_key, raw_path, read};
 use crate::discover::Input;
 use crate::model::terraform::{ModuleFile, lower_module};
 use crate::model::{DocumentKind, Language};
@@ -165,6 +165,7 @@ impl Context<'_> {
         for &i in &module.members {
             let file = FileId(i as u32);
             let mut member = loaded(self.inputs[i].display(), Arc::from(""));
+            member.raw_path = raw_path(&self.inputs[i]);
             member.checked = true;
             let at_start = Span::new(file, 0, 0);
             match read(&self.inputs[i], self.stdin) {
@@ -212,6 +213,7 @@ impl Context<'_> {
             for path in siblings {
                 if let Some(text) = read_small(&path) {
                     let mut sibling = loaded(path.to_string_lossy().into_owned(), text);
+                    sibling.raw_path = Some(path);
                     sibling.context_only = true;
                     extras.push((self.new_id(), sibling));
                 }
@@ -260,7 +262,9 @@ impl Context<'_> {
             return ModuleLoad { members, extras };
         };
         // `file()` targets: an input keeps its id, anything else gets a new one.
-        let read_files: Mutex<Vec<(FileId, String, Arc<str>)>> = Mutex::new(Vec::new());
+        // Each with its path when it was not an input.
+        type ReadFile = (FileId, Option<PathBuf>, Arc<str>);
+        let read_files: Mutex<Vec<ReadFile>> = Mutex::new(Vec::new());
         let mut loader = |path: &Path| {
             let text = read_small(path)?;
             let (file, new) = match self.input_ids.get(&path_key(path)) {
@@ -268,12 +272,7 @@ impl Context<'_> {
                 None => (self.new_id(), true),
             };
             if let Ok(mut read_files) = read_files.lock() {
-                let path = if new {
-                    path.to_string_lossy().into_owned()
-                } else {
-                    String::new()
-                };
-                read_files.push((file, path, text.clone()));
+                read_files.push((file, new.then(|| path.to_path_buf()), text.clone()));
             }
             Some((file, text))
         };
@@ -294,8 +293,10 @@ impl Context<'_> {
                     .extend(unparsed_values(file, &text, Unparsed::Json));
             }
             texts.push((file, text.clone()));
-            if !path.is_empty() {
-                extras.push((file, loaded(path, text)));
+            if let Some(path) = path {
+                let mut target = loaded(path.to_string_lossy().into_owned(), text);
+                target.raw_path = Some(path);
+                extras.push((file, target));
             }
         }
         carrier.findings.extend(

@@ -15,7 +15,7 @@ use serde::Deserialize;
 use crate::finding::{Diagnostic, Severity};
 use crate::model::{FileModel, Project};
 
-pub use assertion::check_assertion;
+pub use assertion::{check_assertion, describe_assertion};
 
 include!(concat!(env!("OUT_DIR"), "/rule_files.rs"));
 
