@@ -47,7 +47,8 @@ pub struct Outcome {
     pub sources: SourceMap,
     /// Sorted by file, position and rule.
     pub findings: Vec<Finding>,
-    /// Spans whose text no report may show (hard-coded passwords).
+    /// Spans whose text no report may show (hard-coded passwords), by file and start,
+    /// none overlapping another.
     pub redactions: Vec<Span>,
     /// Remarks about inputs that are not findings (a named file that is not a policy).
     pub notes: Vec<String>,
@@ -369,6 +370,7 @@ fn run_rules(
         .collect();
     let group = |file: FileId| module_of.get(&file).copied().unwrap_or(file);
     crate::secrets::scrub(&mut out.findings, &secret_values, group);
+    out.redactions = crate::secrets::merged(std::mem::take(&mut out.redactions));
     out.sources = sources;
     out.sort();
     out

@@ -120,6 +120,23 @@ pub fn through_aliases(mut spans: Vec<Span>, aliases: &[AliasUse]) -> Vec<Span> 
     spans
 }
 
+/// The spans sorted by file and start, those that overlap or touch merged into one: the same
+/// value is often reached twice (a `NoEcho` default that a password also refers to), and a
+/// reader of the list (SARIF fingerprints) should see each masked region once.
+pub fn merged(mut spans: Vec<Span>) -> Vec<Span> {
+    spans.sort_unstable();
+    let mut out: Vec<Span> = Vec::with_capacity(spans.len());
+    for span in spans {
+        match out.last_mut() {
+            Some(last) if last.file == span.file && span.start <= last.end => {
+                last.end = last.end.max(span.end);
+            }
+            _ => out.push(span),
+        }
+    }
+    out
+}
+
 /// Values shorter than this are not searched for in messages: they would mask ordinary
 /// words (`-`, `db`), and no database engine accepts such a password (RDS asks for 8
 /// characters at least).
@@ -240,6 +257,21 @@ mod tests {
             text,
             "`StringEquals` on `******`, s3:******/x, Strings, `*********`"
         );
+    }
+
+    #[test]
+    fn merged_spans_do_not_overlap() {
+        let spans = vec![
+            span(5, 9),
+            span(0, 2),
+            span(5, 9),
+            span(7, 12),
+            span(12, 13),
+            span(20, 21),
+        ];
+        assert_eq!(merged(spans), [span(0, 2), span(5, 13), span(20, 21)]);
+        let other = Span::new(FileId(1), 0, 3);
+        assert_eq!(merged(vec![other, span(1, 4)]), [span(1, 4), other]);
     }
 
     #[test]
