@@ -483,7 +483,10 @@ fn every_shape_leaked_before_masking_followed_values() {
 }
 
 /// Masking hides values, never the keys that say what a value is: a reader must still see
-/// `ManageMasterUserPassword: true` next to the finding about it.
+/// `ManageMasterUserPassword: true` next to the finding about it. In a file that fails to
+/// parse every value is masked (there is no telling which one is a password: it may be on
+/// the next line, in a block scalar, behind a duplicate key), but keys, punctuation,
+/// `true`/`false`/`null` and references stay, so the place of the error can still be read.
 #[test]
 fn masking_keeps_keys_and_flags_in_view() {
     let dir = tempfile::tempdir().unwrap();
@@ -514,6 +517,14 @@ fn masking_keeps_keys_and_flags_in_view() {
             .replace("PW", PW),
     )
     .unwrap();
+    let broken_tf = d.join("broken-tf");
+    fs::create_dir(&broken_tf).unwrap();
+    fs::write(
+        broken_tf.join("main.tf"),
+        "resource \"aws_db_instance\" \"b\" {\n  manage_master_user_password = var.managed\n  password = \"PW\" = =\n}\n"
+            .replace("PW", PW),
+    )
+    .unwrap();
     let output = iamlint(&["check", d.to_str().unwrap()]);
     let shown = stdout(&output);
     assert!(!shows_password(&shown), "{shown}");
@@ -523,6 +534,8 @@ fn masking_keeps_keys_and_flags_in_view() {
         "MasterUserPassword: **************",
         "manage_master_user_password = true",
         "password = ****************",
+        "manage_master_user_password = var.managed",
+        "password = \"**************\" = =",
     ] {
         assert!(shown.contains(kept), "`{kept}` is not shown:\n{shown}");
     }

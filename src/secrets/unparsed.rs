@@ -139,18 +139,24 @@ fn yaml(text: &str) -> Vec<Range<usize>> {
     let mut out = Vec::new();
     // Inside a block scalar: the lines indented more than this are its content.
     let mut block_parent: Option<usize> = None;
+    // After a quoted scalar left open on its key's line: the lines indented more than the
+    // key continue it, whatever they look like (`MasterUserPassword: "abc` then
+    // `  def: ghi"` is one value). A plain scalar cannot hold `: `, so there a line that
+    // looks like a key is one (a misindented key is the error to show).
+    let mut scalar_parent: Option<usize> = None;
     let mut offset = 0;
     for line in text.split_inclusive('\n') {
         let start = offset;
         offset += line.len();
         let content = line.trim_end_matches(['\n', '\r']);
         let indent = content.len() - content.trim_start_matches([' ', '\t']).len();
-        if let Some(parent) = block_parent {
+        if let Some(parent) = block_parent.or(scalar_parent) {
             if indent == content.len() || indent > parent {
                 out.push(start + indent..start + content.len());
                 continue;
             }
             block_parent = None;
+            scalar_parent = None;
         }
         let b = content.as_bytes();
         let mut at = indent;
@@ -160,7 +166,7 @@ fn yaml(text: &str) -> Vec<Range<usize>> {
         if content[at..].starts_with("---") || content[at..].starts_with("...") {
             at += 3;
         }
-        // The column of the node a block scalar on this line belongs to.
+        // The column of the node a value on this line belongs to.
         let mut parent = indent;
         while at < b.len() && matches!(b[at], b'-' | b'?') && b.get(at + 1).is_none_or(|c| *c == b' ') {
             parent = at;
@@ -170,8 +176,11 @@ fn yaml(text: &str) -> Vec<Range<usize>> {
             parent = at;
             at = skip_spaces(b, at + after_key);
         }
-        if is_block_header(&content[at..]) {
+        let value = &content[at..];
+        if is_block_header(value) {
             block_parent = Some(parent);
+        } else if opens_quote(value) {
+            scalar_parent = Some(parent);
         }
         yaml_value(content, at, start, &mut out);
     }
@@ -197,6 +206,23 @@ fn yaml_key(s: &str) -> Option<usize> {
     let colon = skip_spaces(b, after);
     (b.get(colon) == Some(&b':') && b.get(colon + 1).is_none_or(|c| c.is_ascii_whitespace()))
         .then_some(colon + 1)
+}
+
+/// Whether a value is a quoted scalar (after any tag or anchor) that its line leaves open.
+fn opens_quote(value: &str) -> bool {
+    let mut rest = value.trim_start();
+    while rest.starts_with(['!', '&']) {
+        let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
+        rest = rest[end..].trim_start();
+    }
+    let b = rest.as_bytes();
+    match b.first() {
+        Some(&q @ (b'"' | b'\'')) => {
+            let (content_end, next) = quoted_end(b, 0, q);
+            content_end == next
+        }
+        _ => false,
+    }
 }
 
 /// `|`, `>-`, `|2+`..., after any tag or anchor, up to a comment.
@@ -260,13 +286,19 @@ const REFERENCE_ROOTS: [&str; 9] = [
 const HCL_KEYWORDS: [&str; 6] = ["for", "in", "if", "else", "endif", "endfor"];
 
 /// Strings (interpolations included), heredoc bodies, numbers, comments and bare words are
-/// values, except a block's type and labels, attribute names and object keys (before `=` or
-/// `:`), function names, keywords and references rooted at `var`, `local`, `module`...
+/// values, except a block's type and labels, the name that starts an attribute or an object
+/// item (before `=` or `:`), function names, keywords and references rooted at `var`,
+/// `local`, `module`... A string is a key only at the start of an item of an object
+/// expression: `password = "s3cret" = =` masks `s3cret`.
 fn hcl(text: &str) -> Vec<Range<usize>> {
     let b = text.as_bytes();
     let mut out = Vec::new();
     let mut i = if text.starts_with('\u{feff}') { 3 } else { 0 };
     let mut line_start = true;
+    // At the start of an attribute or object item: a name there stays.
+    let mut item_start = true;
+    // Open braces, innermost last: `true` for an object expression, `false` for a body.
+    let mut braces: Vec<bool> = Vec::new();
     // On a block header line (`resource "type" "name" {`): labels stay.
     let mut header = false;
     // After a kept reference root: `.name` stays.
@@ -276,6 +308,7 @@ fn hcl(text: &str) -> Vec<Range<usize>> {
         match c {
             b'\n' => {
                 line_start = true;
+                item_start = true;
                 header = false;
                 traversal = false;
                 i += 1;
@@ -288,6 +321,12 @@ fn hcl(text: &str) -> Vec<Range<usize>> {
             _ => {}
         }
         let first_on_line = std::mem::replace(&mut line_start, false);
+        let at_item_start = std::mem::replace(&mut item_start, false);
+        // What follows a token: `=` or `:` makes it a name (not `==`).
+        let names = |end: usize| {
+            let after = skip_spaces(b, end);
+            matches!(b.get(after), Some(b'=' | b':')) && b.get(after + 1) != Some(&b'=')
+        };
         match c {
             b'#' => i = comment_to_line_end(b, i + 1, &mut out),
             b'/' if b.get(i + 1) == Some(&b'/') => i = comment_to_line_end(b, i + 2, &mut out),
@@ -304,8 +343,7 @@ fn hcl(text: &str) -> Vec<Range<usize>> {
                 } else {
                     end
                 };
-                let after = skip_spaces(b, end);
-                let key = matches!(b.get(after), Some(b'=' | b':')) && b.get(after + 1) != Some(&b'=');
+                let key = at_item_start && braces.last() == Some(&true) && names(end);
                 if !header && !key {
                     out.push(i + 1..content_end);
                 }
@@ -316,17 +354,14 @@ fn hcl(text: &str) -> Vec<Range<usize>> {
                     .find(|&j| !(b[j].is_ascii_alphanumeric() || b[j] == b'_' || b[j] == b'-'))
                     .unwrap_or(b.len());
                 let word = &text[i..end];
-                let after = skip_spaces(b, end);
-                let next = b.get(after).copied();
-                let continues = i > 0 && b[i - 1] == b'.' && traversal;
-                let named = matches!(next, Some(b'=' | b':')) && b.get(after + 1) != Some(&b'=');
                 if first_on_line && is_header_rest(b, end) {
                     header = true;
                 }
+                let continues = i > 0 && b[i - 1] == b'.' && traversal;
                 let kept = header
-                    || named
+                    || (at_item_start && names(end))
                     || continues
-                    || next == Some(b'(')
+                    || b.get(skip_spaces(b, end)) == Some(&b'(')
                     || is_keyword(word)
                     || HCL_KEYWORDS.contains(&word)
                     || REFERENCE_ROOTS.contains(&word);
@@ -343,7 +378,21 @@ fn hcl(text: &str) -> Vec<Range<usize>> {
                 out.push(i..end);
                 i = end;
             }
-            b'{' | b'=' => {
+            b'{' => {
+                braces.push(!header);
+                header = false;
+                item_start = true;
+                i += 1;
+            }
+            b'}' => {
+                braces.pop();
+                i += 1;
+            }
+            b',' => {
+                item_start = true;
+                i += 1;
+            }
+            b'=' => {
                 header = false;
                 i += 1;
             }
@@ -517,6 +566,10 @@ Resources:
       Tags: [{Key: k, Value: 'it''s'}, \"q\"]  # old: hunter2
       - item
       Url: https://example.com/a:b
+      Plain: first
+        second: a key, misindented
+      Quoted: \"first
+        second: inside\"
       Engine: [mysql
 ";
         assert_eq!(
@@ -538,6 +591,10 @@ Resources:
       Tags: [{***: *, *****: '*****'}, \"*\"]  #*************
       - ****
       Url: ***********************
+      Plain: *****
+        second: * ***, ***********
+      Quoted: \"*****
+        ***************
       Engine: [*****
 "
         );
@@ -568,6 +625,8 @@ resource \"aws_db_instance\" \"main\" {
     line one
     EOT
   broken = = \"after\"
+  password = \"s3cret\" = =
+  password = bare = cond ? yes : no
 }
 ";
         assert_eq!(
@@ -583,6 +642,8 @@ resource \"aws_db_instance\" \"main\" {
     ********
     EOT
   broken = = \"*****\"
+  password = \"******\" = =
+  password = **** = **** ? *** : **
 }
 "
         );
