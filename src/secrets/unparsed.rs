@@ -600,6 +600,42 @@ Resources:
         );
     }
 
+    /// Any text, however broken: no panic, and every span lies on character boundaries
+    /// (the human report replaces the bytes of a span; it must stay UTF-8).
+    #[test]
+    fn scanners_take_any_text() {
+        let alphabet: Vec<char> = "\"'{}[](),:=#/*<-|>!&$%\\\n\r\t ?.EOTab1€é\u{feff}"
+            .chars()
+            .collect();
+        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+        // xorshift64: deterministic, no dependency.
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let mut total = 0;
+        for _ in 0..3_000 {
+            let length = next() % 80;
+            let text: String = (0..length)
+                .map(|_| alphabet[(next() % alphabet.len() as u64) as usize])
+                .collect();
+            total += text.len();
+            for syntax in [Unparsed::Json, Unparsed::Yaml, Unparsed::Hcl] {
+                for span in unparsed_values(FileId(0), &text, syntax) {
+                    let range = span.range();
+                    assert!(range.end <= text.len(), "{syntax:?} {text:?} {range:?}");
+                    assert!(
+                        text.is_char_boundary(range.start) && text.is_char_boundary(range.end),
+                        "{syntax:?} {text:?} {range:?}"
+                    );
+                }
+            }
+        }
+        assert!(total > 50_000, "{total} bytes of text tried");
+    }
+
     #[test]
     fn deep_interpolations_and_a_byte_order_mark() {
         let deep = format!("a = \"{}x{}\"\n", "${\"".repeat(100_000), "\"}".repeat(100_000));
