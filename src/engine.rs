@@ -18,8 +18,9 @@ use crate::model::{
     DeclaredPrincipal, DeclaredPrincipals, DocumentKind, FileModel, Language, PolicyKind, Project, Texts,
     principals,
 };
-use crate::parse::{Node, Syntax, parse};
-use crate::rules::{IO_ERROR, PARSE_ERROR, Registry, check_assertion, describe_assertion, secret_spans};
+use crate::parse::{AliasUse, Node, Syntax, parse_with_aliases};
+use crate::rules::{IO_ERROR, PARSE_ERROR, Registry, check_assertion, describe_assertion};
+use crate::secrets::{Secrets, Unparsed, unparsed_values};
 use crate::source::{FileId, SourceMap, Span};
 
 /// Files larger than this are not read: no policy or template comes near it
@@ -46,7 +47,8 @@ pub struct Outcome {
     pub sources: SourceMap,
     /// Sorted by file, position and rule.
     pub findings: Vec<Finding>,
-    /// Spans whose text no report may show (hard-coded passwords).
+    /// Spans whose text no report may show (hard-coded passwords), by file and start,
+    /// none overlapping another.
     pub redactions: Vec<Span>,
     /// Remarks about inputs that are not findings (a named file that is not a policy).
     pub notes: Vec<String>,
@@ -96,7 +98,10 @@ struct Loaded {
     text: Arc<str>,
     root: Option<(Node, DocumentKind)>,
     findings: Vec<Finding>,
-    redactions: Vec<Span>,
+    /// What no report may show, found while loading (see [`crate::secrets`]).
+    secrets: Secrets,
+    /// The YAML aliases of `root`, to mask an anchor when its alias is masked.
+    aliases: Vec<AliasUse>,
     note: Option<String>,
     checked: bool,
     /// Read only because the config names it (a policy of a principal), or because it is in
@@ -301,12 +306,12 @@ fn run_rules(
             ))
         })
         .collect();
-    let per_file: Vec<(Vec<Finding>, Vec<Span>)> = models
+    let per_file: Vec<(Vec<Finding>, Secrets)> = models
         .par_iter()
         .zip(loaded.par_iter())
         .map(|(model, file)| match model {
             Some(model) => check_file(model, file.context_only, registry, selection),
-            None => (Vec::new(), Vec::new()),
+            None => (Vec::new(), Secrets::default()),
         })
         .collect();
     let cross_file = check_principals(&models, loaded, registry, selection, config);
@@ -330,14 +335,17 @@ fn run_rules(
         .filter(|(_, f)| f.context_only)
         .map(|(i, _)| FileId(i as u32))
         .collect();
-    for (file, (findings, redactions)) in loaded.iter_mut().zip(per_file) {
+    let mut secret_values = Vec::new();
+    for (file, (findings, mut secrets)) in loaded.iter_mut().zip(per_file) {
         sources.add_file(
             std::mem::take(&mut file.path),
             file.raw_path.take(),
             file.text.clone(),
         );
-        out.redactions.append(&mut file.redactions);
-        out.redactions.extend(redactions);
+        secrets.extend(std::mem::take(&mut file.secrets));
+        out.redactions
+            .extend(crate::secrets::through_aliases(secrets.spans, &file.aliases));
+        secret_values.extend(secrets.values);
         if file.context_only {
             continue;
         }
@@ -354,18 +362,27 @@ fn run_rules(
     let mut seen = HashSet::new();
     out.findings
         .retain(|f| seen.insert((f.rule, f.span, f.message.clone())));
+    // A value may flow from one file of a Terraform module into a finding about another.
+    let module_of: HashMap<FileId, FileId> = loaded
+        .iter()
+        .enumerate()
+        .flat_map(|(i, file)| file.texts.iter().map(move |(id, _)| (*id, FileId(i as u32))))
+        .collect();
+    let group = |file: FileId| module_of.get(&file).copied().unwrap_or(file);
+    crate::secrets::scrub(&mut out.findings, &secret_values, group);
+    out.redactions = crate::secrets::merged(std::mem::take(&mut out.redactions));
     out.sources = sources;
     out.sort();
     out
 }
 
-/// The per-file rules over one model, and the spans of the file no report may print.
+/// The per-file rules over one model, and what of the file no report may print.
 fn check_file(
     model: &FileModel<'_>,
     context_only: bool,
     registry: &'static Registry,
     selection: &Selection,
-) -> (Vec<Finding>, Vec<Span>) {
+) -> (Vec<Finding>, Secrets) {
     let mut findings: Vec<Finding> = Vec::new();
     if !context_only {
         findings.extend(
@@ -387,7 +404,7 @@ fn check_file(
             );
         }
     }
-    (findings, secret_spans(model))
+    (findings, crate::secrets::template_secrets(model))
 }
 
 /// The rules over principals, which may span files, and the config's assertions. A
@@ -484,7 +501,8 @@ impl Loaded {
             text,
             root: None,
             findings: Vec::new(),
-            redactions: Vec::new(),
+            secrets: Secrets::default(),
+            aliases: Vec::new(),
             note: None,
             checked: false,
             context_only: false,
@@ -500,6 +518,16 @@ fn load(file: FileId, input: &Input, stdin: Option<&str>, registry: &'static Reg
     outcome.raw_path = raw_path(input);
     if terraform::is_configuration(&path) {
         // Read with the rest of its module by `terraform::load_modules`.
+        return outcome;
+    }
+    if terraform::is_variable_values(&path) {
+        // Not read: no rule has a use for it, and its values (often the passwords kept out
+        // of the configuration) must not reach a snippet, as YAML or JSON that fails to parse.
+        if matches!(input, Input::File { explicit: true, .. } | Input::Stdin { .. }) {
+            outcome.note = Some(format!(
+                "{path}: Terraform variable values (`.tfvars`) are not checked; skipped"
+            ));
+        }
         return outcome;
     }
     let engine_finding =
@@ -528,6 +556,8 @@ fn load(file: FileId, input: &Input, stdin: Option<&str>, registry: &'static Reg
         }
         Read::NotUtf8 { valid_up_to, prefix } => {
             if explicit || looks_relevant(&prefix) {
+                let syntax = unparsed_syntax(Syntax::detect(&path, &prefix));
+                outcome.secrets.spans = unparsed_values(file, &prefix, syntax);
                 outcome.text = Arc::from(prefix);
                 outcome.findings.push(engine_finding(
                     PARSE_ERROR,
@@ -540,14 +570,18 @@ fn load(file: FileId, input: &Input, stdin: Option<&str>, registry: &'static Reg
         }
     };
     outcome.text = Arc::from(text.as_str());
-    let root = match parse(file, &text, Syntax::detect(&path, &text)) {
-        Ok(root) => root,
+    let syntax = Syntax::detect(&path, &text);
+    let root = match parse_with_aliases(file, &text, syntax) {
+        Ok((root, aliases)) => {
+            outcome.aliases = aliases;
+            root
+        }
         Err(err) => {
             if explicit || looks_relevant(&text) {
                 outcome
                     .findings
                     .push(engine_finding(PARSE_ERROR, err.span, err.message));
-                outcome.redactions = password_lines(file, &text);
+                outcome.secrets.spans = unparsed_values(file, &text, unparsed_syntax(syntax));
                 outcome.checked = true;
             }
             return outcome;
@@ -561,7 +595,7 @@ fn load(file: FileId, input: &Input, stdin: Option<&str>, registry: &'static Reg
                 .into_iter()
                 .map(|err| engine_finding(PARSE_ERROR, err.span, err.message)),
         );
-        outcome.redactions = lowered.secrets;
+        outcome.secrets = crate::secrets::plan_secrets(&root);
         outcome.checked = true;
         outcome.language = Language::Terraform;
         outcome.root = Some((lowered.root, DocumentKind::Template));
@@ -622,23 +656,11 @@ fn read(input: &Input, stdin: Option<&str>) -> Result<(Read, bool), String> {
     }
 }
 
-/// Without a model, the values written after a `MasterUserPassword` key, up to the end of
-/// the line: the snippet of a parse error must not show them either.
-fn password_lines(file: FileId, text: &str) -> Vec<Span> {
-    let mut spans = Vec::new();
-    for (at, key) in text.match_indices("MasterUserPassword") {
-        let rest = &text[at + key.len()..];
-        let Some(colon) = rest
-            .find(':')
-            .filter(|&c| rest[..c].trim_matches(['"', '\'', ' ']).is_empty())
-        else {
-            continue;
-        };
-        let start = at + key.len() + colon + 1;
-        let end = text[start..].find('\n').map_or(text.len(), |n| start + n);
-        spans.push(Span::new(file, start, end));
+fn unparsed_syntax(syntax: Syntax) -> Unparsed {
+    match syntax {
+        Syntax::Json => Unparsed::Json,
+        Syntax::Yaml => Unparsed::Yaml,
     }
-    spans
 }
 
 /// Whether a file found by walking, which could not be parsed, looks like something we

@@ -29,5 +29,6 @@ pub mod model;
 pub mod parse;
 pub mod report;
 pub mod rules;
+pub mod secrets;
 pub mod simulate;
 pub mod source;

@@ -19,12 +19,28 @@ use crate::model::terraform::{ModuleFile, lower_module};
 use crate::model::{DocumentKind, Language};
 use crate::parse::hcl;
 use crate::rules::{IO_ERROR, PARSE_ERROR, Registry};
+use crate::secrets::{Unparsed, module_secrets, unparsed_values};
 use crate::source::{FileId, Span};
 
 /// Whether a path names Terraform configuration.
 pub fn is_configuration(path: &str) -> bool {
     let lower = path.to_ascii_lowercase();
     lower.ends_with(".tf") || lower.ends_with(".tf.json")
+}
+
+/// Whether a path names Terraform variable values (`terraform.tfvars`, `prod.tfvars.json`).
+pub fn is_variable_values(path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    lower.ends_with(".tfvars") || lower.ends_with(".tfvars.json")
+}
+
+/// How a module's file is scanned when it does not parse.
+fn unparsed_syntax(path: &str) -> Unparsed {
+    if path.to_ascii_lowercase().ends_with(".json") {
+        Unparsed::Json
+    } else {
+        Unparsed::Hcl
+    }
 }
 
 /// The inputs of one module.
@@ -137,29 +153,6 @@ fn read_small(path: &Path) -> Option<Arc<str>> {
     String::from_utf8(std::fs::read(path).ok()?).ok().map(Arc::from)
 }
 
-/// The text after a password argument and `=`, to the end of the line: the snippet of a
-/// parse error must not show it.
-fn password_assignments(file: FileId, text: &str) -> Vec<Span> {
-    let mut spans = Vec::new();
-    for (at, _) in text.match_indices("password") {
-        let rest = &text[at + "password".len()..];
-        let rest_start = at + "password".len();
-        let name_end = rest.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'));
-        let Some(equals) = name_end.map(|n| (n, &rest[n..])).and_then(|(n, after)| {
-            after
-                .find('=')
-                .filter(|&e| after[..e].trim_matches(['"', ' ']).is_empty())
-                .map(|e| n + e)
-        }) else {
-            continue;
-        };
-        let start = rest_start + equals + 1;
-        let end = text[start..].find('\n').map_or(text.len(), |n| start + n);
-        spans.push(Span::new(file, start, end));
-    }
-    spans
-}
-
 impl Context<'_> {
     fn new_id(&self) -> FileId {
         FileId(self.next_id.fetch_add(1, Ordering::Relaxed))
@@ -183,6 +176,8 @@ impl Context<'_> {
                     format!("file is {size} bytes, larger than the {MAX_FILE_BYTES}-byte limit; not checked"),
                 )),
                 Ok((Read::NotUtf8 { valid_up_to, prefix }, _)) => {
+                    let syntax = unparsed_syntax(&member.path);
+                    member.secrets.spans = unparsed_values(file, &prefix, syntax);
                     member.text = Arc::from(prefix);
                     member.findings.push(finding(
                         PARSE_ERROR,
@@ -243,17 +238,11 @@ impl Context<'_> {
                 Ok(body) => bodies.push((file, member.text.clone(), body)),
                 Err(err) => {
                     member.findings.push(finding(PARSE_ERROR, err.span, err.message));
-                    member.redactions = password_assignments(file, &member.text);
+                    let syntax = unparsed_syntax(&member.path);
+                    member.secrets.spans = unparsed_values(file, &member.text, syntax);
                 }
             }
         }
-        // The template rides on the first named file that parsed.
-        let Some(carrier) = members
-            .iter()
-            .position(|(i, _)| bodies.iter().any(|(file, ..)| file.0 as usize == *i))
-        else {
-            return ModuleLoad { members, extras };
-        };
         let sources: Vec<ModuleFile<'_>> = bodies
             .iter()
             .map(|(file, text, body)| ModuleFile {
@@ -262,6 +251,16 @@ impl Context<'_> {
                 body,
             })
             .collect();
+        if let Some((_, first)) = members.first_mut() {
+            first.secrets.extend(module_secrets(&sources));
+        }
+        // The template rides on the first named file that parsed.
+        let Some(carrier) = members
+            .iter()
+            .position(|(i, _)| bodies.iter().any(|(file, ..)| file.0 as usize == *i))
+        else {
+            return ModuleLoad { members, extras };
+        };
         // `file()` targets: an input keeps its id, anything else gets a new one.
         // Each with its path when it was not an input.
         type ReadFile = (FileId, Option<PathBuf>, Arc<str>);
@@ -284,7 +283,15 @@ impl Context<'_> {
             .iter()
             .map(|(file, text, _)| (*file, text.clone()))
             .collect();
+        let (_, carrier) = &mut members[carrier];
         for (file, path, text) in read_files {
+            // A file read by `file()` that does not parse is masked like any other.
+            if lowered.errors.iter().any(|e| e.span.file == file) {
+                carrier
+                    .secrets
+                    .spans
+                    .extend(unparsed_values(file, &text, Unparsed::Json));
+            }
             texts.push((file, text.clone()));
             if let Some(path) = path {
                 let mut target = loaded(path.to_string_lossy().into_owned(), text);
@@ -292,30 +299,14 @@ impl Context<'_> {
                 extras.push((file, target));
             }
         }
-        let (_, carrier) = &mut members[carrier];
         carrier.findings.extend(
             lowered
                 .errors
                 .into_iter()
                 .map(|err| finding(PARSE_ERROR, err.span, err.message)),
         );
-        carrier.redactions.extend(lowered.secrets);
         carrier.root = Some((lowered.root, DocumentKind::Template));
         carrier.texts = texts;
         ModuleLoad { members, extras }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn password_assignments_cover_the_value_to_the_end_of_the_line() {
-        let text =
-            "a = 1\n  master_password_wo = \"secret\" # x\n  password_wo_version = 1\n  passwords = [\n";
-        let spans = password_assignments(FileId(0), text);
-        let shown: Vec<&str> = spans.iter().map(|s| &text[s.range()]).collect();
-        assert_eq!(shown, vec![" \"secret\" # x", " 1", " ["]);
     }
 }

@@ -260,12 +260,6 @@ fn implementation(id: &str) -> Option<Box<dyn Rule>> {
     })
 }
 
-/// Spans the human report must never show as text: hard-coded passwords and the
-/// parameter defaults they come from.
-pub fn secret_spans(file: &FileModel<'_>) -> Vec<crate::source::Span> {
-    rds::secret_spans(file)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

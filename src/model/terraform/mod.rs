@@ -45,9 +45,6 @@ pub struct Lowered {
     pub root: Node,
     /// Embedded policy documents that do not parse.
     pub errors: Vec<ParseError>,
-    /// Spans no report may show beyond what the rules' own secret spans cover (the copies
-    /// of a password that a plan holds).
-    pub secrets: Vec<Span>,
 }
 
 /// One parsed file of a module.
@@ -75,7 +72,6 @@ pub fn lower_module(files: &[ModuleFile<'_>], dir: &Path, loader: &mut Loader<'_
     Lowered {
         root,
         errors: lowering.errors,
-        secrets: Vec::new(),
     }
 }
 

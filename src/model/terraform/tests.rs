@@ -243,8 +243,9 @@ fn plans_are_recognised_and_lowered() {
         .get("MasterUserPassword")
         .unwrap();
     assert_eq!(password.as_str(), Some("plan-secret"));
+    let secrets = crate::secrets::plan_secrets(&root);
     assert_eq!(
-        lowered.secrets.len(),
+        secrets.spans.len(),
         2,
         "the planned value and the configuration's constant"
     );
