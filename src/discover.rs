@@ -3,9 +3,12 @@
 //! `--exclude` globs.
 
 use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
 
 use glob::{MatchOptions, Pattern};
 use walkdir::WalkDir;
+
+use crate::repository;
 
 /// Directories never walked into.
 pub const SKIPPED_DIRS: [&str; 4] = [".git", "node_modules", "target", ".terraform"];
@@ -69,6 +72,9 @@ pub enum Input {
         /// Named on the command line (not found by walking): problems with it are always
         /// reported.
         explicit: bool,
+        /// The root of the repository it belongs to (see [`crate::repository`]): what it
+        /// reads beyond itself must stay inside.
+        root: Arc<Path>,
     },
     /// A directory entry that could not be read while walking.
     Unreadable {
@@ -105,10 +111,18 @@ pub fn discover(paths: &[String], stdin_name: &str, filters: &Filters) -> Result
             _ => format!("{given}: {e}"),
         })?;
         if !metadata.is_dir() {
-            let excluded = filters.force_exclude && filters.excluded(&path);
-            if !excluded {
-                inputs.push(Input::File { path, explicit: true });
+            if filters.force_exclude && filters.excluded(&path) {
+                continue;
             }
+            let dir = match path.parent() {
+                Some(dir) if !dir.as_os_str().is_empty() => dir,
+                _ => Path::new("."),
+            };
+            inputs.push(Input::File {
+                root: repository::root_of(dir).into(),
+                path,
+                explicit: true,
+            });
             continue;
         }
         walk(&path, filters, &mut inputs);
@@ -117,6 +131,7 @@ pub fn discover(paths: &[String], stdin_name: &str, filters: &Filters) -> Result
 }
 
 fn walk(root: &Path, filters: &Filters, inputs: &mut Vec<Input>) {
+    let repository: Arc<Path> = repository::root_of(root).into();
     let entries = WalkDir::new(root)
         .sort_by_file_name()
         .into_iter()
@@ -139,6 +154,7 @@ fn walk(root: &Path, filters: &Filters, inputs: &mut Vec<Input>) {
                     inputs.push(Input::File {
                         path: entry.into_path(),
                         explicit: false,
+                        root: repository.clone(),
                     });
                 }
             }
