@@ -31,6 +31,27 @@ impl Filters {
         matches_any(&self.exclude, path)
     }
 
+    /// Whether a path named on the command line is excluded: the path or one of its
+    /// directories matches (as ruff's `is_file_excluded`, crates/ruff_workspace/src/resolver.rs,
+    /// walks a named file's ancestors), so `--exclude iam` skips `iam/app.json` when
+    /// pre-commit names it. A path under the current directory is matched relative to it,
+    /// as the walk matches relative to the directory walked.
+    fn excluded_named(&self, path: &Path) -> bool {
+        if self.exclude.is_empty() {
+            return false;
+        }
+        let cwd = std::env::current_dir().ok();
+        let absolute = cwd.as_deref().map(|cwd| cwd.join(path));
+        let relative = match (&absolute, &cwd) {
+            (Some(absolute), Some(cwd)) => absolute.strip_prefix(cwd).unwrap_or(path),
+            _ => path,
+        };
+        relative
+            .ancestors()
+            .filter(|ancestor| ancestor.file_name().is_some())
+            .any(|ancestor| self.excluded(ancestor))
+    }
+
     fn included(&self, path: &Path) -> bool {
         if self.include.is_empty() {
             path.extension()
@@ -110,10 +131,10 @@ pub fn discover(paths: &[String], stdin_name: &str, filters: &Filters) -> Result
             std::io::ErrorKind::NotFound => format!("{given}: no such file or directory"),
             _ => format!("{given}: {e}"),
         })?;
+        if filters.force_exclude && filters.excluded_named(&path) {
+            continue;
+        }
         if !metadata.is_dir() {
-            if filters.force_exclude && filters.excluded(&path) {
-                continue;
-            }
             let dir = match path.parent() {
                 Some(dir) if !dir.as_os_str().is_empty() => dir,
                 _ => Path::new("."),

@@ -483,6 +483,72 @@ fn config_globs_do_not_follow_directory_links() {
     );
 }
 
+#[test]
+fn force_exclude_matches_the_directories_of_a_named_file() {
+    let dir = tempfile::tempdir().unwrap();
+    write(&dir.path().join("iam/app-policy.json"), ADMIN_POLICY);
+    write(
+        &dir.path().join("deploy/iam/nested/app-policy.json"),
+        ADMIN_POLICY,
+    );
+    let files = |args: &[&str]| -> u64 {
+        let mut all = vec!["check", "--format", "json"];
+        all.extend(args);
+        let output = iamlint_limited(dir.path(), &all, Stdio::null(), &[]).unwrap();
+        json(&output)["summary"]["files"].as_u64().unwrap()
+    };
+    // As pre-commit calls it: the changed files, relative to the repository.
+    assert_eq!(
+        files(&["--force-exclude", "--exclude", "iam", "iam/app-policy.json"]),
+        0
+    );
+    assert_eq!(
+        files(&[
+            "--force-exclude",
+            "--exclude",
+            "iam",
+            "deploy/iam/nested/app-policy.json"
+        ]),
+        0
+    );
+    assert_eq!(
+        files(&[
+            "--force-exclude",
+            "--exclude",
+            "deploy/iam",
+            "deploy/iam/nested/app-policy.json"
+        ]),
+        0
+    );
+    assert_eq!(
+        files(&["--force-exclude", "--exclude", "iam", "./iam/app-policy.json"]),
+        0
+    );
+    let absolute = dir.path().join("iam/app-policy.json");
+    assert_eq!(
+        files(&["--force-exclude", "--exclude", "iam", absolute.to_str().unwrap()]),
+        0
+    );
+    // A named directory that is excluded is not walked.
+    assert_eq!(files(&["--force-exclude", "--exclude", "iam", "iam"]), 0);
+    // Without --force-exclude a named file is checked; a pattern that matches no
+    // directory of the path excludes nothing.
+    assert_eq!(files(&["--exclude", "iam", "iam/app-policy.json"]), 1);
+    assert_eq!(
+        files(&["--force-exclude", "--exclude", "ia", "iam/app-policy.json"]),
+        1
+    );
+    assert_eq!(
+        files(&[
+            "--force-exclude",
+            "--exclude",
+            "nested/iam",
+            "deploy/iam/nested/app-policy.json"
+        ]),
+        1
+    );
+}
+
 /// `rule line:col` of the gnu lines, without the file name.
 fn positions(output: &Output) -> Vec<String> {
     stdout(output)
