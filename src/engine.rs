@@ -19,13 +19,12 @@ use crate::model::{
     principals,
 };
 use crate::parse::{AliasUse, Node, Syntax, parse_with_aliases};
+use crate::read::{Decoded, ReadError, Symlinks, decode, read_file};
 use crate::rules::{IO_ERROR, PARSE_ERROR, Registry, check_assertion, describe_assertion};
 use crate::secrets::{Secrets, Unparsed, unparsed_values};
 use crate::source::{FileId, SourceMap, Span};
 
-/// Files larger than this are not read: no policy or template comes near it
-/// (CloudFormation's own limit is 1 MB).
-pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
+pub use crate::read::MAX_FILE_BYTES;
 
 /// Which rules run. Engine rules (`parse-error`, `io-error`) always do.
 #[derive(Clone, Debug, Default)]
@@ -123,7 +122,7 @@ const BATCH: usize = 256;
 /// batches; a module's files always stay together.
 pub fn check(
     inputs: &[Input],
-    stdin: Option<&str>,
+    stdin: Option<&[u8]>,
     registry: &'static Registry,
     selection: &Selection,
 ) -> Outcome {
@@ -152,12 +151,17 @@ pub fn check(
         ));
     }
     // A policy file that a module reads with `file()` is also checked on its own, in
-    // another batch: the same finding twice is reported once.
+    // another batch: the same finding twice is reported once. The file is known by where
+    // it really is (`./p.json` when walked, `p.json` through `file("../p.json")`).
     let mut seen = HashSet::new();
     let sources = &outcome.sources;
+    let mut keys: HashMap<FileId, PathBuf> = HashMap::new();
     outcome.findings.retain(|f| {
-        let at = (sources.get(f.span.file).path.clone(), f.span.start, f.span.end);
-        seen.insert((f.rule, at, f.message.clone()))
+        let key = keys
+            .entry(f.span.file)
+            .or_insert_with(|| path_key(Path::new(&sources.get(f.span.file).path)))
+            .clone();
+        seen.insert((f.rule, (key, f.span.start, f.span.end), f.message.clone()))
     });
     outcome.sort();
     outcome
@@ -168,7 +172,7 @@ pub fn check(
 /// names files that cannot be found.
 pub fn check_with_config(
     inputs: &[Input],
-    stdin: Option<&str>,
+    stdin: Option<&[u8]>,
     registry: &'static Registry,
     selection: &Selection,
     config: Option<&Config>,
@@ -185,6 +189,8 @@ pub fn check_with_config(
         })
         .collect();
     let mut extra: Vec<Input> = Vec::new();
+    // `Config::expand` keeps the files it names inside this root.
+    let root: Arc<Path> = config.repository.clone().into();
     let mut file_of = |path: PathBuf| -> usize {
         let key = path_key(&path);
         if let Some(&found) = keys.get(&key) {
@@ -197,7 +203,11 @@ pub fn check_with_config(
             .ok()
             .and_then(|cwd| path.strip_prefix(cwd).ok().map(Path::to_path_buf))
             .unwrap_or(path);
-        extra.push(Input::File { path, explicit: true });
+        extra.push(Input::File {
+            path,
+            explicit: true,
+            root: root.clone(),
+        });
         index
     };
     let mut resolved = ResolvedConfig::default();
@@ -273,7 +283,12 @@ fn path_key(path: &Path) -> PathBuf {
     std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
 }
 
-fn load_all(inputs: &[Input], stdin: Option<&str>, registry: &'static Registry, first: usize) -> Vec<Loaded> {
+fn load_all(
+    inputs: &[Input],
+    stdin: Option<&[u8]>,
+    registry: &'static Registry,
+    first: usize,
+) -> Vec<Loaded> {
     inputs
         .par_iter()
         .enumerate()
@@ -512,7 +527,7 @@ impl Loaded {
     }
 }
 
-fn load(file: FileId, input: &Input, stdin: Option<&str>, registry: &'static Registry) -> Loaded {
+fn load(file: FileId, input: &Input, stdin: Option<&[u8]>, registry: &'static Registry) -> Loaded {
     let path = input.display();
     let mut outcome = Loaded::new(path.clone(), Arc::from(""), Language::CloudFormation);
     outcome.raw_path = raw_path(input);
@@ -543,18 +558,18 @@ fn load(file: FileId, input: &Input, stdin: Option<&str>, registry: &'static Reg
     };
     let text = match text {
         Read::Text(text) => text,
-        Read::TooLarge(size) => {
+        Read::TooLarge(message) => {
             if explicit {
-                outcome.findings.push(engine_finding(
-                    IO_ERROR,
-                    at_start,
-                    format!("file is {size} bytes, larger than the {MAX_FILE_BYTES}-byte limit; not checked"),
-                ));
+                outcome.findings.push(engine_finding(IO_ERROR, at_start, message));
                 outcome.checked = true;
             }
             return outcome;
         }
-        Read::NotUtf8 { valid_up_to, prefix } => {
+        Read::NotText {
+            valid_up_to,
+            prefix,
+            message,
+        } => {
             if explicit || looks_relevant(&prefix) {
                 let syntax = unparsed_syntax(Syntax::detect(&path, &prefix));
                 outcome.secrets.spans = unparsed_values(file, &prefix, syntax);
@@ -562,7 +577,7 @@ fn load(file: FileId, input: &Input, stdin: Option<&str>, registry: &'static Reg
                 outcome.findings.push(engine_finding(
                     PARSE_ERROR,
                     Span::new(file, valid_up_to, valid_up_to),
-                    "file is not valid UTF-8 text (a binary file?)".to_string(),
+                    message,
                 ));
                 outcome.checked = true;
             }
@@ -624,35 +639,68 @@ fn raw_path(input: &Input) -> Option<PathBuf> {
 
 enum Read {
     Text(String),
-    TooLarge(u64),
-    NotUtf8 { valid_up_to: usize, prefix: String },
+    /// Larger than the cap: the message says by how much when that is known.
+    TooLarge(String),
+    /// Not text in its encoding: what decoded, and where it stops.
+    NotText {
+        valid_up_to: usize,
+        prefix: String,
+        message: String,
+    },
 }
 
-/// Reads an input; `Err` is an I/O problem worth reporting. Also says whether the input
+/// Reads an input; `Err` is an I/O problem worth reporting (a file that is not a regular
+/// file, or a link leading out of the repository, among them). Also says whether the input
 /// was named explicitly.
-fn read(input: &Input, stdin: Option<&str>) -> Result<(Read, bool), String> {
+fn read(input: &Input, stdin: Option<&[u8]>) -> Result<(Read, bool), String> {
     match input {
-        Input::Stdin { .. } => Ok((Read::Text(stdin.unwrap_or_default().to_string()), true)),
-        Input::Unreadable { error, .. } => Err(format!("cannot read: {error}")),
-        Input::File { path, explicit } => {
-            let size = std::fs::metadata(path)
-                .map_err(|e| format!("cannot read: {e}"))?
-                .len();
-            if size > MAX_FILE_BYTES {
-                return Ok((Read::TooLarge(size), *explicit));
+        Input::Stdin { .. } => {
+            let bytes = stdin.unwrap_or_default();
+            if bytes.len() as u64 > MAX_FILE_BYTES {
+                return Ok((
+                    Read::TooLarge(format!(
+                        "standard input is larger than the {MAX_FILE_BYTES}-byte limit; not checked"
+                    )),
+                    true,
+                ));
             }
-            let bytes = std::fs::read(path).map_err(|e| format!("cannot read: {e}"))?;
-            let read = match String::from_utf8(bytes) {
-                Ok(text) => Read::Text(text),
-                Err(err) => {
-                    let valid_up_to = err.utf8_error().valid_up_to();
-                    let bytes = err.into_bytes();
-                    let prefix = String::from_utf8_lossy(&bytes[..valid_up_to]).into_owned();
-                    Read::NotUtf8 { valid_up_to, prefix }
-                }
-            };
-            Ok((read, *explicit))
+            Ok((decoded(bytes.to_vec()), true))
         }
+        Input::Unreadable { error, .. } => Err(format!("cannot read: {error}")),
+        Input::File { path, explicit, root } => {
+            // A walked file was not a link when the walk saw it, and must not be one now; a
+            // named file may be a link, but not one leading out of its repository.
+            let symlinks = if *explicit {
+                if std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
+                    crate::repository::resolve_inside(root, path)?;
+                }
+                Symlinks::Follow
+            } else {
+                Symlinks::Refuse
+            };
+            match read_file(path, symlinks) {
+                Ok(bytes) => Ok((decoded(bytes), *explicit)),
+                Err(ReadError::TooLarge(size)) => {
+                    Ok((Read::TooLarge(ReadError::TooLarge(size).to_string()), *explicit))
+                }
+                Err(err) => Err(err.to_string()),
+            }
+        }
+    }
+}
+
+fn decoded(bytes: Vec<u8>) -> Read {
+    match decode(bytes) {
+        Decoded::Text(text) => Read::Text(text),
+        Decoded::Invalid {
+            valid_up_to,
+            prefix,
+            message,
+        } => Read::NotText {
+            valid_up_to,
+            prefix,
+            message,
+        },
     }
 }
 

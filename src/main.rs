@@ -1,7 +1,7 @@
 //! The `iamlint` binary: parse arguments, call the library, turn the outcome into an exit
 //! code (0 clean, 1 findings at or above `--fail-on`, 2 usage error).
 
-use std::io::{self, IsTerminal, Read, Write};
+use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -113,12 +113,12 @@ fn run_check(args: CheckArgs, registry: &'static Registry) -> Result<ExitCode, S
         }
     }
     let inputs = discover(&args.paths, &args.stdin_filename, &filters)?;
+    // Read through the same byte budget as a file: one byte past the cap is enough to
+    // report it as too large.
     let stdin = if args.paths.iter().any(|p| p == "-") {
-        let mut text = String::new();
-        io::stdin()
-            .read_to_string(&mut text)
+        let bytes = iamlint::read::read_budget(io::stdin().lock(), 0)
             .map_err(|e| format!("cannot read standard input: {e}"))?;
-        Some(text)
+        Some(bytes)
     } else {
         None
     };
@@ -235,7 +235,7 @@ fn run_simulate(args: SimulateArgs) -> Result<ExitCode, String> {
         };
     let mut requests = Vec::new();
     if let Some(path) = &args.request {
-        let text = std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?;
+        let text = iamlint::read::read_text(std::path::Path::new(path))?;
         for (number, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
             let parsed: RequestLine =
                 serde_json::from_str(line).map_err(|e| format!("{path}:{}: {e}", number + 1))?;

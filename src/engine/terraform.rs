@@ -13,11 +13,13 @@ use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
 
-use super::{Loaded, MAX_FILE_BYTES, Read, engine_finding, path_key, raw_path, read};
+use super::{Loaded, Read, engine_finding, path_key, raw_path, read};
 use crate::discover::Input;
-use crate::model::terraform::{ModuleFile, lower_module};
+use crate::model::terraform::{FileProblem, ModuleFile, lower_module};
 use crate::model::{DocumentKind, Language};
 use crate::parse::hcl;
+use crate::read::{Decoded, ReadError, Symlinks, decode, read_file};
+use crate::repository;
 use crate::rules::{IO_ERROR, PARSE_ERROR, Registry};
 use crate::secrets::{Unparsed, module_secrets, unparsed_values};
 use crate::source::{FileId, Span};
@@ -47,6 +49,9 @@ fn unparsed_syntax(path: &str) -> Unparsed {
 struct ModuleInputs {
     /// `None` for standard input, which has no directory to read siblings from.
     dir: Option<PathBuf>,
+    /// The repository its `file()` calls and sibling files must stay inside (that of its
+    /// first input when a directory was reached in two ways).
+    root: Arc<Path>,
     /// Indices into the inputs.
     members: Vec<usize>,
 }
@@ -68,8 +73,14 @@ fn modules(inputs: &[Input]) -> Vec<ModuleInputs> {
                     Some(&module) => modules[module].members.push(i),
                     None => {
                         by_dir.insert(dir.clone(), modules.len());
+                        let root = match input {
+                            Input::File { root, .. } => root.clone(),
+                            // A directory entry that could not be read: only its directory.
+                            _ => repository::root_of(&dir).into(),
+                        };
                         modules.push(ModuleInputs {
                             dir: Some(dir),
+                            root,
                             members: vec![i],
                         });
                     }
@@ -77,6 +88,7 @@ fn modules(inputs: &[Input]) -> Vec<ModuleInputs> {
             }
             Input::Stdin { name } if is_configuration(name) => modules.push(ModuleInputs {
                 dir: None,
+                root: repository::root_of_current_dir().into(),
                 members: vec![i],
             }),
             _ => {}
@@ -90,7 +102,7 @@ fn modules(inputs: &[Input]) -> Vec<ModuleInputs> {
 pub(super) fn load_modules(
     loaded: &mut Vec<Loaded>,
     inputs: &[Input],
-    stdin: Option<&str>,
+    stdin: Option<&[u8]>,
     registry: &'static Registry,
 ) {
     let modules = modules(inputs);
@@ -129,7 +141,7 @@ pub(super) fn load_modules(
 struct Context<'c> {
     inputs: &'c [Input],
     input_ids: &'c HashMap<PathBuf, FileId>,
-    stdin: Option<&'c str>,
+    stdin: Option<&'c [u8]>,
     next_id: &'c AtomicU32,
     registry: &'static Registry,
 }
@@ -145,12 +157,24 @@ fn loaded(path: String, text: Arc<str>) -> Loaded {
     Loaded::new(path, text, Language::Terraform)
 }
 
-fn read_small(path: &Path) -> Option<Arc<str>> {
-    let size = std::fs::metadata(path).ok()?.len();
-    if size > MAX_FILE_BYTES {
-        return None;
+/// The text of a file a module reads beyond its inputs (a sibling, a `file()` target): a
+/// regular file inside the repository, under the size cap, that decodes as text: where it
+/// really is, and its text. `Err` says why not, starting with the path.
+fn read_contained(root: &Path, path: &Path) -> Result<(PathBuf, Arc<str>), FileProblem> {
+    let resolved = repository::resolve_inside(root, path).map_err(FileProblem::Unread)?;
+    let bytes = read_file(&resolved, Symlinks::Refuse).map_err(|err| {
+        FileProblem::Unread(match err {
+            ReadError::Io(err) => format!("`{}` cannot be read: {err}", path.display()),
+            other => format!("`{}`: {other}", path.display()),
+        })
+    })?;
+    match decode(bytes) {
+        Decoded::Text(text) => Ok((resolved, Arc::from(text))),
+        Decoded::Invalid { message, .. } => Err(FileProblem::NotJson(format!(
+            "`{}` is not a JSON policy document: {message}",
+            path.display()
+        ))),
     }
-    String::from_utf8(std::fs::read(path).ok()?).ok().map(Arc::from)
 }
 
 impl Context<'_> {
@@ -170,19 +194,24 @@ impl Context<'_> {
             let at_start = Span::new(file, 0, 0);
             match read(&self.inputs[i], self.stdin) {
                 Err(message) => member.findings.push(finding(IO_ERROR, at_start, message)),
-                Ok((Read::TooLarge(size), _)) => member.findings.push(finding(
-                    IO_ERROR,
-                    at_start,
-                    format!("file is {size} bytes, larger than the {MAX_FILE_BYTES}-byte limit; not checked"),
-                )),
-                Ok((Read::NotUtf8 { valid_up_to, prefix }, _)) => {
+                Ok((Read::TooLarge(message), _)) => {
+                    member.findings.push(finding(IO_ERROR, at_start, message))
+                }
+                Ok((
+                    Read::NotText {
+                        valid_up_to,
+                        prefix,
+                        message,
+                    },
+                    _,
+                )) => {
                     let syntax = unparsed_syntax(&member.path);
                     member.secrets.spans = unparsed_values(file, &prefix, syntax);
                     member.text = Arc::from(prefix);
                     member.findings.push(finding(
                         PARSE_ERROR,
                         Span::new(file, valid_up_to, valid_up_to),
-                        "file is not valid UTF-8 text (a binary file?)".to_string(),
+                        message,
                     ));
                 }
                 Ok((Read::Text(text), _)) => member.text = Arc::from(text),
@@ -205,13 +234,13 @@ impl Context<'_> {
                 .flatten()
                 .flatten()
                 .map(|e| e.path())
-                .filter(|p| {
-                    p.is_file() && is_configuration(&p.to_string_lossy()) && !named.contains(&path_key(p))
-                })
+                .filter(|p| is_configuration(&p.to_string_lossy()) && !named.contains(&path_key(p)))
                 .collect();
             siblings.sort();
             for path in siblings {
-                if let Some(text) = read_small(&path) {
+                // Context only: one that cannot be read (a link out of the repository, a
+                // FIFO) is left out, as the walk leaves links out.
+                if let Ok((_, text)) = read_contained(&module.root, &path) {
                     let mut sibling = loaded(path.to_string_lossy().into_owned(), text);
                     sibling.raw_path = Some(path);
                     sibling.context_only = true;
@@ -266,15 +295,26 @@ impl Context<'_> {
         type ReadFile = (FileId, Option<PathBuf>, Arc<str>);
         let read_files: Mutex<Vec<ReadFile>> = Mutex::new(Vec::new());
         let mut loader = |path: &Path| {
-            let text = read_small(path)?;
-            let (file, new) = match self.input_ids.get(&path_key(path)) {
+            let (resolved, text) = read_contained(&module.root, path).map_err(|problem| match problem {
+                FileProblem::Unread(why) => FileProblem::Unread(format!("`file()` target {why}")),
+                FileProblem::NotJson(why) => FileProblem::NotJson(format!("`file()` target {why}")),
+            })?;
+            let (file, new) = match self.input_ids.get(&resolved) {
                 Some(id) => (*id, false),
                 None => (self.new_id(), true),
             };
             if let Ok(mut read_files) = read_files.lock() {
-                read_files.push((file, new.then(|| path.to_path_buf()), text.clone()));
+                // Where it really is, relative to the current directory as the paths the
+                // user passes: `policies/p.json`, not `infra/../policies/p.json`.
+                let path = new.then(|| {
+                    std::env::current_dir()
+                        .ok()
+                        .and_then(|cwd| resolved.strip_prefix(cwd).ok().map(Path::to_path_buf))
+                        .unwrap_or_else(|| resolved.clone())
+                });
+                read_files.push((file, path, text.clone()));
             }
-            Some((file, text))
+            Ok((file, text))
         };
         let dir = module.dir.clone().unwrap_or_else(|| PathBuf::from("."));
         let lowered = lower_module(&sources, &dir, &mut loader);
@@ -303,7 +343,13 @@ impl Context<'_> {
             lowered
                 .errors
                 .into_iter()
-                .map(|err| finding(PARSE_ERROR, err.span, err.message)),
+                .map(|err| finding(PARSE_ERROR, err.span, err.message))
+                .chain(
+                    lowered
+                        .unread
+                        .into_iter()
+                        .map(|err| finding(IO_ERROR, err.span, err.message)),
+                ),
         );
         carrier.root = Some((lowered.root, DocumentKind::Template));
         carrier.texts = texts;

@@ -75,6 +75,7 @@ pub fn lower_plan(root: &Node, text: &str) -> Lowered {
             ]),
         ),
         errors: plan.errors,
+        unread: Vec::new(),
     }
 }
 

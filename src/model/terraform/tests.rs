@@ -11,7 +11,9 @@ fn lower(text: &str) -> (Lowered, Vec<(FileId, Arc<str>)>) {
         text,
         body: &body,
     }];
-    let lowered = lower_module(&files, Path::new("."), &mut |_| None);
+    let lowered = lower_module(&files, Path::new("."), &mut |_| {
+        Err(FileProblem::Unread("no file in this test".to_string()))
+    });
     (lowered, vec![(FileId(0), Arc::from(text))])
 }
 
