@@ -116,17 +116,19 @@ impl Input {
     }
 }
 
-/// Expands the paths given into inputs. A path that does not exist is a usage error.
-pub fn discover(paths: &[String], stdin_name: &str, filters: &Filters) -> Result<Vec<Input>, String> {
+/// Expands the paths given into inputs. A path that does not exist is a usage error. Paths
+/// are taken as the operating system gives them: a file name need not be UTF-8.
+pub fn discover(paths: &[PathBuf], stdin_name: &str, filters: &Filters) -> Result<Vec<Input>, String> {
     let mut inputs = Vec::new();
-    for given in paths {
-        if given == "-" {
+    for path in paths {
+        if path.as_os_str() == "-" {
             inputs.push(Input::Stdin {
                 name: stdin_name.to_string(),
             });
             continue;
         }
-        let path = PathBuf::from(given);
+        let given = path.display();
+        let path = path.clone();
         let metadata = std::fs::metadata(&path).map_err(|e| match e.kind() {
             std::io::ErrorKind::NotFound => format!("{given}: no such file or directory"),
             _ => format!("{given}: {e}"),

@@ -115,7 +115,7 @@ fn run_check(args: CheckArgs, registry: &'static Registry) -> Result<ExitCode, S
     let inputs = discover(&args.paths, &args.stdin_filename, &filters)?;
     // Read through the same byte budget as a file: one byte past the cap is enough to
     // report it as too large.
-    let stdin = if args.paths.iter().any(|p| p == "-") {
+    let stdin = if args.paths.iter().any(|p| p.as_os_str() == "-") {
         let bytes = iamlint::read::read_budget(io::stdin().lock(), 0)
             .map_err(|e| format!("cannot read standard input: {e}"))?;
         Some(bytes)
@@ -147,7 +147,14 @@ fn run_check(args: CheckArgs, registry: &'static Registry) -> Result<ExitCode, S
         let _ = writeln!(
             stderr,
             "iamlint: note: no IAM policy document, CloudFormation template or Terraform configuration found in {}",
-            escape(&args.paths.join(", "))
+            escape(
+                &args
+                    .paths
+                    .iter()
+                    .map(|p| p.to_string_lossy())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
         );
     }
     let mut stdout = io::stdout().lock();

@@ -90,6 +90,32 @@ fn a_file_name_that_is_not_utf8_keeps_its_bytes_in_the_uri() {
     assert_eq!(json["findings"][0]["file"], "./iam/bad\u{fffd}\u{fffd}name.json");
 }
 
+/// pre-commit passes the names of changed files as arguments: a name that is not UTF-8 is
+/// checked like any other (clap used to reject it as an invalid argument, exit 2).
+#[cfg(unix)]
+#[test]
+fn a_file_named_on_the_command_line_need_not_be_utf8() {
+    use std::ffi::OsStr;
+    use std::os::unix::ffi::OsStrExt;
+
+    let dir = tempfile::tempdir().unwrap();
+    let name = OsStr::from_bytes(b"bad\xffname.json");
+    std::fs::write(dir.path().join(name), POLICY_WITH_FINDINGS).unwrap();
+    let output = common::command(&["check", "--no-config", "--format", "sarif"])
+        .arg(name)
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let sarif: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(uri_of(&results(&sarif)[0]), "bad%FFname.json");
+}
+
 #[test]
 fn uris_are_relative_and_percent_encoded() {
     let dir = tempfile::tempdir().unwrap();

@@ -16,7 +16,7 @@ pub fn registry() -> &'static Registry {
 }
 
 pub fn run(paths: &[&str]) -> Outcome {
-    let paths: Vec<String> = paths.iter().map(|p| p.to_string()).collect();
+    let paths: Vec<std::path::PathBuf> = paths.iter().map(std::path::PathBuf::from).collect();
     let inputs = discover(&paths, "<stdin>", &Filters::default()).expect("fixture paths exist");
     check(&inputs, None, registry(), &Selection::default())
 }
