@@ -1,5 +1,7 @@
 //! Command-line definitions (clap). No logic lives here.
 
+use std::path::PathBuf;
+
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::finding::Severity;
@@ -47,7 +49,7 @@ pub enum Command {
 pub struct CheckArgs {
     /// Files and directories to check; `-` reads standard input
     #[arg(default_value = ".")]
-    pub paths: Vec<String>,
+    pub paths: Vec<PathBuf>,
 
     /// Output format
     #[arg(long, value_enum, default_value_t = Format::Human)]
@@ -70,7 +72,8 @@ pub struct CheckArgs {
     #[arg(long, value_name = "GLOB")]
     pub exclude: Vec<String>,
 
-    /// Apply --exclude to files named on the command line too (for pre-commit)
+    /// Apply --exclude to paths named on the command line too, matching the path and each
+    /// of its directories (for pre-commit)
     #[arg(long)]
     pub force_exclude: bool,
 

@@ -7,8 +7,11 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
+use walkdir::WalkDir;
 
 use crate::finding::Severity;
+use crate::read::read_text;
+use crate::repository;
 
 pub const FILE_NAME: &str = ".iamlint.toml";
 
@@ -24,6 +27,10 @@ pub struct Config {
     /// The directory the file is in; globs are relative to it.
     #[serde(skip)]
     pub root: PathBuf,
+    /// The root of the repository the config is in (see [`crate::repository`]): the files
+    /// it names must be inside.
+    #[serde(skip)]
+    pub repository: PathBuf,
     /// The config file itself, for messages.
     #[serde(skip)]
     pub path: PathBuf,
@@ -110,8 +117,7 @@ impl Config {
     /// Reads and validates a config file. Errors name the file and, for syntax and type
     /// errors, the line and column.
     pub fn load(path: &Path) -> Result<Config, String> {
-        let text =
-            std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        let text = read_text(path)?;
         let mut config: Config = toml::from_str(&text).map_err(|e| {
             let at = e.span().map(|span| {
                 let at = crate::source::LineIndex::new(&text).line_col(&text, span.start);
@@ -120,6 +126,11 @@ impl Config {
             format!("{}{}: {}", path.display(), at.unwrap_or_default(), e.message())
         })?;
         config.root = path.parent().map_or_else(PathBuf::new, Path::to_path_buf);
+        config.repository = repository::root_of(if config.root.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            &config.root
+        });
         config.path = path.to_path_buf();
         config.validate()?;
         Ok(config)
@@ -181,28 +192,84 @@ impl Config {
     }
 
     /// The files a list of globs names, sorted; a glob that matches nothing is an error,
-    /// since a principal with a missing policy would be judged wrongly.
+    /// since a principal with a missing policy would be judged wrongly. So is a glob that
+    /// leads out of the repository: an absolute path, `..` past its root, or a symbolic
+    /// link to a file outside it.
+    ///
+    /// A glob is matched by walking from its literal directories (`iam/deployer` in
+    /// `iam/deployer/*.json`) without following links to directories: two links to a
+    /// parent directory would make `**` walk exponentially, and a link loop forever, so
+    /// there is no cycle to meet. A link to a file is followed when it stays inside.
     pub fn expand(&self, globs: &[String]) -> Result<Vec<PathBuf>, String> {
+        let fail = |message: String| format!("{}: {message}", self.path.display());
         let mut files = Vec::new();
         for pattern in globs {
-            let full = self.root.join(pattern);
-            let full = full.to_string_lossy();
-            let matches = glob::glob(&full)
-                .map_err(|e| format!("{}: invalid glob `{pattern}`: {e}", self.path.display()))?;
+            if let Some(why) = repository::refuse_absolute(pattern) {
+                return Err(fail(why));
+            }
             let before = files.len();
-            for entry in matches {
-                let path = entry.map_err(|e| format!("{}: {e}", self.path.display()))?;
-                if path.is_file() {
-                    files.push(path);
+            let components: Vec<&str> = pattern.split('/').collect();
+            let literal = components
+                .iter()
+                .position(|c| c.contains(['*', '?', '[']))
+                .unwrap_or(components.len());
+            let base = self.root.join(components[..literal].join("/"));
+            if literal == components.len() {
+                if base.is_file() {
+                    repository::resolve_inside(&self.repository, &base).map_err(fail)?;
+                    files.push(base);
                 }
+            } else if base.is_dir() {
+                let rest = components[literal..].join("/");
+                let rest =
+                    glob::Pattern::new(&rest).map_err(|e| fail(format!("invalid glob `{pattern}`: {e}")))?;
+                repository::resolve_inside(&self.repository, &base).map_err(fail)?;
+                self.walk_glob(&base, &rest, &mut files)?;
             }
             if files.len() == before {
-                return Err(format!("{}: `{pattern}` matches no file", self.path.display()));
+                return Err(fail(format!("`{pattern}` matches no file")));
             }
         }
         files.sort();
         files.dedup();
         Ok(files)
+    }
+
+    /// The files under `base` whose path relative to it matches `rest`.
+    fn walk_glob(&self, base: &Path, rest: &glob::Pattern, files: &mut Vec<PathBuf>) -> Result<(), String> {
+        let options = glob::MatchOptions {
+            require_literal_separator: true,
+            ..glob::MatchOptions::new()
+        };
+        let depth = if rest.as_str().contains("**") {
+            usize::MAX
+        } else {
+            rest.as_str().split('/').count()
+        };
+        let walk = WalkDir::new(base)
+            .follow_links(false)
+            .max_depth(depth)
+            .sort_by_file_name();
+        for entry in walk {
+            let entry = entry.map_err(|e| format!("{}: {e}", self.path.display()))?;
+            let Ok(relative) = entry.path().strip_prefix(base) else {
+                continue;
+            };
+            let relative: Vec<_> = relative.iter().map(|c| c.to_string_lossy()).collect();
+            if relative.is_empty() || !rest.matches_with(&relative.join("/"), options) {
+                continue;
+            }
+            let kind = entry.file_type();
+            // `is_file` follows the link: false for a directory, a loop or a dangling link.
+            if kind.is_file() || (kind.is_symlink() && entry.path().is_file()) {
+                if kind.is_symlink() {
+                    repository::resolve_inside(&self.repository, entry.path())
+                        .map_err(|why| format!("{}: {why}", self.path.display()))?;
+                }
+                files.push(entry.into_path());
+            }
+        }
+        Ok(())
     }
 }
 

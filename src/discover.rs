@@ -3,9 +3,12 @@
 //! `--exclude` globs.
 
 use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
 
 use glob::{MatchOptions, Pattern};
 use walkdir::WalkDir;
+
+use crate::repository;
 
 /// Directories never walked into.
 pub const SKIPPED_DIRS: [&str; 4] = [".git", "node_modules", "target", ".terraform"];
@@ -26,6 +29,27 @@ pub struct Filters {
 impl Filters {
     fn excluded(&self, path: &Path) -> bool {
         matches_any(&self.exclude, path)
+    }
+
+    /// Whether a path named on the command line is excluded: the path or one of its
+    /// directories matches (as ruff's `is_file_excluded`, crates/ruff_workspace/src/resolver.rs,
+    /// walks a named file's ancestors), so `--exclude iam` skips `iam/app.json` when
+    /// pre-commit names it. A path under the current directory is matched relative to it,
+    /// as the walk matches relative to the directory walked.
+    fn excluded_named(&self, path: &Path) -> bool {
+        if self.exclude.is_empty() {
+            return false;
+        }
+        let cwd = std::env::current_dir().ok();
+        let absolute = cwd.as_deref().map(|cwd| cwd.join(path));
+        let relative = match (&absolute, &cwd) {
+            (Some(absolute), Some(cwd)) => absolute.strip_prefix(cwd).unwrap_or(path),
+            _ => path,
+        };
+        relative
+            .ancestors()
+            .filter(|ancestor| ancestor.file_name().is_some())
+            .any(|ancestor| self.excluded(ancestor))
     }
 
     fn included(&self, path: &Path) -> bool {
@@ -69,6 +93,9 @@ pub enum Input {
         /// Named on the command line (not found by walking): problems with it are always
         /// reported.
         explicit: bool,
+        /// The root of the repository it belongs to (see [`crate::repository`]): what it
+        /// reads beyond itself must stay inside.
+        root: Arc<Path>,
     },
     /// A directory entry that could not be read while walking.
     Unreadable {
@@ -89,26 +116,36 @@ impl Input {
     }
 }
 
-/// Expands the paths given into inputs. A path that does not exist is a usage error.
-pub fn discover(paths: &[String], stdin_name: &str, filters: &Filters) -> Result<Vec<Input>, String> {
+/// Expands the paths given into inputs. A path that does not exist is a usage error. Paths
+/// are taken as the operating system gives them: a file name need not be UTF-8.
+pub fn discover(paths: &[PathBuf], stdin_name: &str, filters: &Filters) -> Result<Vec<Input>, String> {
     let mut inputs = Vec::new();
-    for given in paths {
-        if given == "-" {
+    for path in paths {
+        if path.as_os_str() == "-" {
             inputs.push(Input::Stdin {
                 name: stdin_name.to_string(),
             });
             continue;
         }
-        let path = PathBuf::from(given);
+        let given = path.display();
+        let path = path.clone();
         let metadata = std::fs::metadata(&path).map_err(|e| match e.kind() {
             std::io::ErrorKind::NotFound => format!("{given}: no such file or directory"),
             _ => format!("{given}: {e}"),
         })?;
+        if filters.force_exclude && filters.excluded_named(&path) {
+            continue;
+        }
         if !metadata.is_dir() {
-            let excluded = filters.force_exclude && filters.excluded(&path);
-            if !excluded {
-                inputs.push(Input::File { path, explicit: true });
-            }
+            let dir = match path.parent() {
+                Some(dir) if !dir.as_os_str().is_empty() => dir,
+                _ => Path::new("."),
+            };
+            inputs.push(Input::File {
+                root: repository::root_of(dir).into(),
+                path,
+                explicit: true,
+            });
             continue;
         }
         walk(&path, filters, &mut inputs);
@@ -117,6 +154,7 @@ pub fn discover(paths: &[String], stdin_name: &str, filters: &Filters) -> Result
 }
 
 fn walk(root: &Path, filters: &Filters, inputs: &mut Vec<Input>) {
+    let repository: Arc<Path> = repository::root_of(root).into();
     let entries = WalkDir::new(root)
         .sort_by_file_name()
         .into_iter()
@@ -139,6 +177,7 @@ fn walk(root: &Path, filters: &Filters, inputs: &mut Vec<Input>) {
                     inputs.push(Input::File {
                         path: entry.into_path(),
                         explicit: false,
+                        root: repository.clone(),
                     });
                 }
             }

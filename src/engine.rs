@@ -13,20 +13,20 @@ use rayon::prelude::*;
 
 use crate::config::{Assertion, Config};
 use crate::discover::Input;
-use crate::finding::{Diagnostic, Finding, Severity};
+use crate::finding::{Diagnostic, Finding, ProjectRule, Severity};
 use crate::model::{
     DeclaredPrincipal, DeclaredPrincipals, DocumentKind, FileModel, Language, PolicyKind, Project, Texts,
     principals,
 };
-use crate::parse::{Node, Syntax, parse};
+use crate::parse::{AliasUse, Node, Syntax, parse_with_aliases};
+use crate::read::{Decoded, ReadError, Symlinks, decode, read_file};
 use crate::rules::{
-    ANALYSIS_LIMIT, IO_ERROR, PARSE_ERROR, Registry, check_assertion, secret_spans, shared_limits,
+    ANALYSIS_LIMIT, IO_ERROR, PARSE_ERROR, Registry, check_assertion, describe_assertion, shared_limits,
 };
+use crate::secrets::{Secrets, Unparsed, unparsed_values};
 use crate::source::{FileId, SourceMap, Span};
 
-/// Files larger than this are not read: no policy or template comes near it
-/// (CloudFormation's own limit is 1 MB).
-pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
+pub use crate::read::MAX_FILE_BYTES;
 
 /// Which rules run. Engine rules (`parse-error`, `io-error`) always do.
 #[derive(Clone, Debug, Default)]
@@ -48,12 +48,15 @@ pub struct Outcome {
     pub sources: SourceMap,
     /// Sorted by file, position and rule.
     pub findings: Vec<Finding>,
-    /// Spans whose text no report may show (hard-coded passwords).
+    /// Spans whose text no report may show (hard-coded passwords), by file and start,
+    /// none overlapping another.
     pub redactions: Vec<Span>,
     /// Remarks about inputs that are not findings (a named file that is not a policy).
     pub notes: Vec<String>,
     /// Inputs recognised as a policy or template, or reported as unreadable/unparsable.
     pub files_checked: usize,
+    /// The config's assertions that ran: rules of the project, beside the registry's.
+    pub project_rules: Vec<ProjectRule>,
 }
 
 impl Outcome {
@@ -74,6 +77,7 @@ impl Outcome {
         self.redactions.extend(other.redactions.into_iter().map(moved));
         self.notes.extend(other.notes);
         self.files_checked += other.files_checked;
+        self.project_rules.extend(other.project_rules);
     }
 
     /// Findings by file, position and rule.
@@ -90,10 +94,15 @@ impl Outcome {
 /// the tree the rules will see.
 struct Loaded {
     path: String,
+    /// The path with the bytes the file system gave; `None` for standard input.
+    raw_path: Option<PathBuf>,
     text: Arc<str>,
     root: Option<(Node, DocumentKind)>,
     findings: Vec<Finding>,
-    redactions: Vec<Span>,
+    /// What no report may show, found while loading (see [`crate::secrets`]).
+    secrets: Secrets,
+    /// The YAML aliases of `root`, to mask an anchor when its alias is masked.
+    aliases: Vec<AliasUse>,
     note: Option<String>,
     checked: bool,
     /// Read only because the config names it (a policy of a principal), or because it is in
@@ -115,7 +124,7 @@ const BATCH: usize = 256;
 /// batches; a module's files always stay together.
 pub fn check(
     inputs: &[Input],
-    stdin: Option<&str>,
+    stdin: Option<&[u8]>,
     registry: &'static Registry,
     selection: &Selection,
 ) -> Outcome {
@@ -144,12 +153,17 @@ pub fn check(
         ));
     }
     // A policy file that a module reads with `file()` is also checked on its own, in
-    // another batch: the same finding twice is reported once.
+    // another batch: the same finding twice is reported once. The file is known by where
+    // it really is (`./p.json` when walked, `p.json` through `file("../p.json")`).
     let mut seen = HashSet::new();
     let sources = &outcome.sources;
+    let mut keys: HashMap<FileId, PathBuf> = HashMap::new();
     outcome.findings.retain(|f| {
-        let at = (sources.get(f.span.file).path.clone(), f.span.start, f.span.end);
-        seen.insert((f.rule, at, f.message.clone()))
+        let key = keys
+            .entry(f.span.file)
+            .or_insert_with(|| path_key(Path::new(&sources.get(f.span.file).path)))
+            .clone();
+        seen.insert((f.rule, (key, f.span.start, f.span.end), f.message.clone()))
     });
     outcome.sort();
     outcome
@@ -160,7 +174,7 @@ pub fn check(
 /// names files that cannot be found.
 pub fn check_with_config(
     inputs: &[Input],
-    stdin: Option<&str>,
+    stdin: Option<&[u8]>,
     registry: &'static Registry,
     selection: &Selection,
     config: Option<&Config>,
@@ -177,6 +191,8 @@ pub fn check_with_config(
         })
         .collect();
     let mut extra: Vec<Input> = Vec::new();
+    // `Config::expand` keeps the files it names inside this root.
+    let root: Arc<Path> = config.repository.clone().into();
     let mut file_of = |path: PathBuf| -> usize {
         let key = path_key(&path);
         if let Some(&found) = keys.get(&key) {
@@ -189,7 +205,11 @@ pub fn check_with_config(
             .ok()
             .and_then(|cwd| path.strip_prefix(cwd).ok().map(Path::to_path_buf))
             .unwrap_or(path);
-        extra.push(Input::File { path, explicit: true });
+        extra.push(Input::File {
+            path,
+            explicit: true,
+            root: root.clone(),
+        });
         index
     };
     let mut resolved = ResolvedConfig::default();
@@ -241,7 +261,14 @@ pub fn check_with_config(
     }
     loaded.append(&mut context);
     terraform::load_modules(&mut loaded, inputs, stdin, registry);
-    Ok(run_rules(&mut loaded, registry, selection, &resolved))
+    let mut outcome = run_rules(&mut loaded, registry, selection, &resolved);
+    outcome.project_rules = config
+        .asserts
+        .iter()
+        .filter(|a| selection.enabled(&format!("assert/{}", a.name)))
+        .map(describe_assertion)
+        .collect();
+    Ok(outcome)
 }
 
 /// What a config adds to a run, resolved to file indexes.
@@ -258,7 +285,12 @@ fn path_key(path: &Path) -> PathBuf {
     std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
 }
 
-fn load_all(inputs: &[Input], stdin: Option<&str>, registry: &'static Registry, first: usize) -> Vec<Loaded> {
+fn load_all(
+    inputs: &[Input],
+    stdin: Option<&[u8]>,
+    registry: &'static Registry,
+    first: usize,
+) -> Vec<Loaded> {
     inputs
         .par_iter()
         .enumerate()
@@ -291,12 +323,12 @@ fn run_rules(
             ))
         })
         .collect();
-    let per_file: Vec<(Vec<Finding>, Vec<Span>)> = models
+    let per_file: Vec<(Vec<Finding>, Secrets)> = models
         .par_iter()
         .zip(loaded.par_iter())
         .map(|(model, file)| match model {
             Some(model) => check_file(model, file.context_only, registry, selection),
-            None => (Vec::new(), Vec::new()),
+            None => (Vec::new(), Secrets::default()),
         })
         .collect();
     let cross_file = check_principals(&models, loaded, registry, selection, config);
@@ -309,6 +341,7 @@ fn run_rules(
         redactions: Vec::new(),
         notes: Vec::new(),
         files_checked: 0,
+        project_rules: Vec::new(),
     };
     // A Terraform module's findings may point into files of its directory that were not
     // named: those are reported only when they label a named file (a variable's literal
@@ -319,10 +352,17 @@ fn run_rules(
         .filter(|(_, f)| f.context_only)
         .map(|(i, _)| FileId(i as u32))
         .collect();
-    for (file, (findings, redactions)) in loaded.iter_mut().zip(per_file) {
-        sources.add(std::mem::take(&mut file.path), file.text.clone());
-        out.redactions.append(&mut file.redactions);
-        out.redactions.extend(redactions);
+    let mut secret_values = Vec::new();
+    for (file, (findings, mut secrets)) in loaded.iter_mut().zip(per_file) {
+        sources.add_file(
+            std::mem::take(&mut file.path),
+            file.raw_path.take(),
+            file.text.clone(),
+        );
+        secrets.extend(std::mem::take(&mut file.secrets));
+        out.redactions
+            .extend(crate::secrets::through_aliases(secrets.spans, &file.aliases));
+        secret_values.extend(secrets.values);
         if file.context_only {
             continue;
         }
@@ -339,18 +379,27 @@ fn run_rules(
     let mut seen = HashSet::new();
     out.findings
         .retain(|f| seen.insert((f.rule, f.span, f.message.clone())));
+    // A value may flow from one file of a Terraform module into a finding about another.
+    let module_of: HashMap<FileId, FileId> = loaded
+        .iter()
+        .enumerate()
+        .flat_map(|(i, file)| file.texts.iter().map(move |(id, _)| (*id, FileId(i as u32))))
+        .collect();
+    let group = |file: FileId| module_of.get(&file).copied().unwrap_or(file);
+    crate::secrets::scrub(&mut out.findings, &secret_values, group);
+    out.redactions = crate::secrets::merged(std::mem::take(&mut out.redactions));
     out.sources = sources;
     out.sort();
     out
 }
 
-/// The per-file rules over one model, and the spans of the file no report may print.
+/// The per-file rules over one model, and what of the file no report may print.
 fn check_file(
     model: &FileModel<'_>,
     context_only: bool,
     registry: &'static Registry,
     selection: &Selection,
-) -> (Vec<Finding>, Vec<Span>) {
+) -> (Vec<Finding>, Secrets) {
     let mut findings: Vec<Finding> = Vec::new();
     if !context_only {
         findings.extend(
@@ -379,7 +428,7 @@ fn check_file(
                 .map(|d| engine_finding(registry, ANALYSIS_LIMIT, d.span, d.message)),
         );
     }
-    (findings, secret_spans(model))
+    (findings, crate::secrets::template_secrets(model))
 }
 
 /// The rules over principals, which may span files, and the config's assertions. A
@@ -489,10 +538,12 @@ impl Loaded {
     fn new(path: String, text: Arc<str>, language: Language) -> Loaded {
         Loaded {
             path,
+            raw_path: None,
             text,
             root: None,
             findings: Vec::new(),
-            redactions: Vec::new(),
+            secrets: Secrets::default(),
+            aliases: Vec::new(),
             note: None,
             checked: false,
             context_only: false,
@@ -502,11 +553,22 @@ impl Loaded {
     }
 }
 
-fn load(file: FileId, input: &Input, stdin: Option<&str>, registry: &'static Registry) -> Loaded {
+fn load(file: FileId, input: &Input, stdin: Option<&[u8]>, registry: &'static Registry) -> Loaded {
     let path = input.display();
     let mut outcome = Loaded::new(path.clone(), Arc::from(""), Language::CloudFormation);
+    outcome.raw_path = raw_path(input);
     if terraform::is_configuration(&path) {
         // Read with the rest of its module by `terraform::load_modules`.
+        return outcome;
+    }
+    if terraform::is_variable_values(&path) {
+        // Not read: no rule has a use for it, and its values (often the passwords kept out
+        // of the configuration) must not reach a snippet, as YAML or JSON that fails to parse.
+        if matches!(input, Input::File { explicit: true, .. } | Input::Stdin { .. }) {
+            outcome.note = Some(format!(
+                "{path}: Terraform variable values (`.tfvars`) are not checked; skipped"
+            ));
+        }
         return outcome;
     }
     let engine_finding =
@@ -522,24 +584,26 @@ fn load(file: FileId, input: &Input, stdin: Option<&str>, registry: &'static Reg
     };
     let text = match text {
         Read::Text(text) => text,
-        Read::TooLarge(size) => {
+        Read::TooLarge(message) => {
             if explicit {
-                outcome.findings.push(engine_finding(
-                    IO_ERROR,
-                    at_start,
-                    format!("file is {size} bytes, larger than the {MAX_FILE_BYTES}-byte limit; not checked"),
-                ));
+                outcome.findings.push(engine_finding(IO_ERROR, at_start, message));
                 outcome.checked = true;
             }
             return outcome;
         }
-        Read::NotUtf8 { valid_up_to, prefix } => {
+        Read::NotText {
+            valid_up_to,
+            prefix,
+            message,
+        } => {
             if explicit || looks_relevant(&prefix) {
+                let syntax = unparsed_syntax(Syntax::detect(&path, &prefix));
+                outcome.secrets.spans = unparsed_values(file, &prefix, syntax);
                 outcome.text = Arc::from(prefix);
                 outcome.findings.push(engine_finding(
                     PARSE_ERROR,
                     Span::new(file, valid_up_to, valid_up_to),
-                    "file is not valid UTF-8 text (a binary file?)".to_string(),
+                    message,
                 ));
                 outcome.checked = true;
             }
@@ -547,14 +611,18 @@ fn load(file: FileId, input: &Input, stdin: Option<&str>, registry: &'static Reg
         }
     };
     outcome.text = Arc::from(text.as_str());
-    let root = match parse(file, &text, Syntax::detect(&path, &text)) {
-        Ok(root) => root,
+    let syntax = Syntax::detect(&path, &text);
+    let root = match parse_with_aliases(file, &text, syntax) {
+        Ok((root, aliases)) => {
+            outcome.aliases = aliases;
+            root
+        }
         Err(err) => {
             if explicit || looks_relevant(&text) {
                 outcome
                     .findings
                     .push(engine_finding(PARSE_ERROR, err.span, err.message));
-                outcome.redactions = password_lines(file, &text);
+                outcome.secrets.spans = unparsed_values(file, &text, unparsed_syntax(syntax));
                 outcome.checked = true;
             }
             return outcome;
@@ -568,7 +636,7 @@ fn load(file: FileId, input: &Input, stdin: Option<&str>, registry: &'static Reg
                 .into_iter()
                 .map(|err| engine_finding(PARSE_ERROR, err.span, err.message)),
         );
-        outcome.redactions = lowered.secrets;
+        outcome.secrets = crate::secrets::plan_secrets(&root);
         outcome.checked = true;
         outcome.language = Language::Terraform;
         outcome.root = Some((lowered.root, DocumentKind::Template));
@@ -587,57 +655,86 @@ fn load(file: FileId, input: &Input, stdin: Option<&str>, registry: &'static Reg
     outcome
 }
 
-enum Read {
-    Text(String),
-    TooLarge(u64),
-    NotUtf8 { valid_up_to: usize, prefix: String },
+/// The path of an input as the file system gave it (`display` is its text).
+fn raw_path(input: &Input) -> Option<PathBuf> {
+    match input {
+        Input::File { path, .. } | Input::Unreadable { path, .. } => Some(path.clone()),
+        Input::Stdin { .. } => None,
+    }
 }
 
-/// Reads an input; `Err` is an I/O problem worth reporting. Also says whether the input
+enum Read {
+    Text(String),
+    /// Larger than the cap: the message says by how much when that is known.
+    TooLarge(String),
+    /// Not text in its encoding: what decoded, and where it stops.
+    NotText {
+        valid_up_to: usize,
+        prefix: String,
+        message: String,
+    },
+}
+
+/// Reads an input; `Err` is an I/O problem worth reporting (a file that is not a regular
+/// file, or a link leading out of the repository, among them). Also says whether the input
 /// was named explicitly.
-fn read(input: &Input, stdin: Option<&str>) -> Result<(Read, bool), String> {
+fn read(input: &Input, stdin: Option<&[u8]>) -> Result<(Read, bool), String> {
     match input {
-        Input::Stdin { .. } => Ok((Read::Text(stdin.unwrap_or_default().to_string()), true)),
-        Input::Unreadable { error, .. } => Err(format!("cannot read: {error}")),
-        Input::File { path, explicit } => {
-            let size = std::fs::metadata(path)
-                .map_err(|e| format!("cannot read: {e}"))?
-                .len();
-            if size > MAX_FILE_BYTES {
-                return Ok((Read::TooLarge(size), *explicit));
+        Input::Stdin { .. } => {
+            let bytes = stdin.unwrap_or_default();
+            if bytes.len() as u64 > MAX_FILE_BYTES {
+                return Ok((
+                    Read::TooLarge(format!(
+                        "standard input is larger than the {MAX_FILE_BYTES}-byte limit; not checked"
+                    )),
+                    true,
+                ));
             }
-            let bytes = std::fs::read(path).map_err(|e| format!("cannot read: {e}"))?;
-            let read = match String::from_utf8(bytes) {
-                Ok(text) => Read::Text(text),
-                Err(err) => {
-                    let valid_up_to = err.utf8_error().valid_up_to();
-                    let bytes = err.into_bytes();
-                    let prefix = String::from_utf8_lossy(&bytes[..valid_up_to]).into_owned();
-                    Read::NotUtf8 { valid_up_to, prefix }
+            Ok((decoded(bytes.to_vec()), true))
+        }
+        Input::Unreadable { error, .. } => Err(format!("cannot read: {error}")),
+        Input::File { path, explicit, root } => {
+            // A walked file was not a link when the walk saw it, and must not be one now; a
+            // named file may be a link, but not one leading out of its repository.
+            let symlinks = if *explicit {
+                if std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
+                    crate::repository::resolve_inside(root, path)?;
                 }
+                Symlinks::Follow
+            } else {
+                Symlinks::Refuse
             };
-            Ok((read, *explicit))
+            match read_file(path, symlinks) {
+                Ok(bytes) => Ok((decoded(bytes), *explicit)),
+                Err(ReadError::TooLarge(size)) => {
+                    Ok((Read::TooLarge(ReadError::TooLarge(size).to_string()), *explicit))
+                }
+                Err(err) => Err(err.to_string()),
+            }
         }
     }
 }
 
-/// Without a model, the values written after a `MasterUserPassword` key, up to the end of
-/// the line: the snippet of a parse error must not show them either.
-fn password_lines(file: FileId, text: &str) -> Vec<Span> {
-    let mut spans = Vec::new();
-    for (at, key) in text.match_indices("MasterUserPassword") {
-        let rest = &text[at + key.len()..];
-        let Some(colon) = rest
-            .find(':')
-            .filter(|&c| rest[..c].trim_matches(['"', '\'', ' ']).is_empty())
-        else {
-            continue;
-        };
-        let start = at + key.len() + colon + 1;
-        let end = text[start..].find('\n').map_or(text.len(), |n| start + n);
-        spans.push(Span::new(file, start, end));
+fn decoded(bytes: Vec<u8>) -> Read {
+    match decode(bytes) {
+        Decoded::Text(text) => Read::Text(text),
+        Decoded::Invalid {
+            valid_up_to,
+            prefix,
+            message,
+        } => Read::NotText {
+            valid_up_to,
+            prefix,
+            message,
+        },
     }
-    spans
+}
+
+fn unparsed_syntax(syntax: Syntax) -> Unparsed {
+    match syntax {
+        Syntax::Json => Unparsed::Json,
+        Syntax::Yaml => Unparsed::Yaml,
+    }
 }
 
 /// Whether a file found by walking, which could not be parsed, looks like something we

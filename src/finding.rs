@@ -97,3 +97,15 @@ pub struct Finding {
     pub help: Option<String>,
     pub labels: Vec<Label>,
 }
+
+/// A rule that comes from the project rather than the registry (an `[[assert]]` of
+/// `.iamlint.toml`), described as the registry's rules are, for the reports that list
+/// rules (SARIF).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ProjectRule {
+    pub id: String,
+    pub severity: Severity,
+    pub summary: String,
+    /// Markdown, with the headings of a rule file.
+    pub docs: String,
+}

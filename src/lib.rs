@@ -13,7 +13,7 @@
 //!     "Condition": {"Bool": {"rds:ManageMasterUserPassword": false}}}]}"#;
 //! let input = Input::Stdin { name: "guard.json".into() };
 //! let registry = Registry::global().expect("embedded rules load");
-//! let outcome = check(&[input], Some(policy), registry, &Selection::default());
+//! let outcome = check(&[input], Some(policy.as_bytes()), registry, &Selection::default());
 //! let rules: Vec<&str> = outcome.findings.iter().map(|f| f.rule).collect();
 //! assert_eq!(rules, ["rds/guard-bypass-modify", "rds/guard-incomplete"]);
 //! ```
@@ -27,7 +27,10 @@ pub mod eval;
 pub mod finding;
 pub mod model;
 pub mod parse;
+pub mod read;
 pub mod report;
+pub mod repository;
 pub mod rules;
+pub mod secrets;
 pub mod simulate;
 pub mod source;

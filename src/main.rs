@@ -1,7 +1,7 @@
 //! The `iamlint` binary: parse arguments, call the library, turn the outcome into an exit
 //! code (0 clean, 1 findings at or above `--fail-on`, 2 usage error).
 
-use std::io::{self, IsTerminal, Read, Write};
+use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -10,38 +10,77 @@ use iamlint::cli::{CheckArgs, Cli, ColorChoice, Command, ConfigArgs, ListFormat,
 use iamlint::config::Config;
 use iamlint::discover::{Filters, discover};
 use iamlint::engine::{Selection, check_with_config};
+use iamlint::report::escape::{escape, escape_lines};
 use iamlint::report::{self, Report};
 use iamlint::rules::Registry;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => return clap_error(&err),
+    };
     let registry = match Registry::global() {
         Ok(registry) => registry,
         Err(err) => return fail(&format!("internal error: the rule registry is invalid: {err}")),
     };
     let result = match cli.command {
         Command::Check(args) => run_check(args, registry),
-        Command::Rules(args) => report::list_rules(
-            registry,
-            args.format == ListFormat::Json,
-            &mut io::stdout().lock(),
-        )
-        .map(|()| ExitCode::SUCCESS)
-        .map_err(|e| e.to_string()),
+        Command::Rules(args) => {
+            let mut stdout = io::stdout().lock();
+            let written = report::list_rules(registry, args.format == ListFormat::Json, &mut stdout);
+            finish_output(written, &mut stdout).map(|()| ExitCode::SUCCESS)
+        }
         Command::Simulate(args) => run_simulate(args),
         Command::Explain { rule } => match registry.get(&rule) {
-            Some(rule) => report::explain(rule, &mut io::stdout().lock())
-                .map(|()| ExitCode::SUCCESS)
-                .map_err(|e| e.to_string()),
+            Some(rule) => {
+                let mut stdout = io::stdout().lock();
+                let written = report::explain(rule, &mut stdout);
+                finish_output(written, &mut stdout).map(|()| ExitCode::SUCCESS)
+            }
             None => Err(format!("unknown rule `{rule}`; `iamlint rules` lists them")),
         },
     };
     result.unwrap_or_else(|err| fail(&err))
 }
 
+/// Messages are one line and quote paths, rule ids and config values as the user or the
+/// repository wrote them: escaped.
 fn fail(message: &str) -> ExitCode {
-    let _ = writeln!(io::stderr(), "iamlint: error: {message}");
+    // Nothing to do when stderr is closed too: the exit code still says it.
+    let _ = writeln!(io::stderr(), "iamlint: error: {}", escape(message));
     ExitCode::from(2)
+}
+
+/// clap quotes an argument it rejects as given, and pre-commit passes file names from the
+/// repository as arguments. When an argument holds a character to escape, the error is the
+/// one clap gives for the arguments escaped (the same error, quoting them escaped), printed
+/// without colour; help, version and every other error as clap prints them.
+fn clap_error(err: &clap::Error) -> ExitCode {
+    let args: Vec<String> = std::env::args_os()
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
+    if !err.use_stderr() || args.iter().all(|a| escape(a) == a.as_str()) {
+        let _ = err.print();
+    } else {
+        let escaped = args.iter().map(|a| escape(a).into_owned());
+        let text = match Cli::try_parse_from(escaped) {
+            Err(escaped_err) => escaped_err.render().to_string(),
+            Ok(_) => err.render().to_string(),
+        };
+        let _ = write!(io::stderr(), "{}", escape_lines(&text));
+    }
+    ExitCode::from(u8::try_from(err.exit_code()).unwrap_or(2))
+}
+
+/// Ends a command's output. A reader that closed the pipe early (`iamlint rules | head -1`)
+/// has read all it wanted: that is not an error, and nothing is printed about it (Rust
+/// ignores SIGPIPE, so the write fails with `BrokenPipe` instead of killing the process).
+/// Any other failure (a full disk) is.
+fn finish_output(written: io::Result<()>, out: &mut dyn Write) -> Result<(), String> {
+    match written.and_then(|()| out.flush()) {
+        Err(err) if err.kind() != io::ErrorKind::BrokenPipe => Err(format!("cannot write the output: {err}")),
+        _ => Ok(()),
+    }
 }
 
 fn run_check(args: CheckArgs, registry: &'static Registry) -> Result<ExitCode, String> {
@@ -74,12 +113,12 @@ fn run_check(args: CheckArgs, registry: &'static Registry) -> Result<ExitCode, S
         }
     }
     let inputs = discover(&args.paths, &args.stdin_filename, &filters)?;
-    let stdin = if args.paths.iter().any(|p| p == "-") {
-        let mut text = String::new();
-        io::stdin()
-            .read_to_string(&mut text)
+    // Read through the same byte budget as a file: one byte past the cap is enough to
+    // report it as too large.
+    let stdin = if args.paths.iter().any(|p| p.as_os_str() == "-") {
+        let bytes = iamlint::read::read_budget(io::stdin().lock(), 0)
             .map_err(|e| format!("cannot read standard input: {e}"))?;
-        Some(text)
+        Some(bytes)
     } else {
         None
     };
@@ -102,24 +141,28 @@ fn run_check(args: CheckArgs, registry: &'static Registry) -> Result<ExitCode, S
     };
     let mut stderr = io::stderr().lock();
     for note in &outcome.notes {
-        let _ = writeln!(stderr, "iamlint: note: {note}");
+        let _ = writeln!(stderr, "iamlint: note: {}", escape(note));
     }
     if outcome.files_checked == 0 {
         let _ = writeln!(
             stderr,
             "iamlint: note: no IAM policy document, CloudFormation template or Terraform configuration found in {}",
-            args.paths.join(", ")
+            escape(
+                &args
+                    .paths
+                    .iter()
+                    .map(|p| p.to_string_lossy())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
         );
     }
     // Buffered: the standard output flushes at every line otherwise, a system call per
     // line of a report that may hold hundreds of thousands of findings.
     let mut stdout = io::BufWriter::with_capacity(1 << 16, io::stdout().lock());
-    if let Err(err) = report::write(args.format, &report, &mut stdout).and_then(|()| stdout.flush()) {
-        // A closed pipe (`iamlint check | head`) is not an error worth a message.
-        if err.kind() != io::ErrorKind::BrokenPipe {
-            return Err(format!("cannot write the report: {err}"));
-        }
-    }
+    // After a closed pipe (`iamlint check | head`) the exit code still tells the findings.
+    let written = report::write(args.format, &report, &mut stdout);
+    finish_output(written, &mut stdout)?;
     let threshold = args.fail_on.threshold();
     let failing = outcome.findings.iter().any(|f| f.severity >= threshold);
     Ok(if failing {
@@ -201,7 +244,7 @@ fn run_simulate(args: SimulateArgs) -> Result<ExitCode, String> {
         };
     let mut requests = Vec::new();
     if let Some(path) = &args.request {
-        let text = std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?;
+        let text = iamlint::read::read_text(std::path::Path::new(path))?;
         for (number, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
             let parsed: RequestLine =
                 serde_json::from_str(line).map_err(|e| format!("{path}:{}: {e}", number + 1))?;
@@ -216,14 +259,9 @@ fn run_simulate(args: SimulateArgs) -> Result<ExitCode, String> {
             context: context_from_pairs(&args.context)?,
         });
     }
-    for request in &requests {
+    let written = requests.iter().try_for_each(|request| {
         let evaluation = policies.evaluate(request, args.cross_account);
-        if let Err(err) = write(&evaluation, request, &mut stdout) {
-            if err.kind() == io::ErrorKind::BrokenPipe {
-                break;
-            }
-            return Err(format!("cannot write the result: {err}"));
-        }
-    }
-    Ok(ExitCode::SUCCESS)
+        write(&evaluation, request, &mut stdout)
+    });
+    finish_output(written, &mut stdout).map(|()| ExitCode::SUCCESS)
 }

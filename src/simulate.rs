@@ -2,6 +2,7 @@
 //! `eval/`, and keeps the spans of every statement for the trace.
 
 use std::borrow::Cow;
+use std::path::Path;
 use std::sync::Arc;
 
 use serde::Deserialize;
@@ -9,6 +10,7 @@ use serde::Deserialize;
 use crate::eval::{Caller, Context, Decision, Evaluation, PolicySet, Request, Role, evaluate};
 use crate::model::{DocumentKind, PolicyDocument, PolicyKind, scp_level};
 use crate::parse::{Syntax, parse};
+use crate::read::read_text;
 use crate::source::{FileId, SourceMap};
 
 /// Policy files by the role they play.
@@ -41,7 +43,7 @@ impl LoadedPolicies {
             paths
                 .iter()
                 .map(|path| {
-                    let text = std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?;
+                    let text = read_text(Path::new(path))?;
                     let file = FileId(sources.len() as u32);
                     let root = parse(file, &text, Syntax::detect(path, &text)).map_err(|e| {
                         let at = crate::source::LineIndex::new(&text).line_col(&text, e.span.start as usize);

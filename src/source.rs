@@ -1,5 +1,6 @@
 //! Source files, byte spans and the byte -> line/column mapping used only by reporters.
 
+use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
 
 /// Index of a file in the [`SourceMap`] of one run.
@@ -41,10 +42,14 @@ fn clamp_u32(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
 
-/// One input, as read. `path` is the path as discovered (relative when given relative).
+/// One input, as read. `path` is the path as discovered (relative when given relative),
+/// as text: a file name that is not valid UTF-8 has U+FFFD in place of its invalid bytes.
 #[derive(Debug)]
 pub struct SourceFile {
     pub path: String,
+    /// The same path with the bytes the file system gave (what SARIF's URI encodes);
+    /// `None` for standard input.
+    pub raw_path: Option<PathBuf>,
     pub text: Arc<str>,
     /// Built on the first position asked for, then shared.
     line_index: OnceLock<LineIndex>,
@@ -53,9 +58,29 @@ pub struct SourceFile {
 impl SourceFile {
     /// The 1-based line and column of a byte offset.
     pub fn line_col(&self, offset: usize) -> LineCol {
-        self.line_index
-            .get_or_init(|| LineIndex::new(&self.text))
-            .line_col(&self.text, offset)
+        self.index().line_col(&self.text, offset)
+    }
+
+    /// The 1-based line of a byte offset (without counting columns).
+    pub fn line_of(&self, offset: usize) -> usize {
+        self.index().line_of(offset.min(self.text.len()))
+    }
+
+    /// The byte range of a 1-based line, without its `\n`; `None` past the last line.
+    pub fn line_range(&self, line: usize) -> Option<std::ops::Range<usize>> {
+        let starts = &self.index().line_starts;
+        let start = *starts.get(line.checked_sub(1)?)?;
+        let end = starts.get(line).map_or(self.text.len(), |next| next - 1);
+        Some(start..end)
+    }
+
+    /// The number of lines (a text that ends with `\n` has an empty last line).
+    pub fn line_count(&self) -> usize {
+        self.index().line_starts.len()
+    }
+
+    fn index(&self) -> &LineIndex {
+        self.line_index.get_or_init(|| LineIndex::new(&self.text))
     }
 }
 
@@ -67,9 +92,15 @@ pub struct SourceMap {
 
 impl SourceMap {
     pub fn add(&mut self, path: String, text: Arc<str>) -> FileId {
+        self.add_file(path, None, text)
+    }
+
+    /// Adds a file read from `raw_path`, shown as `path`.
+    pub fn add_file(&mut self, path: String, raw_path: Option<PathBuf>, text: Arc<str>) -> FileId {
         let id = FileId(clamp_u32(self.files.len()));
         self.files.push(SourceFile {
             path,
+            raw_path,
             text,
             line_index: OnceLock::new(),
         });
@@ -146,6 +177,11 @@ impl LineIndex {
             line_starts,
             checkpoints,
         }
+    }
+
+    /// The 1-based line of a byte offset.
+    fn line_of(&self, offset: usize) -> usize {
+        self.line_starts.partition_point(|&s| s <= offset)
     }
 
     pub fn line_col(&self, text: &str, offset: usize) -> LineCol {

@@ -20,7 +20,7 @@ fn findings(rule: &str, policy: &str) -> Vec<String> {
     let input = Input::Stdin {
         name: "fresh.json".into(),
     };
-    let outcome = check(&[input], Some(policy), registry, &selection);
+    let outcome = check(&[input], Some(policy.as_bytes()), registry, &selection);
     outcome
         .findings
         .iter()

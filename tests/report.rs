@@ -73,7 +73,7 @@ fn sarif() {
         let region = &result["locations"][0]["physicalLocation"]["region"];
         assert!(region["startLine"].as_u64().unwrap() >= 1);
         assert!(region["startColumn"].as_u64().unwrap() >= 1);
-        assert!(!result["partialFingerprints"]["iamlint/v1"].is_null());
+        assert!(!result["partialFingerprints"]["iamlint/v2"].is_null());
         let uri = result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
             .as_str()
             .unwrap();

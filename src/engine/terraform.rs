@@ -13,12 +13,15 @@ use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
 
-use super::{Loaded, MAX_FILE_BYTES, Read, engine_finding, path_key, read};
+use super::{Loaded, Read, engine_finding, path_key, raw_path, read};
 use crate::discover::Input;
-use crate::model::terraform::{ModuleFile, lower_module};
+use crate::model::terraform::{FileProblem, ModuleFile, lower_module};
 use crate::model::{DocumentKind, Language};
 use crate::parse::hcl;
+use crate::read::{Decoded, ReadError, Symlinks, decode, read_file};
+use crate::repository;
 use crate::rules::{IO_ERROR, PARSE_ERROR, Registry};
+use crate::secrets::{Unparsed, module_secrets, unparsed_values};
 use crate::source::{FileId, Span};
 
 /// Whether a path names Terraform configuration.
@@ -27,10 +30,28 @@ pub fn is_configuration(path: &str) -> bool {
     lower.ends_with(".tf") || lower.ends_with(".tf.json")
 }
 
+/// Whether a path names Terraform variable values (`terraform.tfvars`, `prod.tfvars.json`).
+pub fn is_variable_values(path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    lower.ends_with(".tfvars") || lower.ends_with(".tfvars.json")
+}
+
+/// How a module's file is scanned when it does not parse.
+fn unparsed_syntax(path: &str) -> Unparsed {
+    if path.to_ascii_lowercase().ends_with(".json") {
+        Unparsed::Json
+    } else {
+        Unparsed::Hcl
+    }
+}
+
 /// The inputs of one module.
 struct ModuleInputs {
     /// `None` for standard input, which has no directory to read siblings from.
     dir: Option<PathBuf>,
+    /// The repository its `file()` calls and sibling files must stay inside (that of its
+    /// first input when a directory was reached in two ways).
+    root: Arc<Path>,
     /// Indices into the inputs.
     members: Vec<usize>,
 }
@@ -52,8 +73,14 @@ fn modules(inputs: &[Input]) -> Vec<ModuleInputs> {
                     Some(&module) => modules[module].members.push(i),
                     None => {
                         by_dir.insert(dir.clone(), modules.len());
+                        let root = match input {
+                            Input::File { root, .. } => root.clone(),
+                            // A directory entry that could not be read: only its directory.
+                            _ => repository::root_of(&dir).into(),
+                        };
                         modules.push(ModuleInputs {
                             dir: Some(dir),
+                            root,
                             members: vec![i],
                         });
                     }
@@ -61,6 +88,7 @@ fn modules(inputs: &[Input]) -> Vec<ModuleInputs> {
             }
             Input::Stdin { name } if is_configuration(name) => modules.push(ModuleInputs {
                 dir: None,
+                root: repository::root_of_current_dir().into(),
                 members: vec![i],
             }),
             _ => {}
@@ -74,7 +102,7 @@ fn modules(inputs: &[Input]) -> Vec<ModuleInputs> {
 pub(super) fn load_modules(
     loaded: &mut Vec<Loaded>,
     inputs: &[Input],
-    stdin: Option<&str>,
+    stdin: Option<&[u8]>,
     registry: &'static Registry,
 ) {
     let modules = modules(inputs);
@@ -113,7 +141,7 @@ pub(super) fn load_modules(
 struct Context<'c> {
     inputs: &'c [Input],
     input_ids: &'c HashMap<PathBuf, FileId>,
-    stdin: Option<&'c str>,
+    stdin: Option<&'c [u8]>,
     next_id: &'c AtomicU32,
     registry: &'static Registry,
 }
@@ -129,35 +157,24 @@ fn loaded(path: String, text: Arc<str>) -> Loaded {
     Loaded::new(path, text, Language::Terraform)
 }
 
-fn read_small(path: &Path) -> Option<Arc<str>> {
-    let size = std::fs::metadata(path).ok()?.len();
-    if size > MAX_FILE_BYTES {
-        return None;
+/// The text of a file a module reads beyond its inputs (a sibling, a `file()` target): a
+/// regular file inside the repository, under the size cap, that decodes as text: where it
+/// really is, and its text. `Err` says why not, starting with the path.
+fn read_contained(root: &Path, path: &Path) -> Result<(PathBuf, Arc<str>), FileProblem> {
+    let resolved = repository::resolve_inside(root, path).map_err(FileProblem::Unread)?;
+    let bytes = read_file(&resolved, Symlinks::Refuse).map_err(|err| {
+        FileProblem::Unread(match err {
+            ReadError::Io(err) => format!("`{}` cannot be read: {err}", path.display()),
+            other => format!("`{}`: {other}", path.display()),
+        })
+    })?;
+    match decode(bytes) {
+        Decoded::Text(text) => Ok((resolved, Arc::from(text))),
+        Decoded::Invalid { message, .. } => Err(FileProblem::NotJson(format!(
+            "`{}` is not a JSON policy document: {message}",
+            path.display()
+        ))),
     }
-    String::from_utf8(std::fs::read(path).ok()?).ok().map(Arc::from)
-}
-
-/// The text after a password argument and `=`, to the end of the line: the snippet of a
-/// parse error must not show it.
-fn password_assignments(file: FileId, text: &str) -> Vec<Span> {
-    let mut spans = Vec::new();
-    for (at, _) in text.match_indices("password") {
-        let rest = &text[at + "password".len()..];
-        let rest_start = at + "password".len();
-        let name_end = rest.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'));
-        let Some(equals) = name_end.map(|n| (n, &rest[n..])).and_then(|(n, after)| {
-            after
-                .find('=')
-                .filter(|&e| after[..e].trim_matches(['"', ' ']).is_empty())
-                .map(|e| n + e)
-        }) else {
-            continue;
-        };
-        let start = rest_start + equals + 1;
-        let end = text[start..].find('\n').map_or(text.len(), |n| start + n);
-        spans.push(Span::new(file, start, end));
-    }
-    spans
 }
 
 impl Context<'_> {
@@ -172,21 +189,29 @@ impl Context<'_> {
         for &i in &module.members {
             let file = FileId(i as u32);
             let mut member = loaded(self.inputs[i].display(), Arc::from(""));
+            member.raw_path = raw_path(&self.inputs[i]);
             member.checked = true;
             let at_start = Span::new(file, 0, 0);
             match read(&self.inputs[i], self.stdin) {
                 Err(message) => member.findings.push(finding(IO_ERROR, at_start, message)),
-                Ok((Read::TooLarge(size), _)) => member.findings.push(finding(
-                    IO_ERROR,
-                    at_start,
-                    format!("file is {size} bytes, larger than the {MAX_FILE_BYTES}-byte limit; not checked"),
-                )),
-                Ok((Read::NotUtf8 { valid_up_to, prefix }, _)) => {
+                Ok((Read::TooLarge(message), _)) => {
+                    member.findings.push(finding(IO_ERROR, at_start, message))
+                }
+                Ok((
+                    Read::NotText {
+                        valid_up_to,
+                        prefix,
+                        message,
+                    },
+                    _,
+                )) => {
+                    let syntax = unparsed_syntax(&member.path);
+                    member.secrets.spans = unparsed_values(file, &prefix, syntax);
                     member.text = Arc::from(prefix);
                     member.findings.push(finding(
                         PARSE_ERROR,
                         Span::new(file, valid_up_to, valid_up_to),
-                        "file is not valid UTF-8 text (a binary file?)".to_string(),
+                        message,
                     ));
                 }
                 Ok((Read::Text(text), _)) => member.text = Arc::from(text),
@@ -209,14 +234,15 @@ impl Context<'_> {
                 .flatten()
                 .flatten()
                 .map(|e| e.path())
-                .filter(|p| {
-                    p.is_file() && is_configuration(&p.to_string_lossy()) && !named.contains(&path_key(p))
-                })
+                .filter(|p| is_configuration(&p.to_string_lossy()) && !named.contains(&path_key(p)))
                 .collect();
             siblings.sort();
             for path in siblings {
-                if let Some(text) = read_small(&path) {
+                // Context only: one that cannot be read (a link out of the repository, a
+                // FIFO) is left out, as the walk leaves links out.
+                if let Ok((_, text)) = read_contained(&module.root, &path) {
                     let mut sibling = loaded(path.to_string_lossy().into_owned(), text);
+                    sibling.raw_path = Some(path);
                     sibling.context_only = true;
                     extras.push((self.new_id(), sibling));
                 }
@@ -241,17 +267,11 @@ impl Context<'_> {
                 Ok(body) => bodies.push((file, member.text.clone(), body)),
                 Err(err) => {
                     member.findings.push(finding(PARSE_ERROR, err.span, err.message));
-                    member.redactions = password_assignments(file, &member.text);
+                    let syntax = unparsed_syntax(&member.path);
+                    member.secrets.spans = unparsed_values(file, &member.text, syntax);
                 }
             }
         }
-        // The template rides on the first named file that parsed.
-        let Some(carrier) = members
-            .iter()
-            .position(|(i, _)| bodies.iter().any(|(file, ..)| file.0 as usize == *i))
-        else {
-            return ModuleLoad { members, extras };
-        };
         let sources: Vec<ModuleFile<'_>> = bodies
             .iter()
             .map(|(file, text, body)| ModuleFile {
@@ -260,23 +280,41 @@ impl Context<'_> {
                 body,
             })
             .collect();
+        if let Some((_, first)) = members.first_mut() {
+            first.secrets.extend(module_secrets(&sources));
+        }
+        // The template rides on the first named file that parsed.
+        let Some(carrier) = members
+            .iter()
+            .position(|(i, _)| bodies.iter().any(|(file, ..)| file.0 as usize == *i))
+        else {
+            return ModuleLoad { members, extras };
+        };
         // `file()` targets: an input keeps its id, anything else gets a new one.
-        let read_files: Mutex<Vec<(FileId, String, Arc<str>)>> = Mutex::new(Vec::new());
+        // Each with its path when it was not an input.
+        type ReadFile = (FileId, Option<PathBuf>, Arc<str>);
+        let read_files: Mutex<Vec<ReadFile>> = Mutex::new(Vec::new());
         let mut loader = |path: &Path| {
-            let text = read_small(path)?;
-            let (file, new) = match self.input_ids.get(&path_key(path)) {
+            let (resolved, text) = read_contained(&module.root, path).map_err(|problem| match problem {
+                FileProblem::Unread(why) => FileProblem::Unread(format!("`file()` target {why}")),
+                FileProblem::NotJson(why) => FileProblem::NotJson(format!("`file()` target {why}")),
+            })?;
+            let (file, new) = match self.input_ids.get(&resolved) {
                 Some(id) => (*id, false),
                 None => (self.new_id(), true),
             };
             if let Ok(mut read_files) = read_files.lock() {
-                let path = if new {
-                    path.to_string_lossy().into_owned()
-                } else {
-                    String::new()
-                };
+                // Where it really is, relative to the current directory as the paths the
+                // user passes: `policies/p.json`, not `infra/../policies/p.json`.
+                let path = new.then(|| {
+                    std::env::current_dir()
+                        .ok()
+                        .and_then(|cwd| resolved.strip_prefix(cwd).ok().map(Path::to_path_buf))
+                        .unwrap_or_else(|| resolved.clone())
+                });
                 read_files.push((file, path, text.clone()));
             }
-            Some((file, text))
+            Ok((file, text))
         };
         let dir = module.dir.clone().unwrap_or_else(|| PathBuf::from("."));
         let lowered = lower_module(&sources, &dir, &mut loader);
@@ -285,36 +323,36 @@ impl Context<'_> {
             .iter()
             .map(|(file, text, _)| (*file, text.clone()))
             .collect();
+        let (_, carrier) = &mut members[carrier];
         for (file, path, text) in read_files {
+            // A file read by `file()` that does not parse is masked like any other.
+            if lowered.errors.iter().any(|e| e.span.file == file) {
+                carrier
+                    .secrets
+                    .spans
+                    .extend(unparsed_values(file, &text, Unparsed::Json));
+            }
             texts.push((file, text.clone()));
-            if !path.is_empty() {
-                extras.push((file, loaded(path, text)));
+            if let Some(path) = path {
+                let mut target = loaded(path.to_string_lossy().into_owned(), text);
+                target.raw_path = Some(path);
+                extras.push((file, target));
             }
         }
-        let (_, carrier) = &mut members[carrier];
         carrier.findings.extend(
             lowered
                 .errors
                 .into_iter()
-                .map(|err| finding(PARSE_ERROR, err.span, err.message)),
+                .map(|err| finding(PARSE_ERROR, err.span, err.message))
+                .chain(
+                    lowered
+                        .unread
+                        .into_iter()
+                        .map(|err| finding(IO_ERROR, err.span, err.message)),
+                ),
         );
-        carrier.redactions.extend(lowered.secrets);
         carrier.root = Some((lowered.root, DocumentKind::Template));
         carrier.texts = texts;
         ModuleLoad { members, extras }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn password_assignments_cover_the_value_to_the_end_of_the_line() {
-        let text =
-            "a = 1\n  master_password_wo = \"secret\" # x\n  password_wo_version = 1\n  passwords = [\n";
-        let spans = password_assignments(FileId(0), text);
-        let shown: Vec<&str> = spans.iter().map(|s| &text[s.range()]).collect();
-        assert_eq!(shown, vec![" \"secret\" # x", " 1", " ["]);
     }
 }

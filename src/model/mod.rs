@@ -14,7 +14,9 @@ pub use policy::{
     SetQualifier, Statement, action_matches, allow_all, deploy_time_pattern, is_synthetic, scp_level,
 };
 pub use principal::{ACCOUNT, DeclaredPrincipal, DeclaredPrincipals, Principal, Visibility, principals};
-pub use template::{Parameter, Resource, Template, is_pseudo_parameter, ref_target};
+pub use template::{
+    Parameter, Resource, Template, is_dynamic_reference, is_pseudo_parameter, ref_target, sub_variables,
+};
 pub use vocabulary::Language;
 
 use std::sync::{Arc, OnceLock};

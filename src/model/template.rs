@@ -54,6 +54,20 @@ impl<'a> Resource<'a> {
     }
 }
 
+/// A dynamic reference (`{{resolve:secretsmanager:...}}`, `{{resolve:ssm-secure:...}}`):
+/// resolved by CloudFormation at deploy time, so the text itself holds no value.
+pub fn is_dynamic_reference(text: &str) -> bool {
+    text.contains("{{resolve:")
+}
+
+/// The names referenced as `${Name}` in an `Fn::Sub` string (`${!Literal}` is text).
+pub fn sub_variables(body: &str) -> impl Iterator<Item = &str> {
+    body.split("${").skip(1).filter_map(|rest| {
+        let name = &rest[..rest.find('}')?];
+        (!name.starts_with('!')).then_some(name.trim())
+    })
+}
+
 /// The pseudo parameters of CloudFormation (`Ref: AWS::Region`).
 pub fn is_pseudo_parameter(name: &str) -> bool {
     name.starts_with("AWS::")
@@ -90,7 +104,10 @@ impl<'a> Template<'a> {
             template.parameter_index.entry(parameter.name).or_insert(index);
         }
         for (index, resource) in template.resources.iter().enumerate() {
-            template.resource_index.entry(resource.logical_id).or_insert(index);
+            template
+                .resource_index
+                .entry(resource.logical_id)
+                .or_insert(index);
         }
         template
     }
@@ -230,5 +247,16 @@ fn document<'a>(
             }
         }
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sub_variables;
+
+    #[test]
+    fn sub_variables_skip_literal_escapes() {
+        let names: Vec<&str> = sub_variables("a${AWS::Region}-${!Literal}-${Param}").collect();
+        assert_eq!(names, vec!["AWS::Region", "Param"]);
     }
 }

@@ -196,12 +196,16 @@ enum Limit {
 /// after the first is introduced by a separator or an operator (`=`, `,`, `:`, brackets,
 /// `?`, `.`, arithmetic and logic operators), and in strings by an interpolation, so
 /// counting those bounds the number of expressions. An object's keys are the `=` and `:`
-/// written directly inside its braces (block bodies count too, which only overcounts).
+/// written directly inside its braces. A block body's braces follow the block's type or a
+/// label (an identifier or a quoted string); `hcl-edit` checks a body's attributes with a
+/// hash set, so bodies spend nothing.
 fn prescan(text: &str) -> Option<(usize, Limit)> {
     /// What the text at the current position is inside of.
     enum Context {
-        /// Braces (an object or a block body), with the keys counted so far.
+        /// An object's braces, with the keys counted so far.
         Braces(usize),
+        /// A block body's braces.
+        Body,
         /// A quoted string.
         String,
         /// A heredoc, until a line that is its delimiter.
@@ -214,14 +218,20 @@ fn prescan(text: &str) -> Option<(usize, Limit)> {
     let mut spent = 0usize;
     let mut nodes = 1usize;
     let mut at = 0;
+    // The last byte of code before `at` that is not white space; a string counts as `"`.
+    let mut last_code = b'\n';
     while at < bytes.len() {
         let byte = bytes[at];
         let rest = &bytes[at..];
         let in_code = matches!(
             stack.last(),
-            None | Some(Context::Braces(_) | Context::Interpolation)
+            None | Some(Context::Braces(_) | Context::Body | Context::Interpolation)
         );
         if in_code {
+            let previous = last_code;
+            if !byte.is_ascii_whitespace() {
+                last_code = byte;
+            }
             if matches!(
                 byte,
                 b'=' | b','
@@ -249,6 +259,9 @@ fn prescan(text: &str) -> Option<(usize, Limit)> {
             }
             match byte {
                 b'"' => stack.push(Context::String),
+                b'{' if previous.is_ascii_alphanumeric() || matches!(previous, b'_' | b'-' | b'"') => {
+                    stack.push(Context::Body)
+                }
                 b'{' => stack.push(Context::Braces(0)),
                 b'}' => {
                     stack.pop();
@@ -302,6 +315,7 @@ fn prescan(text: &str) -> Option<(usize, Limit)> {
             _ if marker && rest.get(1) == Some(&byte) && rest.get(2) == Some(&b'{') => at += 2,
             _ if marker && rest.get(1) == Some(&b'{') => {
                 stack.push(Context::Interpolation);
+                last_code = b'{';
                 nodes += 1;
                 at += 1;
             }
@@ -692,6 +706,18 @@ mod tests {
         assert!(matches!(prescan(&object), Some((_, Limit::ObjectKeys))));
         let interpolated = format!("a = \"${{ {{ {} }} }}\"\n", keys(7_000, ", "));
         assert!(matches!(prescan(&interpolated), Some((_, Limit::ObjectKeys))));
+        // A block body's attributes are checked with a hash set: they spend nothing.
+        let body = format!(
+            "locals {{\n{}\n}}\nresource \"a\" \"b\" {{\n{}\n}}\n",
+            keys(7_000, "\n"),
+            keys(7_000, "\n")
+        );
+        assert!(prescan(&body).is_none());
+        let nested = format!(
+            "resource \"a\" \"b\" {{\n  policy = {{\n{}\n}}\n}}\n",
+            keys(7_000, "\n")
+        );
+        assert!(matches!(prescan(&nested), Some((_, Limit::ObjectKeys))));
         let err = parse(FileId(0), &object).unwrap_err();
         assert!(err.message.contains("object budget"), "{}", err.message);
         // Many small objects are fine; many values are not.

@@ -128,8 +128,26 @@ impl Syntax {
 }
 
 pub fn parse(file: FileId, text: &str, syntax: Syntax) -> Result<Node, ParseError> {
+    parse_with_aliases(file, text, syntax).map(|(root, _)| root)
+}
+
+/// A YAML alias (`*pw`) and the node it copies. The copy carries the alias's span (that is
+/// where the value is used), so whatever is said about the copy's text may concern the
+/// anchored text too: a password masked at `*pw` must also be masked at `&pw`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct AliasUse {
+    pub alias: Span,
+    pub anchor: Span,
+}
+
+/// [`parse`], with every alias of a YAML document (JSON has none).
+pub fn parse_with_aliases(
+    file: FileId,
+    text: &str,
+    syntax: Syntax,
+) -> Result<(Node, Vec<AliasUse>), ParseError> {
     match syntax {
-        Syntax::Json => json::parse(file, text),
+        Syntax::Json => json::parse(file, text).map(|root| (root, Vec::new())),
         Syntax::Yaml => yaml::parse(file, text),
     }
 }

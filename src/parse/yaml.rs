@@ -7,7 +7,7 @@ use std::collections::HashMap;
 
 use saphyr_parser::{Event, Parser, ScalarStyle, Tag};
 
-use super::{Entry, MAX_ALIAS_BYTES, MAX_DEPTH, MAX_NODES, Node, ParseError, Value};
+use super::{AliasUse, Entry, MAX_ALIAS_BYTES, MAX_DEPTH, MAX_NODES, Node, ParseError, Value};
 use crate::source::{FileId, Span};
 
 /// Short-form tags whose long form is `Fn::<Name>`.
@@ -33,13 +33,15 @@ const FN_TAGS: &[&str] = &[
     "ForEach",
 ];
 
-pub fn parse(file: FileId, text: &str) -> Result<Node, ParseError> {
+/// The first document, and where each of its aliases points.
+pub fn parse(file: FileId, text: &str) -> Result<(Node, Vec<AliasUse>), ParseError> {
     let offsets = CharOffsets::new(text);
     let mut builder = Builder {
         file,
         text,
         stack: Vec::new(),
         anchors: HashMap::new(),
+        aliases: Vec::new(),
         nodes: 0,
         alias_bytes: 0,
         root: None,
@@ -58,10 +60,13 @@ pub fn parse(file: FileId, text: &str) -> Result<Node, ParseError> {
             break;
         }
     }
-    builder.root.ok_or_else(|| ParseError {
-        span: Span::new(file, 0, 0),
-        message: "the file holds no YAML document".to_string(),
-    })
+    match builder.root {
+        Some(root) => Ok((root, builder.aliases)),
+        None => Err(ParseError {
+            span: Span::new(file, 0, 0),
+            message: "the file holds no YAML document".to_string(),
+        }),
+    }
 }
 
 /// saphyr reports positions in characters; spans are bytes.
@@ -115,6 +120,8 @@ struct Builder<'a> {
     stack: Vec<Frame>,
     /// Each anchored node, with its size in nodes and in bytes of text.
     anchors: HashMap<usize, (Node, Size)>,
+    /// Every alias and the span of the anchored node it copies.
+    aliases: Vec<AliasUse>,
     nodes: usize,
     /// Text that aliases have copied so far.
     alias_bytes: usize,
@@ -210,6 +217,12 @@ impl Builder<'_> {
                 self.push(node)?;
             }
             Event::Alias(id) => {
+                // The copy below takes the alias's span: remember the anchored text.
+                if let Some((anchored, _)) = self.anchors.get(&id) {
+                    let anchor = self.after_anchor_name(anchored.span);
+                    let alias = Span::new(self.file, start, end);
+                    self.aliases.push(AliasUse { alias, anchor });
+                }
                 let Some(size) = self.anchors.get(&id).map(|(_, size)| *size) else {
                     return Err(self.error(start, end, "alias to an unknown anchor"));
                 };
@@ -243,6 +256,16 @@ impl Builder<'_> {
         self.count(size.nodes, at)?;
         self.anchors.insert(anchor, (node.clone(), size));
         Ok(())
+    }
+
+    /// An anchored node's span without the `&name` it may start with.
+    fn after_anchor_name(&self, mut span: Span) -> Span {
+        if let Some(rest) = self.text[span.range()].strip_prefix('&') {
+            let name_end = rest.find(char::is_whitespace).unwrap_or(rest.len());
+            let value = rest[name_end..].trim_start();
+            span.start = span.end - value.len() as u32;
+        }
+        span
     }
 
     fn open(&mut self, at: usize) -> Result<(), ParseError> {
@@ -548,7 +571,19 @@ mod tests {
     use super::*;
 
     fn parse_str(text: &str) -> Node {
-        parse(FileId(0), text).unwrap()
+        parse(FileId(0), text).unwrap().0
+    }
+
+    #[test]
+    fn an_alias_remembers_the_anchored_node() {
+        let text = "a: &pw secret\nb: *pw\nc: &m {k: v}\nd: *m\n";
+        let (root, aliases) = parse(FileId(0), text).unwrap();
+        assert_eq!(&text[root.get("b").unwrap().span.range()], "*pw");
+        let pairs: Vec<(&str, &str)> = aliases
+            .iter()
+            .map(|a| (&text[a.alias.range()], &text[a.anchor.range()]))
+            .collect();
+        assert_eq!(pairs, [("*pw", "secret"), ("*m", "{k: v}")]);
     }
 
     #[test]

@@ -1,8 +1,12 @@
 //! GitHub Actions workflow commands: one `::error`/`::warning`/`::notice` annotation per
-//! finding, escaped as the workflow command documentation requires.
+//! finding, escaped as the workflow command documentation requires. Path, rule and message
+//! are first escaped like every text output (no control character reaches the log or the
+//! annotation), then percent-encoded as the runner unescapes them; the only `%0A` left is
+//! the one before `help:`.
 
 use std::io::{self, Write};
 
+use super::escape::escape;
 use super::{Locator, Report};
 use crate::finding::Severity;
 
@@ -15,20 +19,20 @@ pub fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
             Severity::Warning => "warning",
             Severity::Info => "notice",
         };
-        let mut message = finding.message.clone();
+        let mut message = escape(&finding.message).into_owned();
         if let Some(help) = &finding.help {
             message.push_str("\nhelp: ");
-            message.push_str(help);
+            message.push_str(&escape(help));
         }
         writeln!(
             out,
             "::{command} file={},line={},col={},endLine={},endColumn={},title={}::{}",
-            escape_property(at.path),
+            escape_property(&escape(at.path)),
             at.start.line,
             at.start.column,
             at.end.line,
             at.end.column,
-            escape_property(finding.rule),
+            escape_property(&escape(finding.rule)),
             escape_data(&message)
         )?;
     }

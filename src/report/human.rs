@@ -6,11 +6,16 @@ use std::fmt;
 use std::io::{self, Write};
 use std::sync::Arc;
 
-use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan};
+use miette::{
+    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents, SourceSpan,
+    SpanContents,
+};
 
+use super::escape::{display_path, escape, guard_line};
+use super::excerpt::ShownLine;
 use super::{Locator, Report, counts};
 use crate::finding::{Finding, Severity};
-use crate::source::{FileId, Span};
+use crate::source::{FileId, LineCol, SourceFile, Span};
 
 pub fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
     let theme = if report.color {
@@ -23,25 +28,27 @@ pub fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
         handler = handler.with_width(width);
     }
     let locator = Locator::new(report.outcome);
-    let mut sources: HashMap<FileId, Arc<str>> = HashMap::new();
+    let mut masked: HashMap<FileId, Arc<str>> = HashMap::new();
     for finding in &report.outcome.findings {
         let file = finding.span.file;
-        let text = sources
+        let text = masked
             .entry(file)
             .or_insert_with(|| redacted(report, file))
             .clone();
-        let path = report.outcome.sources.get(file).path.clone();
-        let rendered = HumanDiagnostic::new(finding, report, &locator, NamedSource::new(path, text));
+        let rendered = HumanDiagnostic::new(finding, report, &locator, &text);
         let mut buffer = String::new();
         if handler.render_report(&mut buffer, &rendered).is_err() {
             buffer = format!(
                 "{}: {} [{}]\n",
-                rendered.source.name(),
-                finding.message,
-                finding.rule
+                rendered.source.name, rendered.message, rendered.code
             );
         }
-        writeln!(out, "{buffer}")?;
+        // Help lines are indented with spaces only and wrapped where miette likes: a word
+        // from the input could start one (see `escape::guard_line`).
+        for line in buffer.split_inclusive('\n') {
+            out.write_all(guard_line(line).as_bytes())?;
+        }
+        writeln!(out)?;
     }
     let c = counts(&report.outcome.findings);
     let files = report.outcome.files_checked;
@@ -89,66 +96,310 @@ fn redacted(report: &Report<'_>, file: FileId) -> Arc<str> {
 
 struct HumanDiagnostic {
     message: String,
-    code: &'static str,
+    code: String,
     severity: miette::Severity,
     help: Option<String>,
     url: Option<String>,
     labels: Vec<LabeledSpan>,
-    source: NamedSource<Arc<str>>,
+    source: Snippet,
 }
 
 impl HumanDiagnostic {
-    fn new(
-        finding: &Finding,
-        report: &Report<'_>,
-        locator: &Locator<'_>,
-        source: NamedSource<Arc<str>>,
-    ) -> HumanDiagnostic {
-        let mut labels = vec![LabeledSpan::new_primary_with_span(
-            None,
-            source_span(finding.span),
-        )];
+    fn new(finding: &Finding, report: &Report<'_>, locator: &Locator<'_>, text: &str) -> HumanDiagnostic {
+        let file = report.outcome.sources.get(finding.span.file);
+        let mut marks = vec![(finding.span, None, true)];
         let mut elsewhere = Vec::new();
         for label in &finding.labels {
             if label.span.file == finding.span.file {
-                labels.push(LabeledSpan::new_with_span(
-                    Some(label.message.clone()),
-                    source_span(label.span),
-                ));
+                marks.push((label.span, Some(escape(&label.message).into_owned()), false));
             } else {
                 let at = locator.locate(label.span);
                 elsewhere.push(format!(
                     "{}:{}:{}: {}",
-                    at.path, at.start.line, at.start.column, label.message
+                    display_path(at.path),
+                    at.start.line,
+                    at.start.column,
+                    escape(&label.message)
                 ));
             }
         }
-        let mut help = finding.help.clone();
-        if !elsewhere.is_empty() {
-            let joined = elsewhere.join("\n");
-            help = Some(match help {
-                Some(h) => format!("{h}\n{joined}"),
-                None => joined,
-            });
-        }
+        let (source, labels) = Snippet::new(file, text, &marks);
+        let mut help: Vec<String> = finding.help.iter().map(|h| escape(h).into_owned()).collect();
+        help.extend(elsewhere);
         HumanDiagnostic {
-            message: finding.message.clone(),
-            code: finding.rule,
+            message: escape(&finding.message).into_owned(),
+            code: escape(finding.rule).into_owned(),
             severity: match finding.severity {
                 Severity::Error => miette::Severity::Error,
                 Severity::Warning => miette::Severity::Warning,
                 Severity::Info => miette::Severity::Advice,
             },
-            help,
-            url: report.registry.get(finding.rule).map(|r| r.meta.help_uri()),
+            help: (!help.is_empty()).then(|| help.join("\n")),
+            url: report
+                .registry
+                .get(finding.rule)
+                .map(|r| escape(&r.meta.help_uri()).into_owned()),
             labels,
             source,
         }
     }
 }
 
-fn source_span(span: Span) -> SourceSpan {
-    SourceSpan::new((span.start as usize).into(), (span.end - span.start) as usize)
+/// Lines of a multi-line span shown at most; a longer span is cut there and says where it
+/// ends.
+const SPAN_LINES: usize = 32;
+/// Lines between two labels' contexts that one box shows at most (see `Snippet::new`).
+const MERGE_GAP: usize = 32;
+
+/// What one diagnostic shows of its file, as miette reads it: the lines around each label
+/// (each escaped and, when long, windowed by [`ShownLine`]), laid out one after another.
+/// Offsets given to miette are offsets in this text; the line numbers and the header's
+/// column it reports are those of the file, so `[file:line:col]` stays exact while the
+/// text is cut, escaped and masked.
+struct Snippet {
+    /// The escaped path.
+    name: String,
+    text: String,
+    lines: Vec<SnippetLine>,
+    /// Where each label starts here, and where it starts in the file.
+    starts: Vec<(usize, LineCol)>,
+}
+
+struct SnippetLine {
+    /// 1-based line in the file.
+    number: usize,
+    /// Offsets in [`Snippet::text`]: the shown line is `start..end`, followed by `\n`.
+    start: usize,
+    end: usize,
+    /// Consecutive lines of the file share a run; miette never reads across runs.
+    run: usize,
+    /// Where the line starts in the file, its length without `\r\n` or `\n`, where its
+    /// `\n` is, and how it is shown.
+    source_start: usize,
+    source_len: usize,
+    source_end: usize,
+    has_break: bool,
+    shown: ShownLine,
+}
+
+/// A label to place: its span, its text, whether it is the primary one.
+type Mark = (Span, Option<String>, bool);
+
+impl Snippet {
+    /// The snippet of `file` (its masked `text`) for `marks`, and the marks as miette
+    /// labels over it.
+    fn new(file: &SourceFile, text: &str, marks: &[Mark]) -> (Snippet, Vec<LabeledSpan>) {
+        let placed: Vec<Placed> = marks.iter().map(|mark| Placed::new(file, text, mark)).collect();
+        let runs = runs(file, text, &placed);
+        let mut points: HashMap<usize, Vec<usize>> = HashMap::new();
+        for p in &placed {
+            points.entry(p.first).or_default().push(p.start);
+            points.entry(p.last).or_default().push(p.end);
+        }
+        let mut snippet = Snippet {
+            name: display_path(&file.path).into_owned(),
+            text: String::new(),
+            lines: Vec::new(),
+            starts: Vec::new(),
+        };
+        for (run, &(from, to)) in runs.iter().enumerate() {
+            for number in from..=to {
+                let Some(range) = file.line_range(number) else {
+                    continue;
+                };
+                let line = &text[range.clone()];
+                let line = line.strip_suffix('\r').unwrap_or(line);
+                let here: Vec<usize> = points
+                    .get(&number)
+                    .into_iter()
+                    .flatten()
+                    .map(|&p| p.saturating_sub(range.start).min(line.len()))
+                    .collect();
+                let shown = ShownLine::new(line, &here);
+                let start = snippet.text.len();
+                snippet.text.push_str(&shown.text);
+                snippet.lines.push(SnippetLine {
+                    number,
+                    start,
+                    end: snippet.text.len(),
+                    run,
+                    source_start: range.start,
+                    source_len: line.len(),
+                    source_end: range.end,
+                    has_break: range.end < text.len(),
+                    shown,
+                });
+                snippet.text.push('\n');
+            }
+        }
+        let labels = placed
+            .into_iter()
+            .map(|p| {
+                let from = snippet.place(p.first, p.start);
+                let to = if p.end > p.start {
+                    snippet.place(p.last, p.end)
+                } else {
+                    from
+                };
+                snippet.starts.push((from, file.line_col(p.start)));
+                let span = SourceSpan::new(from.into(), to.saturating_sub(from));
+                if p.primary {
+                    LabeledSpan::new_primary_with_span(p.label, span)
+                } else {
+                    LabeledSpan::new_with_span(p.label, span)
+                }
+            })
+            .collect();
+        (snippet, labels)
+    }
+
+    /// Where byte `offset` of file line `number` is in the snippet. An offset in the line
+    /// break maps to the end of the shown line, past its `\n` when it is past the file's.
+    fn place(&self, number: usize, offset: usize) -> usize {
+        let i = self.lines.partition_point(|l| l.number < number);
+        let Some(line) = self.lines.get(i).filter(|l| l.number == number) else {
+            return self.text.len();
+        };
+        let column = offset.saturating_sub(line.source_start);
+        if column <= line.source_len {
+            line.start + line.shown.position(column)
+        } else if offset > line.source_end {
+            line.end + 1
+        } else {
+            line.end
+        }
+    }
+}
+
+/// A mark placed in the file: its byte range (cut to [`SPAN_LINES`] lines), its lines.
+struct Placed {
+    start: usize,
+    end: usize,
+    first: usize,
+    last: usize,
+    label: Option<String>,
+    primary: bool,
+    cut: bool,
+}
+
+impl Placed {
+    /// A mark's byte range and lines; a span of more than [`SPAN_LINES`] lines is cut to
+    /// its first ones, and its label says where it ends.
+    fn new(file: &SourceFile, text: &str, (span, label, primary): &Mark) -> Placed {
+        let start = text.floor_char_boundary(span.start as usize);
+        let end = text.floor_char_boundary(span.end as usize).max(start);
+        let first = file.line_of(start);
+        let last = if end > start { file.line_of(end - 1) } else { first };
+        let mut placed = Placed {
+            start,
+            end,
+            first,
+            last,
+            label: label.clone(),
+            primary: *primary,
+            cut: false,
+        };
+        if last - first >= SPAN_LINES {
+            let note = format!("continues to line {last}");
+            placed.label = Some(match placed.label {
+                Some(text) => format!("{text} ({note})"),
+                None => note,
+            });
+            placed.last = first + SPAN_LINES - 1;
+            placed.end = file.line_range(placed.last).map_or(end, |r| r.end);
+            placed.cut = true;
+        }
+        placed
+    }
+}
+
+/// The runs of consecutive lines to show, first and last line of each: one line of context
+/// around each mark (none after a cut span), never the empty line after a final line break
+/// unless a mark is on it.
+///
+/// miette merges the box of a label into the previous one when `left.line() +
+/// left.line_count() >= right.line()`, and its own `SourceCode` counts `line_count` from
+/// the start of the file, so a label up to about twice as far down joins the box above,
+/// every line between shown. The same rule here (with `line_count` counted the same way in
+/// `read_span`) keeps ordinary snippets as they were; a box hides at most [`MERGE_GAP`]
+/// lines, so a large file gives two boxes instead of everything between.
+fn runs(file: &SourceFile, text: &str, placed: &[Placed]) -> Vec<(usize, usize)> {
+    let last_line = file.line_count() - usize::from(text.ends_with('\n'));
+    let mut contexts: Vec<(usize, usize, usize)> = placed
+        .iter()
+        .map(|p| {
+            let after = if p.cut {
+                p.last
+            } else {
+                (p.last + 1).min(last_line).max(p.last)
+            };
+            (p.start, p.first.saturating_sub(1).max(1), after)
+        })
+        .collect();
+    contexts.sort_unstable();
+    let mut runs: Vec<(usize, usize)> = Vec::new();
+    for (_, from, to) in contexts {
+        match runs.last_mut() {
+            Some(run) if from <= run.1 + 1 || (run.0 + run.1 >= from && from - run.1 <= MERGE_GAP) => {
+                run.1 = run.1.max(to);
+            }
+            _ => runs.push((from, to)),
+        }
+    }
+    runs
+}
+
+impl miette::SourceCode for Snippet {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        let (start, end) = (span.offset(), span.offset() + span.len());
+        if self.lines.is_empty() || end > self.text.len() {
+            return Err(MietteError::OutOfBounds);
+        }
+        let line_at = |offset: usize| self.lines.partition_point(|l| l.start <= offset).max(1) - 1;
+        let first = line_at(start);
+        let last = if end > start { line_at(end - 1) } else { first };
+        let run = self.lines[first].run;
+        // Lines of two runs are not consecutive in the file: refusing makes miette show
+        // them as two snippets instead of numbering them as one.
+        if self.lines[last].run != run {
+            return Err(MietteError::OutOfBounds);
+        }
+        let in_run = |i: &usize| self.lines.get(*i).is_some_and(|l| l.run == run);
+        let from = (first.saturating_sub(context_lines_before)..=first)
+            .find(in_run)
+            .unwrap_or(first);
+        let to = (last..=last + context_lines_after)
+            .take_while(in_run)
+            .last()
+            .unwrap_or(last);
+        let data = (self.lines[from].start, self.lines[to].end + 1);
+        // miette reads the header's `line:col` from the primary label with no context.
+        let (line, column) = if context_lines_before == 0 {
+            let column = self
+                .starts
+                .iter()
+                .find(|(at, _)| *at == start)
+                .map_or(0, |(_, real)| real.column - 1);
+            (self.lines[first].number - 1, column)
+        } else {
+            (self.lines[from].number - 1, 0)
+        };
+        Ok(Box::new(MietteSpanContents::new_named(
+            self.name.clone(),
+            &self.text.as_bytes()[data.0..data.1],
+            SourceSpan::new(data.0.into(), data.1 - data.0),
+            line,
+            column,
+            // As miette's own `SourceCode` counts it: line breaks from the start of the
+            // file to the end of the data (see `Snippet::new` on merged boxes).
+            self.lines[to].number - usize::from(!self.lines[to].has_break),
+        )))
+    }
 }
 
 impl fmt::Debug for HumanDiagnostic {
@@ -167,7 +418,7 @@ impl std::error::Error for HumanDiagnostic {}
 
 impl miette::Diagnostic for HumanDiagnostic {
     fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        Some(Box::new(self.code))
+        Some(Box::new(&self.code))
     }
 
     fn severity(&self) -> Option<miette::Severity> {

@@ -4,7 +4,7 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use super::{Locator, Report, counts};
+use super::{Locator, Report, counts, json_text};
 
 #[derive(Serialize)]
 struct JsonReport<'a> {
@@ -88,6 +88,6 @@ pub fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
             infos: c.infos,
         },
     };
-    serde_json::to_writer_pretty(&mut *out, &json)?;
+    json_text::write_pretty(out, &json)?;
     writeln!(out)
 }

@@ -1,10 +1,13 @@
 //! Reporters: each turns an [`Outcome`] into one output format. They see findings, spans
 //! and rule metadata, never rule internals. Only this module writes to standard output.
 
+pub mod escape;
+mod excerpt;
 mod github;
 mod gnu;
 mod human;
 mod json;
+mod json_text;
 mod sarif;
 pub mod simulate;
 
@@ -90,11 +93,6 @@ pub fn counts(findings: &[Finding]) -> Counts {
     }
 }
 
-/// Messages are single lines in every line-oriented format.
-pub fn one_line(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
 /// `iamlint rules`: one line per rule, or a JSON array.
 pub fn list_rules(registry: &Registry, json: bool, out: &mut dyn Write) -> io::Result<()> {
     if json {
@@ -111,7 +109,7 @@ pub fn list_rules(registry: &Registry, json: bool, out: &mut dyn Write) -> io::R
                 })
             })
             .collect();
-        serde_json::to_writer_pretty(&mut *out, &rules)?;
+        json_text::write_pretty(out, &rules)?;
         return writeln!(out);
     }
     let width = registry

@@ -1,65 +1,91 @@
-//! SARIF 2.1.0 as GitHub code scanning reads it: rule metadata in `tool.driver.rules`,
-//! results with a relative artifact URI, a 1-based region whose columns count Unicode
-//! code points, related locations for labels, and a fingerprint that survives line shifts.
+//! SARIF 2.1.0 as GitHub code scanning reads it ("SARIF support for code scanning" in
+//! GitHub's documentation): every rule in `tool.driver.rules` with the descriptions, help
+//! and `security-severity` and `tags` properties code scanning shows, the tool's
+//! `semanticVersion`, results with a relative artifact URI, a 1-based region whose columns
+//! count Unicode code points, related locations for labels, and a fingerprint that
+//! survives what does not change the flagged element.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::io::{self, Write};
+use std::ops::Range;
 
 use serde_json::{Value, json};
 
 use super::{Locator, Report};
 use crate::finding::{Finding, Severity};
+use crate::source::{FileId, SourceFile, Span};
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 
+/// The `partialFingerprints` key: versioned, as SARIF asks, since a consumer may only
+/// compare fingerprints computed the same way.
+pub const FINGERPRINT_KEY: &str = "iamlint/v2";
+
+/// GitHub's limits on `shortDescription.text` and `fullDescription.text`.
+const MAX_DESCRIPTION_CHARS: usize = 1024;
+
 pub fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
-    let locator = Locator::new(report.outcome);
-    let rules = report.registry.rules();
-    let mut rule_index: HashMap<&str, usize> = rules
-        .iter()
-        .enumerate()
-        .map(|(i, r)| (r.meta.id.as_str(), i))
+    let outcome = report.outcome;
+    let locator = Locator::new(outcome);
+    let sources = &outcome.sources;
+    let uris: Vec<String> = (0..sources.len())
+        .map(|i| uri(&path_bytes(sources.get(FileId(i as u32)))))
         .collect();
-    let mut descriptors: Vec<Value> = rules
+
+    let mut rules: Vec<RuleText<'_>> = report
+        .registry
+        .rules()
         .iter()
-        .map(|r| {
-            json!({
-                "id": r.meta.id,
-                "name": rule_name(&r.meta.id),
-                "shortDescription": { "text": r.meta.summary },
-                "fullDescription": { "text": first_paragraph(&r.meta.docs).unwrap_or(&r.meta.summary) },
-                "help": { "text": r.meta.docs, "markdown": r.meta.docs },
-                "helpUri": r.meta.help_uri(),
-                "defaultConfiguration": { "level": level(r.meta.severity) },
-            })
+        .map(|r| RuleText {
+            id: &r.meta.id,
+            severity: r.meta.severity,
+            summary: &r.meta.summary,
+            docs: &r.meta.docs,
+            help_uri: Some(r.meta.help_uri()),
+            group: if r.meta.kind() == "engine" {
+                "engine"
+            } else {
+                group(&r.meta.id)
+            },
         })
         .collect();
-    // Assertions of `.iamlint.toml` are rules of the project, not of the registry.
-    for finding in &report.outcome.findings {
-        if rule_index.contains_key(finding.rule) {
-            continue;
+    // Assertions of `.iamlint.toml`: rules of the project, documented from the config.
+    rules.extend(outcome.project_rules.iter().map(|rule| RuleText {
+        id: &rule.id,
+        severity: rule.severity,
+        summary: &rule.summary,
+        docs: &rule.docs,
+        help_uri: None,
+        group: group(&rule.id),
+    }));
+    let mut rule_index: HashMap<&str, usize> = rules.iter().enumerate().map(|(i, r)| (r.id, i)).collect();
+    // A finding of a rule neither knows still gets a descriptor: results must name one.
+    for finding in &outcome.findings {
+        if !rule_index.contains_key(finding.rule) {
+            rule_index.insert(finding.rule, rules.len());
+            rules.push(RuleText {
+                id: finding.rule,
+                severity: finding.severity,
+                summary: finding.rule,
+                docs: finding.rule,
+                help_uri: None,
+                group: group(finding.rule),
+            });
         }
-        rule_index.insert(finding.rule, descriptors.len());
-        descriptors.push(json!({
-            "id": finding.rule,
-            "name": rule_name(finding.rule),
-            "shortDescription": { "text": "An assertion of the project's .iamlint.toml" },
-            "defaultConfiguration": { "level": level(finding.severity) },
-        }));
     }
+    let descriptors: Vec<Value> = rules.iter().map(descriptor).collect();
 
-    let mut seen: HashMap<(String, String, String), usize> = HashMap::new();
-    let results: Vec<Value> = report
-        .outcome
+    let mut fingerprints = Fingerprints::new(outcome);
+    let results: Vec<Value> = outcome
         .findings
         .iter()
         .map(|f| {
-            let at = locator.locate(f.span);
-            let location = |span| {
+            let location = |span: Span| {
                 let at = locator.locate(span);
                 json!({
                     "physicalLocation": {
-                        "artifactLocation": { "uri": uri(at.path) },
+                        "artifactLocation": { "uri": uris[span.file.0 as usize] },
                         "region": {
                             "startLine": at.start.line,
                             "startColumn": at.start.column,
@@ -85,12 +111,13 @@ pub fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
                 message.push_str("\n\nhelp: ");
                 message.push_str(help);
             }
+            let fingerprint = fingerprints.next(f, &uris[f.span.file.0 as usize]);
             let mut result = json!({
                 "ruleId": f.rule,
                 "level": level(f.severity),
                 "message": { "text": message },
                 "locations": [location(f.span)],
-                "partialFingerprints": { "iamlint/v1": fingerprint(f, at.path, &mut seen) },
+                "partialFingerprints": { FINGERPRINT_KEY: fingerprint },
             });
             if let Some(&index) = rule_index.get(f.rule) {
                 result["ruleIndex"] = json!(index);
@@ -111,6 +138,7 @@ pub fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
                     "name": "iamlint",
                     "informationUri": crate::rules::DOCS_BASE.trim_end_matches("blob/main/"),
                     "version": env!("CARGO_PKG_VERSION"),
+                    "semanticVersion": env!("CARGO_PKG_VERSION"),
                     "rules": descriptors,
                 }
             },
@@ -118,8 +146,74 @@ pub fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
             "results": results,
         }]
     });
-    serde_json::to_writer_pretty(&mut *out, &sarif)?;
+    super::json_text::write_pretty(out, &sarif)?;
     writeln!(out)
+}
+
+/// What a rule descriptor is made of, for a rule of the registry or of the project.
+struct RuleText<'a> {
+    id: &'a str,
+    severity: Severity,
+    summary: &'a str,
+    /// Markdown with the headings of a rule file.
+    docs: &'a str,
+    help_uri: Option<String>,
+    group: &'a str,
+}
+
+fn descriptor(rule: &RuleText<'_>) -> Value {
+    let full = first_paragraph(rule.docs).unwrap_or(rule.summary);
+    let mut descriptor = json!({
+        "id": rule.id,
+        "name": rule_name(rule.id),
+        "shortDescription": { "text": truncate(rule.summary, MAX_DESCRIPTION_CHARS) },
+        "fullDescription": { "text": truncate(full, MAX_DESCRIPTION_CHARS) },
+        "help": { "text": rule.docs, "markdown": rule.docs },
+        "defaultConfiguration": { "level": level(rule.severity) },
+        "properties": {
+            "tags": ["security", rule.group],
+            "security-severity": security_severity(rule.severity),
+        },
+    });
+    if let Some(uri) = &rule.help_uri {
+        descriptor["helpUri"] = json!(uri);
+    }
+    descriptor
+}
+
+/// The group of a rule id: `rds` for `rds/guard-inverted`, `assert` for an assertion.
+fn group(id: &str) -> &str {
+    id.split_once('/').map_or(id, |(group, _)| group)
+}
+
+/// GitHub code scanning reads `security-severity` as a CVSS-like score and shows it as a
+/// level: over 9.0 critical, 7.0 to 8.9 high, 4.0 to 6.9 medium, 0.1 to 3.9 low. An
+/// error is a policy that does not do what it says (IAM rejects it, a guard lets requests
+/// through) or a password in the repository: high. A warning is access wider or weaker
+/// than it looks: medium. An info is redundancy and style: low. None is critical: iamlint
+/// reads configuration statically and cannot tell what is deployed or reachable, which a
+/// critical score claims. The value is the middle of each band, so that a future
+/// per-rule score can move either way within it.
+fn security_severity(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "8.0",
+        Severity::Warning => "5.5",
+        Severity::Info => "2.0",
+    }
+}
+
+/// At most `max` characters: the sentences that fit, or the characters that fit and `…`.
+fn truncate(text: &str, max: usize) -> Cow<'_, str> {
+    let Some((limit, _)) = text.char_indices().nth(max) else {
+        return Cow::Borrowed(text);
+    };
+    match text[..limit].rfind(". ") {
+        Some(end) => Cow::Borrowed(&text[..=end]),
+        None => {
+            let cut: String = text.chars().take(max - 1).collect();
+            Cow::Owned(cut + "…")
+        }
+    }
 }
 
 fn level(severity: Severity) -> &'static str {
@@ -148,44 +242,180 @@ fn first_paragraph(docs: &str) -> Option<&str> {
     body.trim_start().split("\n\n").next().map(str::trim)
 }
 
-/// A relative URI with forward slashes and percent-encoded reserved characters.
-fn uri(path: &str) -> String {
-    let path = path.replace('\\', "/");
-    let path = path.strip_prefix("./").unwrap_or(&path);
+/// The bytes of a file's path as the file system gave them: a name that is not valid
+/// UTF-8 keeps its bytes (percent-encoded in the URI), where its text has U+FFFD, which
+/// names no file. Separators are `/` (Windows' `\` turned into it).
+fn path_bytes(file: &SourceFile) -> Cow<'_, [u8]> {
+    match &file.raw_path {
+        #[cfg(unix)]
+        Some(raw) => Cow::Borrowed(std::os::unix::ffi::OsStrExt::as_bytes(raw.as_os_str())),
+        #[cfg(not(unix))]
+        Some(raw) => Cow::Owned(raw.to_string_lossy().replace('\\', "/").into_bytes()),
+        None => Cow::Borrowed(file.path.as_bytes()),
+    }
+}
+
+/// A URI reference (RFC 3986) for a path: relative when the path is, `file://` when it is
+/// absolute; every byte but the unreserved characters and `/` percent-encoded.
+fn uri(path: &[u8]) -> String {
+    let path = path.strip_prefix(b"./").unwrap_or(path);
     let mut out = String::with_capacity(path.len());
-    for b in path.bytes() {
+    if path.starts_with(b"/") {
+        out.push_str("file://");
+    }
+    for &b in path {
         if b.is_ascii_alphanumeric() || b"/-._~".contains(&b) {
             out.push(b as char);
         } else {
             out.push_str(&format!("%{b:02X}"));
         }
     }
-    if path.starts_with('/') {
-        format!("file://{out}")
-    } else {
-        out
+    out
+}
+
+/// Fingerprints that identify a finding across runs by what it is about, not where that
+/// is: a 64-bit FNV-1a hash (stable across Rust versions and platforms) of the rule id,
+/// the file's URI and the flagged element's text with its whitespace runs read as one
+/// space, then `:N` for the N-th finding of the same hash in the file, in report order.
+/// Lines added above, a reworded message, a catalog update and a new finding elsewhere
+/// leave it unchanged; editing the element itself changes it.
+///
+/// A password is never hashed: the bytes of every redacted span (`Outcome.redactions`)
+/// inside the element count as one fixed marker, whatever their length, so the
+/// fingerprint of a hard-coded password is that of its place (the rule, the file, the
+/// text around the password within the flagged element, and its rank among such
+/// findings). A 64-bit hash of a short password could be reversed by trying them all.
+struct Fingerprints<'a> {
+    outcome: &'a crate::engine::Outcome,
+    redactions: HashMap<FileId, Vec<Range<usize>>>,
+    seen: HashMap<u64, usize>,
+}
+
+/// What a redacted span contributes to a fingerprint.
+const REDACTED: &[u8] = b"\0redacted\0";
+
+impl<'a> Fingerprints<'a> {
+    fn new(outcome: &'a crate::engine::Outcome) -> Fingerprints<'a> {
+        let mut redactions: HashMap<FileId, Vec<Range<usize>>> = HashMap::new();
+        for span in &outcome.redactions {
+            redactions.entry(span.file).or_default().push(span.range());
+        }
+        for ranges in redactions.values_mut() {
+            ranges.sort_by_key(|r| r.start);
+        }
+        Fingerprints {
+            outcome,
+            redactions,
+            seen: HashMap::new(),
+        }
+    }
+
+    fn next(&mut self, finding: &Finding, uri: &str) -> String {
+        let text = &self.outcome.sources.get(finding.span.file).text;
+        let element = clamp(text, finding.span.range());
+        let redacted = self
+            .redactions
+            .get(&finding.span.file)
+            .map_or(&[][..], Vec::as_slice);
+        let mut hash = Fnv::default();
+        hash.field(finding.rule.as_bytes());
+        hash.field(uri.as_bytes());
+        let mut content = NormalizedWhitespace::new(&mut hash);
+        let mut at = element.start;
+        for range in redacted
+            .iter()
+            .filter(|r| r.start < element.end && r.end > element.start)
+        {
+            if range.start > at {
+                content.push(&text.as_bytes()[at..range.start]);
+            }
+            content.marker(REDACTED);
+            at = at.max(range.end);
+        }
+        if at < element.end {
+            content.push(&text.as_bytes()[at..element.end]);
+        }
+        let hash = hash.finish();
+        let occurrence = self.seen.entry(hash).or_insert(0);
+        *occurrence += 1;
+        format!("{hash:016x}:{occurrence}")
     }
 }
 
-/// Rule, file and message (not the line, which moves when lines are added above), with
-/// an occurrence number for identical findings. FNV-1a: stable across Rust versions.
-fn fingerprint(f: &Finding, path: &str, seen: &mut HashMap<(String, String, String), usize>) -> String {
-    let key = (f.rule.to_string(), path.to_string(), f.message.clone());
-    let occurrence = seen.entry(key).or_insert(0);
-    *occurrence += 1;
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for byte in f
-        .rule
-        .bytes()
-        .chain([0])
-        .chain(path.bytes())
-        .chain([0])
-        .chain(f.message.bytes())
-    {
-        hash ^= u64::from(byte);
-        hash = hash.wrapping_mul(0x0100_0000_01b3);
+/// A span's range within the text it points into (a span past the end, as a file cut at
+/// its first invalid byte can have, is clipped).
+fn clamp(text: &str, range: Range<usize>) -> Range<usize> {
+    let end = range.end.min(text.len());
+    range.start.min(end)..end
+}
+
+/// FNV-1a, 64 bits.
+struct Fnv(u64);
+
+impl Default for Fnv {
+    fn default() -> Fnv {
+        Fnv(0xcbf2_9ce4_8422_2325)
     }
-    format!("{hash:016x}:{occurrence}")
+}
+
+impl Fnv {
+    fn write(&mut self, bytes: &[u8]) {
+        for &byte in bytes {
+            self.0 ^= u64::from(byte);
+            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+
+    /// A field of known length, so that no two field lists hash the same bytes.
+    fn field(&mut self, bytes: &[u8]) {
+        self.write(&(bytes.len() as u64).to_le_bytes());
+        self.write(bytes);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// Feeds text to a hash with leading and trailing whitespace dropped and every inner run
+/// of whitespace as one space, without building the normalised string.
+struct NormalizedWhitespace<'h> {
+    hash: &'h mut Fnv,
+    started: bool,
+    pending_space: bool,
+}
+
+impl<'h> NormalizedWhitespace<'h> {
+    fn new(hash: &'h mut Fnv) -> NormalizedWhitespace<'h> {
+        NormalizedWhitespace {
+            hash,
+            started: false,
+            pending_space: false,
+        }
+    }
+
+    fn push(&mut self, bytes: &[u8]) {
+        for &byte in bytes {
+            if byte.is_ascii_whitespace() {
+                self.pending_space = self.started;
+            } else {
+                self.emit(&[byte]);
+            }
+        }
+    }
+
+    fn marker(&mut self, marker: &[u8]) {
+        self.emit(marker);
+    }
+
+    fn emit(&mut self, bytes: &[u8]) {
+        if self.pending_space {
+            self.hash.write(b" ");
+            self.pending_space = false;
+        }
+        self.hash.write(bytes);
+        self.started = true;
+    }
 }
 
 #[cfg(test)]
@@ -193,9 +423,18 @@ mod tests {
     use super::*;
 
     #[test]
+    fn descriptions_are_cut_at_a_sentence() {
+        assert_eq!(truncate("One. Two.", 20), "One. Two.");
+        assert_eq!(truncate("One. Two three.", 10), "One.");
+        assert_eq!(truncate("Onetwothree", 5), "Onet…");
+    }
+
+    #[test]
     fn names_and_uris() {
         assert_eq!(rule_name("rds/guard-bypass-modify"), "RdsGuardBypassModify");
-        assert_eq!(uri("./a b/c.json"), "a%20b/c.json");
-        assert_eq!(uri("/abs/x.json"), "file:///abs/x.json");
+        assert_eq!(uri(b"./a b/c.json"), "a%20b/c.json");
+        assert_eq!(uri(b"/abs/x.json"), "file:///abs/x.json");
+        assert_eq!(uri(b"d/bad\xff.json"), "d/bad%FF.json");
+        assert_eq!(uri("é:\\#?.json".as_bytes()), "%C3%A9%3A%5C%23%3F.json");
     }
 }

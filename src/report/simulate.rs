@@ -5,6 +5,8 @@ use std::io::{self, Write};
 
 use serde_json::json;
 
+use super::escape::{display_path, escape, guard_line};
+use super::excerpt::ShownLine;
 use crate::eval::{Decision, Evaluation, Request};
 use crate::model::{Effect, is_synthetic};
 use crate::simulate::{decision_name, role_name};
@@ -44,14 +46,16 @@ pub fn write_human(
     sources: &SourceMap,
     out: &mut dyn Write,
 ) -> io::Result<()> {
-    writeln!(
-        out,
+    // The action and resource come from the command line or a request file: escaped, and
+    // the line guarded, since the action starts it.
+    let first = format!(
         "{} on {}: {} ({})",
-        request.action,
-        request.resource,
+        escape(&request.action),
+        escape(&request.resource),
         decision_name(evaluation.decision),
-        evaluation.reason
-    )?;
+        escape(&evaluation.reason)
+    );
+    writeln!(out, "{}", guard_line(&first))?;
     // The FullAWSAccess assumed beside deny-only SCPs is in no file.
     for t in evaluation.trace.iter().filter(|t| !is_synthetic(t.span)) {
         let file = sources.get(t.span.file);
@@ -65,12 +69,12 @@ pub fn write_human(
         writeln!(
             out,
             "  {}:{}:{}: {} ({}) {verdict}: {}",
-            file.path,
+            display_path(&file.path),
             at.line,
             at.column,
             effect,
             role_name(t.role),
-            t.reason
+            escape(&t.reason)
         )?;
     }
     // The statements that decided it, as they are written.
@@ -89,7 +93,8 @@ pub fn write_human(
     Ok(())
 }
 
-/// The lines of a statement with their numbers, at most `SNIPPET_LINES` of them.
+/// The lines of a statement with their numbers, at most `SNIPPET_LINES` of them, each
+/// escaped and, when long, cut to windows around where the statement starts and ends.
 fn write_snippet(sources: &SourceMap, span: Span, out: &mut dyn Write) -> io::Result<()> {
     const SNIPPET_LINES: usize = 12;
     let file = sources.get(span.file);
@@ -97,11 +102,29 @@ fn write_snippet(sources: &SourceMap, span: Span, out: &mut dyn Write) -> io::Re
         file.line_col(span.start as usize),
         file.line_col(span.end as usize),
     );
-    writeln!(out, "\n  {}:{}:{}", file.path, start.line, start.column)?;
+    writeln!(
+        out,
+        "\n  {}:{}:{}",
+        display_path(&file.path),
+        start.line,
+        start.column
+    )?;
     let width = end.line.to_string().len();
-    let lines = file.text.lines().enumerate().skip(start.line - 1);
-    for (index, line) in lines.take((end.line + 1 - start.line).min(SNIPPET_LINES)) {
-        writeln!(out, "  {:>width$} | {line}", index + 1)?;
+    let shown_lines = (end.line + 1 - start.line).min(SNIPPET_LINES);
+    for number in start.line..start.line + shown_lines {
+        let Some(range) = file.line_range(number) else {
+            break;
+        };
+        let line = &file.text[range.clone()];
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        let mut points = Vec::new();
+        for offset in [span.start as usize, span.end as usize] {
+            if (range.start..=range.end).contains(&offset) {
+                points.push((offset - range.start).min(line.len()));
+            }
+        }
+        let shown = ShownLine::new(line, &points);
+        writeln!(out, "  {number:>width$} | {}", shown.text.replace('\t', "    "))?;
     }
     if end.line + 1 - start.line > SNIPPET_LINES {
         writeln!(out, "  {:>width$} | ...", "")?;
@@ -115,6 +138,6 @@ pub fn write_json_line(
     sources: &SourceMap,
     out: &mut dyn Write,
 ) -> io::Result<()> {
-    serde_json::to_writer(&mut *out, &json_value(evaluation, request, sources))?;
+    super::json_text::write_compact(out, &json_value(evaluation, request, sources))?;
     writeln!(out)
 }

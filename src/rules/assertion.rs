@@ -7,7 +7,7 @@ use crate::catalog::Catalog;
 use crate::config::{Assertion, RequestPattern};
 use crate::eval::context::{glob, substitute};
 use crate::eval::{Context, Decision};
-use crate::finding::Diagnostic;
+use crate::finding::{Diagnostic, ProjectRule};
 use crate::model::{Effect, Principal, Project};
 use crate::source::Span;
 
@@ -75,6 +75,86 @@ pub fn check_assertion(assertion: &Assertion, project: &Project<'_, '_>, out: &m
             out.push(diagnostic(assertion, pattern, principal, violation, must_allow));
         }
     }
+}
+
+/// What an assertion asks, written as the documentation of a rule (its config entry is
+/// all the documentation an `assert/*` rule has): for the reports that describe rules.
+pub fn describe_assertion(assertion: &Assertion) -> ProjectRule {
+    let (pattern, must_allow) = match (&assertion.deny, &assertion.allow) {
+        (Some(deny), _) => (Some(deny), false),
+        (None, allow) => (allow.as_ref(), true),
+    };
+    let verdict = if must_allow { "allowed" } else { "denied" };
+    let who = match &assertion.principals {
+        Some(names) if names.len() == 1 => format!("principal {}", code_list(names)),
+        Some(names) => format!("principals {}", code_list(names)),
+        None if must_allow => "every principal `.iamlint.toml` declares".to_string(),
+        None => "every principal that holds identity policies (template roles, users and groups, policy files that stand alone, the principals `.iamlint.toml` declares)".to_string(),
+    };
+    let mut what = String::new();
+    if let Some(pattern) = pattern {
+        what.push_str(&format!("\n\n- actions: {}", code_list(&pattern.actions)));
+        let resources = if pattern.resources.iter().all(|r| r == "*") {
+            "any resource the principal's statements name".to_string()
+        } else {
+            code_list(&pattern.resources)
+        };
+        what.push_str(&format!("\n- resources: {resources}"));
+        if !pattern.context.is_empty() {
+            let pairs: Vec<String> = pattern
+                .context
+                .iter()
+                .map(|(key, value)| format!("{} = {}", code(key), code_list(&value.values())))
+                .collect();
+            what.push_str(&format!("\n- context: {}", pairs.join(", ")));
+        }
+    }
+    let finding = if must_allow {
+        "A finding points at the statement that denies such a request, or at the principal when nothing allows it."
+    } else {
+        "A finding points at the statement that allows such a request."
+    };
+    let why = assertion
+        .reason
+        .as_deref()
+        .unwrap_or("The project requires it in `.iamlint.toml` (the assertion gives no `reason`).");
+    let fix = if must_allow {
+        "Grant the requests to the principal, or remove what denies them (an SCP, a boundary, a Deny)."
+    } else {
+        "Deny the requests: add a Deny statement, or narrow the Allow it points at so that it no longer covers them."
+    };
+    let docs = format!(
+        "## What it finds\n\nThe assertion {name} of `.iamlint.toml`: these requests must be {verdict} for {who}.{what}\n\n{finding} \
+         Wildcards in actions are expanded through the catalog, and an action that cannot carry a condition key of the context is skipped.\n\n\
+         ## Why it matters\n\n{why}\n\n## What to write instead\n\n{fix} If the policies are right, change the assertion.\n",
+        name = code(&assertion.name),
+    );
+    ProjectRule {
+        id: format!("assert/{}", assertion.name),
+        severity: assertion.severity,
+        summary: format!(
+            "Requests that .iamlint.toml requires to be {verdict}: {}",
+            pattern.map_or_else(String::new, |p| p.actions.join(", "))
+        ),
+        docs,
+    }
+}
+
+/// Text from the config as a Markdown code span: a fence longer than any run of backticks
+/// in it, so that nothing in it is read as Markdown.
+fn code(text: &str) -> String {
+    let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest + 1);
+    let pad = if text.starts_with('`') || text.ends_with('`') {
+        " "
+    } else {
+        ""
+    };
+    format!("{fence}{pad}{text}{pad}{fence}")
+}
+
+fn code_list(items: &[String]) -> String {
+    items.iter().map(|item| code(item)).collect::<Vec<_>>().join(", ")
 }
 
 /// Requests an assertion is broken by, gathered at the statement that decides them.
@@ -213,4 +293,16 @@ fn candidates(principal: &Principal<'_, '_>, resource: &str) -> Vec<String> {
         }
     }
     found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::code;
+
+    #[test]
+    fn config_text_stays_a_code_span() {
+        assert_eq!(code("rds:Restore*"), "`rds:Restore*`");
+        assert_eq!(code("a`b"), "``a`b``");
+        assert_eq!(code("`a"), "`` `a ``");
+    }
 }

@@ -15,11 +15,10 @@ use std::sync::OnceLock;
 use serde::Deserialize;
 
 use crate::finding::{Diagnostic, Severity};
-
 use crate::model::{FileModel, Project};
 pub use budget::Budget;
 
-pub use assertion::check_assertion;
+pub use assertion::{check_assertion, describe_assertion};
 
 include!(concat!(env!("OUT_DIR"), "/rule_files.rs"));
 
@@ -275,12 +274,6 @@ fn implementation(id: &str) -> Option<Box<dyn Rule>> {
 /// Where work that rules share for a file stopped at a budget (see [`shared`]).
 pub fn shared_limits(file: &FileModel<'_>) -> Vec<Diagnostic> {
     shared::limits(file)
-}
-
-/// Spans the human report must never show as text: hard-coded passwords and the
-/// parameter defaults they come from.
-pub fn secret_spans(file: &FileModel<'_>) -> Vec<crate::source::Span> {
-    rds::secret_spans(file)
 }
 
 #[cfg(test)]

@@ -16,7 +16,7 @@ pub fn registry() -> &'static Registry {
 }
 
 pub fn run(paths: &[&str]) -> Outcome {
-    let paths: Vec<String> = paths.iter().map(|p| p.to_string()).collect();
+    let paths: Vec<std::path::PathBuf> = paths.iter().map(std::path::PathBuf::from).collect();
     let inputs = discover(&paths, "<stdin>", &Filters::default()).expect("fixture paths exist");
     check(&inputs, None, registry(), &Selection::default())
 }
@@ -33,13 +33,21 @@ pub fn render(outcome: &Outcome, format: Format) -> String {
     String::from_utf8(out).expect("reports are UTF-8")
 }
 
+/// The binary with `args` and no colour, to run.
+pub fn command(args: &[&str]) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_iamlint"));
+    command.args(args).env("NO_COLOR", "1");
+    command
+}
+
 /// The binary, run with `args` and no colour.
 pub fn iamlint(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_iamlint"))
-        .args(args)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("the binary runs")
+    command(args).output().expect("the binary runs")
+}
+
+/// The binary, run in `dir`.
+pub fn iamlint_in(dir: &std::path::Path, args: &[&str]) -> Output {
+    command(args).current_dir(dir).output().expect("the binary runs")
 }
 
 pub fn iamlint_stdin(args: &[&str], input: &str) -> Output {

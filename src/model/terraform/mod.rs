@@ -45,9 +45,9 @@ pub struct Lowered {
     pub root: Node,
     /// Embedded policy documents that do not parse.
     pub errors: Vec<ParseError>,
-    /// Spans no report may show beyond what the rules' own secret spans cover (the copies
-    /// of a password that a plan holds).
-    pub secrets: Vec<Span>,
+    /// `file()` calls whose target was not read (outside the repository, not a regular
+    /// file, missing), located at the argument.
+    pub unread: Vec<ParseError>,
 }
 
 /// One parsed file of a module.
@@ -58,8 +58,17 @@ pub struct ModuleFile<'a> {
 }
 
 /// Reads a file named by `file("...")` and registers it as a source: its id and text, or
-/// `None` when it cannot be read.
-pub type Loader<'l> = dyn FnMut(&Path) -> Option<(FileId, Arc<str>)> + 'l;
+/// why it gives no document (the caller keeps it inside the repository being checked).
+pub type Loader<'l> = dyn FnMut(&Path) -> Result<(FileId, Arc<str>), FileProblem> + 'l;
+
+/// Why a `file()` call gives no document; the message is reported at the call.
+#[derive(Clone, Debug)]
+pub enum FileProblem {
+    /// Not read: outside the repository, not a regular file, missing (`io-error`).
+    Unread(String),
+    /// Read, but not a JSON document: not text, or not JSON (`parse-error`).
+    NotJson(String),
+}
 
 /// Lowers a module. `dir` is the module's directory (what `path.module` stands for).
 pub fn lower_module(files: &[ModuleFile<'_>], dir: &Path, loader: &mut Loader<'_>) -> Lowered {
@@ -69,6 +78,7 @@ pub fn lower_module(files: &[ModuleFile<'_>], dir: &Path, loader: &mut Loader<'_
         loader,
         loaded: HashMap::new(),
         errors: Vec::new(),
+        unread: Vec::new(),
         consumed: HashSet::new(),
         nodes_left: crate::parse::MAX_NODES,
         expansion_reported: false,
@@ -77,7 +87,7 @@ pub fn lower_module(files: &[ModuleFile<'_>], dir: &Path, loader: &mut Loader<'_
     Lowered {
         root,
         errors: lowering.errors,
-        secrets: Vec::new(),
+        unread: lowering.unread,
     }
 }
 
@@ -152,8 +162,9 @@ struct Lowering<'m, 'l, 'r> {
     module: &'m Module<'m>,
     loader: &'r mut Loader<'l>,
     /// Files read by `file()`, by path: parsed once.
-    loaded: HashMap<PathBuf, Option<Node>>,
+    loaded: HashMap<PathBuf, Result<Node, FileProblem>>,
     errors: Vec<ParseError>,
+    unread: Vec<ParseError>,
     /// Policy document data sources that some resource consumed.
     consumed: HashSet<(String, String)>,
     /// Nodes the module's values (each reference to a variable or local copies its value)
@@ -874,31 +885,66 @@ impl<'m> Lowering<'m, '_, '_> {
         }
     }
 
-    fn file_document(&mut self, path: &'m Expr, depth: usize) -> Option<Node> {
-        let relative = self.value(path, Mode::Value, depth + 1);
-        let relative = relative.as_str()?;
+    /// The policy document in the file a `file()` argument names. Whatever goes wrong is
+    /// reported at the argument, never with the target's text: a file that is not a JSON
+    /// policy (a `.env`, a binary) may hold anything.
+    fn file_document(&mut self, argument: &'m Expr, depth: usize) -> Option<Node> {
+        let written = self.value(argument, Mode::Value, depth + 1);
+        let written = written.as_str()?;
+        if let Some(why) = crate::repository::refuse_absolute(written) {
+            self.unread.push(ParseError {
+                span: argument.span,
+                message: format!("`file()` argument {why}"),
+            });
+            return None;
+        }
         // `${path.module}/x.json` is `./x.json`: shown as `dir/x.json`, not `dir/./x.json`.
         let path: PathBuf = self
             .module
             .dir
-            .join(relative)
+            .join(written)
             .components()
             .filter(|c| !matches!(c, std::path::Component::CurDir))
             .collect();
-        if let Some(cached) = self.loaded.get(&path) {
-            return cached.clone();
-        }
-        let parsed = (self.loader)(&path).and_then(|(file, text)| {
-            match crate::parse::parse(file, &text, crate::parse::Syntax::Json) {
-                Ok(node) => Some(node),
-                Err(err) => {
-                    self.errors.push(err);
-                    None
-                }
+        let target = match self.loaded.get(&path) {
+            Some(target) => target.clone(),
+            None => {
+                let target = self.read_document(&path);
+                self.loaded.insert(path, target.clone());
+                target
             }
-        });
-        self.loaded.insert(path, parsed.clone());
-        parsed.filter(is_document)
+        };
+        match target {
+            Ok(node) => Some(node).filter(is_document),
+            Err(FileProblem::Unread(message)) => {
+                self.unread.push(ParseError {
+                    span: argument.span,
+                    message,
+                });
+                None
+            }
+            Err(FileProblem::NotJson(message)) => {
+                self.errors.push(ParseError {
+                    span: argument.span,
+                    message,
+                });
+                None
+            }
+        }
+    }
+
+    fn read_document(&mut self, path: &Path) -> Result<Node, FileProblem> {
+        let (file, text) = (self.loader)(path)?;
+        crate::parse::parse(file, &text, crate::parse::Syntax::Json).map_err(|err| {
+            // Where, but not what: the parser's words may quote the text.
+            let at = crate::source::LineIndex::new(&text).line_col(&text, err.span.start as usize);
+            FileProblem::NotJson(format!(
+                "`file()` target `{}` is not a JSON policy document: it does not parse as JSON (line {}, column {})",
+                path.display(),
+                at.line,
+                at.column
+            ))
+        })
     }
 }
 

@@ -66,26 +66,6 @@ pub fn lower_plan(root: &Node, text: &str) -> Lowered {
             node(variable.value.span, Value::Object(fields)),
         ));
     }
-    let mut secrets = Vec::new();
-    password_values(root, &mut secrets, 0);
-    for variable in root
-        .get("variables")
-        .and_then(Node::as_object)
-        .unwrap_or_default()
-    {
-        let sensitive = config
-            .and_then(|c| c.get("variables"))
-            .and_then(|v| v.get(&variable.key))
-            .and_then(|v| v.get("sensitive"))
-            .and_then(Node::as_bool_like)
-            == Some(true);
-        let named = variable.key.to_ascii_lowercase().contains("password");
-        if (sensitive || named || plan.password_variable(&variable.key))
-            && let Some(value) = variable.value.get("value")
-        {
-            secrets.push(value.span);
-        }
-    }
     let whole = root.span;
     Lowered {
         root: node(
@@ -96,7 +76,7 @@ pub fn lower_plan(root: &Node, text: &str) -> Lowered {
             ]),
         ),
         errors: plan.errors,
-        secrets,
+        unread: Vec::new(),
     }
 }
 
@@ -151,31 +131,6 @@ fn collect<'p>(module: &'p Node, depth: usize, out: &mut Vec<Planned<'p>>) {
         .unwrap_or_default()
     {
         collect(child, depth + 1, out);
-    }
-}
-
-/// Every string under a password argument anywhere in the plan (planned values, changes,
-/// prior state, configuration).
-fn password_values(node: &Node, out: &mut Vec<Span>, depth: usize) {
-    if depth > crate::parse::MAX_DEPTH {
-        return;
-    }
-    match &node.value {
-        Value::Object(entries) => {
-            for e in entries {
-                if PASSWORD_ARGUMENTS.contains(&e.key.as_str()) {
-                    e.value.walk(&mut |n| {
-                        if matches!(n.value, Value::String(_) | Value::Number(_)) {
-                            out.push(n.span);
-                        }
-                    });
-                } else {
-                    password_values(&e.value, out, depth + 1);
-                }
-            }
-        }
-        Value::Array(items) => items.iter().for_each(|n| password_values(n, out, depth + 1)),
-        _ => {}
     }
 }
 
@@ -249,20 +204,6 @@ impl<'p> Plan<'p> {
                 }
             }
         }
-    }
-
-    /// Whether a root variable feeds some database password.
-    fn password_variable(&self, name: &str) -> bool {
-        self.planned.iter().any(|p| {
-            let Some(expressions) = self.expressions(p) else {
-                return false;
-            };
-            PASSWORD_ARGUMENTS.iter().any(|a| {
-                expressions.get(a).is_some_and(
-                    |e| matches!(self.origin(e, &p.module, 0), Origin::Variable(v, _) if v == name),
-                )
-            })
-        })
     }
 
     /// The planned resource a name, identifier or ARN value names, of the given type.

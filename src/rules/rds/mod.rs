@@ -16,8 +16,8 @@ pub mod missing_secret_permissions;
 pub use super::probe::deciding;
 use super::probe::{Probe, REGION, Unseen, context, places};
 use crate::eval::{Context, Decision, Evaluation, Missed, Request, Role, TraceEntry, condition};
-use crate::model::{ACCOUNT, Effect, FileModel, Principal, Resource, Statement, Template};
-use crate::model::{Language, is_pseudo_parameter, is_synthetic};
+use crate::model::{ACCOUNT, Effect, Principal, Resource, Statement, Template};
+use crate::model::{Language, is_dynamic_reference, is_pseudo_parameter, is_synthetic, sub_variables};
 use crate::parse::{Node, Value};
 use crate::source::Span;
 
@@ -435,10 +435,6 @@ enum Class<'a> {
     Unknown,
 }
 
-fn is_dynamic_reference(text: &str) -> bool {
-    text.contains("{{resolve:")
-}
-
 fn classify<'a>(value: &'a Node, template: &Template<'a>, depth: usize) -> Class<'a> {
     if depth > 16 {
         return Class::Unknown;
@@ -511,14 +507,6 @@ fn classify_sub<'a>(operand: &'a Node, template: &Template<'a>, depth: usize) ->
     Class::Literal
 }
 
-/// The names referenced as `${Name}` in an `Fn::Sub` string (`${!Literal}` is text).
-fn sub_variables(body: &str) -> impl Iterator<Item = &str> {
-    body.split("${").skip(1).filter_map(|rest| {
-        let name = &rest[..rest.find('}')?];
-        (!name.starts_with('!')).then_some(name.trim())
-    })
-}
-
 fn classify_join<'a>(operand: &'a Node, template: &Template<'a>, depth: usize) -> Class<'a> {
     let Some([_, parts]) = operand.as_array() else {
         return Class::Unknown;
@@ -539,55 +527,6 @@ fn classify_join<'a>(operand: &'a Node, template: &Template<'a>, depth: usize) -
         Class::External
     } else {
         Class::Literal
-    }
-}
-
-/// The spans no output may print: the literal parts of every `MasterUserPassword` value
-/// (not the names in `Ref`/`Fn::GetAtt`, not dynamic references) and the defaults of the
-/// parameters it refers to, plus the defaults of `NoEcho` parameters.
-pub fn secret_spans(file: &FileModel<'_>) -> Vec<Span> {
-    let Some(template) = &file.template else {
-        return Vec::new();
-    };
-    let mut spans = Vec::new();
-    for resource in &template.resources {
-        if let Some(value) = resource.property("MasterUserPassword") {
-            literal_spans(value, template, &mut spans, 0);
-        }
-    }
-    for parameter in &template.parameters {
-        let no_echo = parameter.node.get("NoEcho").and_then(Node::as_bool_like) == Some(true);
-        if let (true, Some(default)) = (no_echo, parameter.default()) {
-            spans.push(default.span);
-        }
-    }
-    spans
-}
-
-fn literal_spans(node: &Node, template: &Template<'_>, spans: &mut Vec<Span>, depth: usize) {
-    if depth > crate::parse::MAX_DEPTH {
-        return;
-    }
-    match &node.value {
-        Value::String(s) if is_dynamic_reference(s) => {}
-        Value::String(_) | Value::Number(_) | Value::Bool(_) => spans.push(node.span),
-        Value::Array(items) => items
-            .iter()
-            .for_each(|n| literal_spans(n, template, spans, depth + 1)),
-        Value::Object(entries) => match node.intrinsic() {
-            Some(("Ref", target)) => {
-                let default = target
-                    .as_str()
-                    .and_then(|n| template.parameter(n))
-                    .and_then(|p| p.default());
-                spans.extend(default.map(|d| d.span));
-            }
-            Some(("Fn::GetAtt" | "Fn::ImportValue" | "Condition", _)) => {}
-            _ => entries
-                .iter()
-                .for_each(|e| literal_spans(&e.value, template, spans, depth + 1)),
-        },
-        Value::Null => {}
     }
 }
 
@@ -685,11 +624,5 @@ mod tests {
         assert!(complete.gaps.is_empty());
         let standalone = analyze_guards(&alone(&doc, Visibility::Standalone)).unwrap();
         assert_eq!(standalone.gaps.len(), key_actions().len() - 1);
-    }
-
-    #[test]
-    fn sub_variables_skip_literal_escapes() {
-        let names: Vec<&str> = sub_variables("a${AWS::Region}-${!Literal}-${Param}").collect();
-        assert_eq!(names, vec!["AWS::Region", "Param"]);
     }
 }
