@@ -3,6 +3,8 @@
 //! support them. CloudFormation functions (`Fn::Sub` and the rest) are never looked into:
 //! their `${...}` are CloudFormation's.
 
+use std::collections::HashMap;
+
 use crate::eval::context::NextClose;
 use crate::finding::Diagnostic;
 use crate::model::{FileModel, PolicyDocument};
@@ -71,11 +73,21 @@ fn check_document(file: &FileModel<'_>, doc: &PolicyDocument<'_>, out: &mut Vec<
             return;
         }
         let mut locator = Locator::new(file.text(span.file), span, text);
+        // One finding per problem and value: a value with 300,000 unclosed `${` is one
+        // mistake to fix, not 300,000 (the first is reported, with the count of the rest).
+        let mut problems: Vec<(Diagnostic, usize)> = Vec::new();
+        let mut seen: HashMap<String, usize> = HashMap::new();
         for found in found {
             let var_span = locator.locate(found.start, found.end);
             let written = &text[found.start..found.end];
             if let Some((message, help)) = found.problem {
-                out.push(Diagnostic::new(var_span, message).help(help));
+                match seen.get(&message) {
+                    Some(&at) => problems[at].1 += 1,
+                    None => {
+                        seen.insert(message.clone(), problems.len());
+                        problems.push((Diagnostic::new(var_span, message).help(help), 0));
+                    }
+                }
                 continue;
             }
             if !found.variable {
@@ -110,6 +122,15 @@ fn check_document(file: &FileModel<'_>, doc: &PolicyDocument<'_>, out: &mut Vec<
                 }
             }
         }
+        out.extend(problems.into_iter().map(|(mut diagnostic, more)| {
+            if more > 0 {
+                diagnostic.message.push_str(&format!(
+                    " (and {} more like it in this value)",
+                    crate::rules::budget::thousands(more)
+                ));
+            }
+            diagnostic
+        }));
     };
     for statement in statements {
         let Some(entries) = statement.as_object() else {
