@@ -190,3 +190,59 @@ fn columns_on_a_minified_line_with_many_findings() {
     assert_eq!(redundant.len(), 99_999);
     assert_eq!(at(redundant.last().unwrap()), (1, last_item));
 }
+
+#[test]
+fn principals_sharing_a_large_policy_are_evaluated_within_a_budget() {
+    // 2,100 roles attached to one managed policy of 1,000 statements: every rds rule that
+    // evaluates principals would visit 2,100,000 statements per request. The shared finding
+    // names five roles and counts the rest; past the budget, the rule says where it stopped.
+    let roles = 2_100;
+    let mut statements = vec![
+        r#"{"Effect": "Deny", "Action": "rds:CreateDBInstance", "Resource": "*", "Condition": {"Bool": {"rds:ManageMasterUserPassword": "false"}}}"#.to_string(),
+        r#"{"Effect": "Allow", "Action": ["rds:CreateDBInstance", "rds:ModifyDBInstance"], "Resource": "*"}"#.to_string(),
+    ];
+    statements.extend((2..1_000).map(|i| {
+        format!(r#"{{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b{i}/*"}}"#)
+    }));
+    let trust = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}]}"#;
+    let mut resources = vec![format!(
+        r#""Shared": {{"Type": "AWS::IAM::ManagedPolicy", "Properties": {{"Roles": [{}], "PolicyDocument": {{"Version": "2012-10-17", "Statement": [{}]}}}}}}"#,
+        (0..roles)
+            .map(|i| format!(r#"{{"Ref": "Role{i}"}}"#))
+            .collect::<Vec<_>>()
+            .join(", "),
+        statements.join(", ")
+    )];
+    // One role per line: role `i` is on line `i + 4`.
+    resources.extend((0..roles).map(|i| {
+        format!(r#""Role{i}": {{"Type": "AWS::IAM::Role", "Properties": {{"AssumeRolePolicyDocument": {trust}}}}}"#)
+    }));
+    let template = format!("{{\n  \"Resources\": {{\n{}\n  }}\n}}\n", resources.join(",\n"));
+    let findings = check("template.json", &template);
+    let gaps = of_rule(&findings, "rds/guard-bypass-modify");
+    assert_eq!(gaps.len(), 1, "{findings:#?}");
+    let message = gaps[0]["message"].as_str().unwrap();
+    assert!(
+        message.contains(
+            "(for role `Role0`, role `Role1`, role `Role2`, role `Role3`, role `Role4` and 1,995 more)"
+        ),
+        "{message}"
+    );
+    // 1,000 statements a role: the budget of 2,000,000 holds 2,000 roles.
+    let limits: Vec<&Value> = of_rule(&findings, "analysis-limit")
+        .into_iter()
+        .filter(|f| {
+            f["message"]
+                .as_str()
+                .unwrap()
+                .starts_with("`rds/guard-bypass-modify` stopped early")
+        })
+        .collect();
+    assert_eq!(limits.len(), 1, "{findings:#?}");
+    assert_eq!(at(limits[0]), (2_000 + 4, 1), "{:?}", limits[0]);
+    let message = limits[0]["message"].as_str().unwrap();
+    assert!(
+        message.contains("role `Role2000` and the 99 after it were not checked"),
+        "{message}"
+    );
+}

@@ -199,11 +199,11 @@ pub fn wildcard(pattern: &str, text: &str, fold: bool) -> bool {
             b => Piece::Char(char::from(b)),
         };
         return if fold {
-            matches(pattern, text, piece, |c, t| {
+            glob_elements(pattern, text, piece, |c, t| {
                 c.eq_ignore_ascii_case(&char::from(t))
             })
         } else {
-            matches(pattern, text, piece, |c, t| c == char::from(t))
+            glob_elements(pattern, text, piece, |c, t| c == char::from(t))
         };
     }
     let pieces: Vec<Piece> = pattern
@@ -228,17 +228,17 @@ pub fn glob(pattern: &[Piece], text: &str, fold: bool) -> bool {
         }
     };
     if text.is_ascii() {
-        matches(pattern, text.as_bytes(), |p| p, |p, t| same(p, char::from(t)))
+        glob_elements(pattern, text.as_bytes(), |p| p, |p, t| same(p, char::from(t)))
     } else {
         let text: Vec<char> = text.chars().collect();
-        matches(pattern, &text, |p| p, same)
+        glob_elements(pattern, &text, |p| p, same)
     }
 }
 
-/// The glob matcher behind [`glob`] and [`wildcard`], over pattern elements that `piece`
-/// reads as [`Piece`]s and text elements that `same` compares with a literal character.
-/// Single-star backtracking: linear in practice, never exponential.
-fn matches<P: Copy, T: Copy>(
+/// The glob matcher behind [`glob`], [`wildcard`] and the ARN rules, over pattern elements
+/// that `piece` reads as [`Piece`]s and text elements that `same` compares with a literal
+/// character. Single-star backtracking: linear in practice, never exponential.
+pub fn glob_elements<P: Copy, T: Copy>(
     pattern: &[P],
     text: &[T],
     piece: impl Fn(P) -> Piece,

@@ -65,7 +65,7 @@ impl Rule for QueryRule {
         if let Some(&first) = view.left_out.first() {
             let others = match view.left_out.len() - 1 {
                 0 => String::new(),
-                n => format!(" (and {n} more after it)"),
+                n => format!(" (and {} more after it)", crate::rules::budget::thousands(n)),
             };
             out.push(Diagnostic::analysis_limit(
                 first,

@@ -98,6 +98,10 @@ struct Module<'m> {
     variables: HashMap<&'m str, &'m Block>,
     locals: HashMap<&'m str, &'m Attribute>,
     resources: Vec<&'m Block>,
+    /// The first resource block of each type and label.
+    by_address: HashMap<(&'m str, &'m str), &'m Block>,
+    /// The first resource block of each type and literal `name` argument.
+    by_name: HashMap<&'m str, HashMap<String, &'m Block>>,
     data: HashMap<(&'m str, &'m str), &'m Block>,
 }
 
@@ -109,6 +113,8 @@ impl<'m> Module<'m> {
             variables: HashMap::new(),
             locals: HashMap::new(),
             resources: Vec::new(),
+            by_address: HashMap::new(),
+            by_name: HashMap::new(),
             data: HashMap::new(),
         };
         for file in files {
@@ -122,7 +128,19 @@ impl<'m> Module<'m> {
                             module.locals.insert(&attribute.name, attribute);
                         }
                     }
-                    ("resource", Some(_), Some(_)) => module.resources.push(block),
+                    ("resource", Some(kind), Some(label)) => {
+                        module.resources.push(block);
+                        module.by_address.entry((kind, label)).or_insert(block);
+                        let name = block.body.attribute("name").and_then(|a| a.value.literal_text());
+                        if let Some(name) = name {
+                            module
+                                .by_name
+                                .entry(kind)
+                                .or_default()
+                                .entry(name)
+                                .or_insert(block);
+                        }
+                    }
                     ("data", Some(kind), Some(name)) => {
                         module.data.insert((kind, name), block);
                     }
@@ -142,10 +160,7 @@ impl<'m> Module<'m> {
 
     /// The resource block `kind.name`.
     fn resource(&self, kind: &str, name: &str) -> Option<&'m Block> {
-        self.resources
-            .iter()
-            .copied()
-            .find(|b| b.label(0) == Some(kind) && b.label(1) == Some(name))
+        self.by_address.get(&(kind, name)).copied()
     }
 }
 
@@ -617,18 +632,11 @@ impl<'m> Lowering<'m, '_, '_> {
             return relocate_if_synthetic(value, expr.span);
         }
         let value = self.value(expr, Mode::Value, depth);
-        if let Some(text) = value.as_str() {
-            let named = self.module.resources.iter().find(|b| {
-                b.label(0) == Some(kind)
-                    && b.body
-                        .attribute("name")
-                        .and_then(|a| a.value.literal_text())
-                        .is_some_and(|n| n == text)
-            });
-            if let Some(block) = named {
-                let id = format!("{kind}.{}", block.label(1).unwrap_or_default());
-                return reference(expr.span, &id);
-            }
+        if let Some(text) = value.as_str()
+            && let Some(block) = self.module.by_name.get(kind).and_then(|names| names.get(text))
+        {
+            let id = format!("{kind}.{}", block.label(1).unwrap_or_default());
+            return reference(expr.span, &id);
         }
         value
     }

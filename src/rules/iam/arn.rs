@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use crate::catalog::{Catalog, ResourceType};
-use crate::eval::context::NextClose;
+use crate::eval::context::{NextClose, Piece, glob_elements};
 
 /// The partitions an ARN can name.
 pub const PARTITIONS: [&str; 8] = [
@@ -191,35 +191,14 @@ pub fn covers(outer: &str, inner: &str) -> bool {
     reach[at(n, m)]
 }
 
-/// Whether a pattern matches a literal text: single-star backtracking, never exponential.
+/// Whether a pattern matches a literal text, with the evaluator's glob matcher.
 fn glob_matches(pattern: &[Token], text: &[char]) -> bool {
-    let (mut p, mut t) = (0, 0);
-    let mut star: Option<(usize, usize)> = None;
-    while t < text.len() {
-        match pattern.get(p) {
-            Some(Token::One) => {
-                p += 1;
-                t += 1;
-            }
-            Some(Token::Char(c)) if *c == text[t] => {
-                p += 1;
-                t += 1;
-            }
-            Some(Token::Any) => {
-                star = Some((p, t));
-                p += 1;
-            }
-            _ => match star {
-                Some((sp, st)) => {
-                    p = sp + 1;
-                    t = st + 1;
-                    star = Some((sp, st + 1));
-                }
-                None => return false,
-            },
-        }
-    }
-    pattern[p..].iter().all(|&token| token == Token::Any)
+    let piece = |token: Token| match token {
+        Token::Char(c) => Piece::Char(c),
+        Token::One => Piece::One,
+        Token::Any => Piece::Any,
+    };
+    glob_elements(pattern, text, piece, |p, t| p == t)
 }
 
 /// Whether the text has a wildcard or a variable, so that its value is not known as written.

@@ -2,7 +2,7 @@
 
 use super::{
     CLUSTER_CREATES, Gathered, INSTANCE_CREATES, action_span, analyze_guards, for_principals, join_actions,
-    modify_gaps,
+    modify_gaps, within_budget,
 };
 use crate::finding::Diagnostic;
 use crate::model::Project;
@@ -21,7 +21,7 @@ struct Bypass {
 impl Rule for GuardBypassModify {
     fn check_project(&self, project: &Project<'_, '_>, out: &mut Vec<Diagnostic>) {
         let mut gathered: Gathered<Bypass> = Gathered::default();
-        for principal in &project.principals {
+        for principal in within_budget(&project.principals, out) {
             let Some(report) = analyze_guards(principal) else {
                 continue;
             };

@@ -1,7 +1,10 @@
 //! `rds/guard-incomplete`: guards that leave out other actions accepting the key, or
 //! whose resources or other conditions let some of those requests through.
 
-use super::{Gathered, GuardMiss, action_span, analyze_guards, for_principals, join_actions, modify_gaps};
+use super::{
+    Gathered, GuardMiss, action_span, analyze_guards, for_principals, join_actions, modify_gaps,
+    within_budget,
+};
 use crate::finding::Diagnostic;
 use crate::model::Project;
 use crate::rules::Rule;
@@ -22,7 +25,7 @@ struct Open {
 impl Rule for GuardIncomplete {
     fn check_project(&self, project: &Project<'_, '_>, out: &mut Vec<Diagnostic>) {
         let mut gathered: Gathered<Open> = Gathered::default();
-        for principal in &project.principals {
+        for principal in within_budget(&project.principals, out) {
             let Some(report) = analyze_guards(principal) else {
                 continue;
             };

@@ -2,7 +2,10 @@
 //! customer managed key of the template, and a principal that creates or modifies
 //! databases may not use that key.
 
-use super::{ManageFlag, db_resources, deciding, describe, join_actions, key_request, manage_flag};
+use super::{
+    EVALUATION_BUDGET, ManageFlag, db_resources, deciding, describe, evaluation_cost, join_actions,
+    key_request, manage_flag,
+};
 use crate::eval::Decision;
 use crate::finding::Diagnostic;
 use crate::model::{
@@ -10,8 +13,9 @@ use crate::model::{
     deploy_time_pattern,
 };
 use crate::parse::Node;
-use crate::rules::Rule;
+use crate::rules::budget::thousands;
 use crate::rules::probe::{Access, Probe, REGION, Unseen};
+use crate::rules::{Budget, Rule};
 
 /// What the caller needs when it names a customer managed key for the secret (RDS User
 /// Guide, "Permissions required for Secrets Manager integration").
@@ -29,6 +33,7 @@ pub struct MissingKmsKeyPermissions;
 
 impl Rule for MissingKmsKeyPermissions {
     fn check_project(&self, project: &Project<'_, '_>, out: &mut Vec<Diagnostic>) {
+        let mut budget = Budget::new(EVALUATION_BUDGET);
         for (index, file) in project.files.iter().enumerate() {
             let Some(file) = file else { continue };
             let Some(template) = &file.template else { continue };
@@ -57,6 +62,18 @@ impl Rule for MissingKmsKeyPermissions {
                     .find(|d| d.kind == PolicyKind::KeyPolicy && d.owner.as_deref() == Some(key_id));
                 let key_arn = format!("arn:aws:kms:{REGION}:{ACCOUNT}:key/{key_id}");
                 for principal in &writers {
+                    // Every database with a key asks every writer: bounded like the
+                    // other rules' principals.
+                    if !budget.spend(evaluation_cost(principal)) {
+                        out.push(Diagnostic::analysis_limit(
+                            db.id_span,
+                            format!(
+                                "evaluating the principals that write databases with keys took more than {} statements; this database and the ones after it were not checked",
+                                thousands(EVALUATION_BUDGET)
+                            ),
+                        ));
+                        return;
+                    }
                     let probe = Probe::new(principal, Unseen::Nothing);
                     let write = DB_WRITES.iter().find_map(|action| {
                         let evaluation = probe.evaluate(&key_request(&probe, action, Some(true)));

@@ -3,7 +3,7 @@
 
 use super::{
     Gathered, MODIFY_CLUSTER, MODIFY_INSTANCE, ManageFlag, db_resources, deciding, for_principals,
-    join_actions, key_request, manage_flag, mentions_key, secret_witnesses,
+    join_actions, key_request, manage_flag, mentions_key, secret_witnesses, within_budget,
 };
 use crate::eval::Decision;
 use crate::finding::Diagnostic;
@@ -39,7 +39,7 @@ impl Rule for MissingRotatePermission {
     fn check_project(&self, project: &Project<'_, '_>, out: &mut Vec<Diagnostic>) {
         let mut gathered: Gathered<Vec<&'static str>> = Gathered::default();
         let managed_in = files_with_managed_passwords(project);
-        for principal in &project.principals {
+        for principal in within_budget(&project.principals, out) {
             if principal.visibility == Visibility::Partial || !uses_managed_passwords(principal, &managed_in)
             {
                 continue;

@@ -3,7 +3,7 @@
 
 use super::{
     Gathered, deciding, for_principals, is_create_or_restore, join_actions, key_actions, key_witnesses,
-    managed_only, mentions_key, secret_witnesses,
+    managed_only, mentions_key, secret_witnesses, within_budget,
 };
 use crate::finding::Diagnostic;
 use crate::model::{Effect, Project, Visibility};
@@ -29,7 +29,7 @@ struct Missing {
 impl Rule for MissingSecretPermissions {
     fn check_project(&self, project: &Project<'_, '_>, out: &mut Vec<Diagnostic>) {
         let mut gathered: Gathered<Missing> = Gathered::default();
-        for principal in &project.principals {
+        for principal in within_budget(&project.principals, out) {
             // A principal that holds policies iamlint cannot read may well have them.
             if principal.visibility == Visibility::Partial || !mentions_key(principal) {
                 continue;
