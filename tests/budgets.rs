@@ -246,3 +246,42 @@ fn principals_sharing_a_large_policy_are_evaluated_within_a_budget() {
         "{message}"
     );
 }
+
+#[test]
+fn a_plan_of_thousands_of_attachments_is_lowered_with_each_one_resolved() {
+    // 5,000 policies, roles and attachments that name each other by ARN and by name: a
+    // lookup by scan for each was 5,000 x 15,000 comparisons per reference. The last policy
+    // holds the guard and the grant; its attachment names the last role.
+    let n = 5_000;
+    let mut resources = Vec::new();
+    for i in 0..n {
+        let statement = if i == n - 1 {
+            r#"[{"Effect": "Deny", "Action": "rds:CreateDBInstance", "Resource": "*", "Condition": {"Bool": {"rds:ManageMasterUserPassword": "false"}}}, {"Effect": "Allow", "Action": "rds:CreateDBInstance", "Resource": "*"}]"#.to_string()
+        } else {
+            format!(r#"[{{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b{i}/*"}}]"#)
+        };
+        let document = serde_json::to_string(&format!(
+            r#"{{"Version": "2012-10-17", "Statement": {statement}}}"#
+        ))
+        .unwrap();
+        let arn = format!("arn:aws:iam::111122223333:policy/p{i}");
+        resources.push(format!(
+            r#"{{"address": "aws_iam_policy.p{i}", "mode": "managed", "type": "aws_iam_policy", "name": "p{i}", "values": {{"name": "p{i}", "arn": "{arn}", "policy": {document}}}}}"#
+        ));
+        resources.push(format!(
+            r#"{{"address": "aws_iam_role.r{i}", "mode": "managed", "type": "aws_iam_role", "name": "r{i}", "values": {{"name": "r{i}"}}}}"#
+        ));
+        resources.push(format!(
+            r#"{{"address": "aws_iam_role_policy_attachment.a{i}", "mode": "managed", "type": "aws_iam_role_policy_attachment", "name": "a{i}", "values": {{"role": "r{i}", "policy_arn": "{arn}"}}}}"#
+        ));
+    }
+    let plan = format!(
+        r#"{{"format_version": "1.2", "planned_values": {{"root_module": {{"resources": [{}]}}}}}}"#,
+        resources.join(",\n")
+    );
+    let findings = check("plan.json", &plan);
+    let missing = of_rule(&findings, "rds/missing-secret-permissions");
+    assert_eq!(missing.len(), 1, "{findings:#?}");
+    let message = missing[0]["message"].as_str().unwrap();
+    assert!(message.contains("(for role `aws_iam_role.r4999`)"), "{message}");
+}
