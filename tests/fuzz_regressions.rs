@@ -1,0 +1,66 @@
+//! Inputs the fuzz targets (`fuzz/`) once crashed on, replayed in the normal test suite
+//! through the targets' own code: `fuzz/src/checks.rs` is compiled into this test, so a
+//! reproducer runs the same parse, model, end-to-end check and output assertions that
+//! found it. Each is `testdata/hostile/fuzz-<target>-<what it holds>.<ext>`, minimised with
+//! `cargo fuzz tmin`; how to add one: CONTRIBUTING.md, "Fuzzing". tests/formats.rs runs the
+//! same files through the real binary in all five formats.
+
+#[path = "../fuzz/src/checks.rs"]
+mod checks;
+
+use std::fs;
+use std::path::Path;
+
+use checks::Target;
+
+const HOSTILE: &str = "testdata/hostile";
+
+/// Runs `testdata/hostile/<name>` through the target its name starts with, then end to
+/// end (a parser's input is also a file a user may check).
+fn replay(name: &str) {
+    let target = name
+        .strip_prefix("fuzz-")
+        .and_then(|rest| rest.split('-').next())
+        .and_then(Target::from_name)
+        .unwrap_or_else(|| panic!("{name}: not named fuzz-<target>-..."));
+    let bytes = fs::read(Path::new(HOSTILE).join(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
+    target.run(&bytes);
+    Target::EndToEnd.run(&bytes);
+}
+
+/// Every committed reproducer, including one whose own test was forgotten.
+#[test]
+fn every_fuzz_reproducer_replays() {
+    let mut names: Vec<String> = fs::read_dir(HOSTILE)
+        .expect("testdata/hostile exists")
+        .map(|entry| {
+            entry
+                .expect("a directory entry")
+                .file_name()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .filter(|name| name.starts_with("fuzz-"))
+        .collect();
+    names.sort();
+    for name in &names {
+        replay(name);
+    }
+}
+
+/// The end-to-end target's naming follows what a user would call the file.
+#[test]
+fn standard_input_is_named_after_what_it_holds() {
+    for (text, name) in [
+        ("{\"Version\": \"2012-10-17\"}", "fuzz.json"),
+        ("\u{feff} [1]", "fuzz.json"),
+        ("{\"resource\": {}}", "fuzz.tf.json"),
+        ("# comment\nresource \"aws_iam_policy\" \"p\" {}", "fuzz.tf"),
+        ("locals {\n}", "fuzz.tf"),
+        ("x = 1", "fuzz.tf"),
+        ("Resources:\n  R: {}", "fuzz.yaml"),
+        ("", "fuzz.yaml"),
+    ] {
+        assert_eq!(checks::input_name(text), name, "{text:?}");
+    }
+}
