@@ -64,3 +64,31 @@ fn standard_input_is_named_after_what_it_holds() {
         assert_eq!(checks::input_name(text), name, "{text:?}");
     }
 }
+
+/// saphyr gives a YAML error's position as one character; the span was that byte and the
+/// next, half of `É` here.
+#[test]
+fn yaml_error_at_a_non_ascii_character() {
+    replay("fuzz-yaml-error-at-non-ascii.yaml");
+}
+
+/// A policy file with a byte order mark pasted into a block scalar: the error about the
+/// mark pointed at its first byte of three.
+#[test]
+fn byte_order_mark_inside_a_block_scalar() {
+    replay("fuzz-e2e-bom-in-block-scalar.yaml");
+}
+
+/// The other errors the YAML reader locates at one position, at a non-ASCII character:
+/// nesting past the depth limit (the key that opens one level too many) and a document
+/// past the node limit (the scalar that counts one too many).
+#[test]
+fn yaml_limits_point_at_whole_characters() {
+    let deep: String = (0..=iamlint::parse::MAX_DEPTH)
+        .map(|depth| format!("{}é:\n", " ".repeat(depth)))
+        .collect();
+    let many = "- é\n".repeat(iamlint::parse::MAX_NODES + 1);
+    for text in [deep, many] {
+        Target::Yaml.run(text.as_bytes());
+    }
+}

@@ -144,14 +144,7 @@ pub fn parse(file: FileId, text: &str) -> Result<Body, ParseError> {
     let bom = if text.starts_with('\u{feff}') { 3 } else { 0 };
     let body = hcl_edit::parser::parse_body(&text[bom..]).map_err(|e| {
         let at = bom + e.location().offset();
-        let end = text[at.min(text.len())..]
-            .chars()
-            .next()
-            .map_or(at, |c| at + c.len_utf8());
-        ParseError {
-            span: Span::new(file, at, end),
-            message: e.message().replace('\n', " "),
-        }
+        ParseError::at(file, text, at, e.message().replace('\n', " "))
     })?;
     let convert = Convert {
         file,

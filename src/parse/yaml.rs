@@ -45,13 +45,8 @@ pub fn parse(file: FileId, text: &str) -> Result<(Node, Vec<AliasUse>), ParseErr
         root: None,
     };
     for event in Parser::new_from_str(text) {
-        let (event, span) = event.map_err(|e| {
-            let at = offsets.byte(e.marker().index());
-            ParseError {
-                span: Span::new(file, at, (at + 1).min(text.len()).max(at)),
-                message: e.info().to_string(),
-            }
-        })?;
+        let (event, span) =
+            event.map_err(|e| ParseError::at(file, text, offsets.byte(e.marker().index()), e.info()))?;
         let start = offsets.byte(span.start.index());
         let end = offsets.byte(span.end.index());
         if builder.event(event, start, end)? {
@@ -248,7 +243,7 @@ impl Builder<'_> {
 
     fn open(&mut self, at: usize) -> Result<(), ParseError> {
         if self.stack.len() >= MAX_DEPTH {
-            return Err(self.error(at, at + 1, &format!("nesting deeper than {MAX_DEPTH} levels")));
+            return Err(self.error_at(at, format!("nesting deeper than {MAX_DEPTH} levels")));
         }
         Ok(())
     }
@@ -256,10 +251,9 @@ impl Builder<'_> {
     fn count(&mut self, n: usize, at: usize) -> Result<(), ParseError> {
         self.nodes += n;
         if self.nodes > MAX_NODES {
-            return Err(self.error(
+            return Err(self.error_at(
                 at,
-                at + 1,
-                &format!("the document expands to more than {MAX_NODES} nodes (alias expansion?)"),
+                format!("the document expands to more than {MAX_NODES} nodes (alias expansion?)"),
             ));
         }
         Ok(())
@@ -270,6 +264,10 @@ impl Builder<'_> {
             span: Span::new(self.file, start, end.min(self.text.len())),
             message: message.to_string(),
         }
+    }
+
+    fn error_at(&self, at: usize, message: impl Into<String>) -> ParseError {
+        ParseError::at(self.file, self.text, at, message)
     }
 
     /// Block collections have empty start/end events; their span runs from the first to
@@ -298,12 +296,13 @@ impl Builder<'_> {
                         Value::Bool(b) => b.to_string(),
                         Value::Null => String::new(),
                         _ => {
-                            let span = node.span;
-                            return Err(self.error(
-                                span.start as usize,
-                                span.end.max(span.start + 1) as usize,
-                                "a mapping key must be a scalar",
-                            ));
+                            let (start, end) = (node.span.start as usize, node.span.end as usize);
+                            let message = "a mapping key must be a scalar";
+                            return Err(if end > start {
+                                self.error(start, end, message)
+                            } else {
+                                self.error_at(start, message)
+                            });
                         }
                     };
                     *key = Some((text, node.span));
