@@ -20,7 +20,9 @@ use crate::model::{
 };
 use crate::parse::{AliasUse, Node, Syntax, parse_with_aliases};
 use crate::read::{Decoded, ReadError, Symlinks, decode, read_file};
-use crate::rules::{IO_ERROR, PARSE_ERROR, Registry, check_assertion, describe_assertion};
+use crate::rules::{
+    ANALYSIS_LIMIT, IO_ERROR, PARSE_ERROR, Registry, check_assertion, describe_assertion, shared_limits,
+};
 use crate::secrets::{Secrets, Unparsed, unparsed_values};
 use crate::source::{FileId, SourceMap, Span};
 
@@ -415,9 +417,16 @@ fn check_file(
             findings.extend(
                 diagnostics
                     .drain(..)
-                    .map(|d| stamp(rule.meta.id.as_str(), rule.meta.severity, d)),
+                    .map(|d| stamp(registry, rule.meta.id.as_str(), rule.meta.severity, d)),
             );
         }
+        // What the rules computed together (the catalog's reading of the actions) and
+        // stopped at a budget.
+        findings.extend(
+            shared_limits(model)
+                .into_iter()
+                .map(|d| engine_finding(registry, ANALYSIS_LIMIT, d.span, d.message)),
+        );
     }
     (findings, crate::secrets::template_secrets(model))
 }
@@ -446,7 +455,7 @@ fn check_principals(
             rule.check_project(&project, &mut diagnostics);
             diagnostics
                 .into_iter()
-                .map(|d| stamp(rule.meta.id.as_str(), rule.meta.severity, d))
+                .map(|d| stamp(registry, rule.meta.id.as_str(), rule.meta.severity, d))
         })
         .collect();
     let mut diagnostics: Vec<Diagnostic> = Vec::new();
@@ -461,7 +470,11 @@ fn check_principals(
         }
         // Assertion ids come from the config, not the registry: a handful per run.
         let id: &'static str = Box::leak(id.into_boxed_str());
-        findings.extend(diagnostics.drain(..).map(|d| stamp(id, assertion.severity, d)));
+        findings.extend(
+            diagnostics
+                .drain(..)
+                .map(|d| stamp(registry, id, assertion.severity, d)),
+        );
     }
     // A finding is about a file the user asked to check when it points at or labels one,
     // or when it points into a principal that such a file is part of: changing one policy
@@ -485,7 +498,20 @@ fn check_principals(
     findings
 }
 
-fn stamp(rule: &'static str, severity: Severity, d: Diagnostic) -> Finding {
+/// A rule's diagnostic as a finding of that rule; a rule that spent a budget is reported
+/// as `analysis-limit`, naming the rule.
+fn stamp(registry: &'static Registry, rule: &'static str, severity: Severity, d: Diagnostic) -> Finding {
+    if d.limit {
+        let mut finding = engine_finding(
+            registry,
+            ANALYSIS_LIMIT,
+            d.span,
+            format!("`{rule}` stopped early: {}", d.message),
+        );
+        finding.help = d.help;
+        finding.labels = d.labels;
+        return finding;
+    }
     Finding {
         rule,
         severity,

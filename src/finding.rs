@@ -47,6 +47,8 @@ pub struct Diagnostic {
     /// What to do instead, when the rule's documentation summary is not enough.
     pub help: Option<String>,
     pub labels: Vec<Label>,
+    /// Made by [`Diagnostic::analysis_limit`]: the rule spent a budget and stopped early.
+    pub limit: bool,
 }
 
 impl Diagnostic {
@@ -56,6 +58,18 @@ impl Diagnostic {
             message: message.into(),
             help: None,
             labels: Vec::new(),
+            limit: false,
+        }
+    }
+
+    /// A rule that spent one of its budgets (work that grows faster than the document, such
+    /// as comparing every pair of statements) says so, where it stopped, and stops. The
+    /// engine reports it as `analysis-limit` whatever rule made it, with the rule's id in
+    /// front of `message`, and always reports it: the rule's findings are incomplete.
+    pub fn analysis_limit(span: Span, message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            limit: true,
+            ..Diagnostic::new(span, message)
         }
     }
 

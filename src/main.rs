@@ -157,7 +157,9 @@ fn run_check(args: CheckArgs, registry: &'static Registry) -> Result<ExitCode, S
             )
         );
     }
-    let mut stdout = io::stdout().lock();
+    // Buffered: the standard output flushes at every line otherwise, a system call per
+    // line of a report that may hold hundreds of thousands of findings.
+    let mut stdout = io::BufWriter::with_capacity(1 << 16, io::stdout().lock());
     // After a closed pipe (`iamlint check | head`) the exit code still tells the findings.
     let written = report::write(args.format, &report, &mut stdout);
     finish_output(written, &mut stdout)?;

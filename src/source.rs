@@ -135,17 +135,48 @@ pub struct LineCol {
     pub column: usize,
 }
 
-/// Maps byte offsets of one text to lines and columns.
+/// Maps byte offsets of one text to lines and columns. A lookup costs O(log lines) plus
+/// at most [`CHECKPOINT`] bytes of character counting, whatever the length of the line: a
+/// minified 16 MiB document is one line, and a report asks for two columns per finding.
 #[derive(Debug)]
 pub struct LineIndex {
     line_starts: Vec<usize>,
+    /// For every [`CHECKPOINT`]-th byte offset (rounded down to a character boundary),
+    /// that offset and the number of characters before it. Empty for ASCII text, whose
+    /// columns are byte differences.
+    checkpoints: Vec<(usize, usize)>,
 }
+
+/// Bytes between two character-count checkpoints of a non-ASCII text.
+const CHECKPOINT: usize = 4096;
 
 impl LineIndex {
     pub fn new(text: &str) -> LineIndex {
         let mut line_starts = vec![0];
         line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        LineIndex { line_starts }
+        let mut checkpoints = Vec::new();
+        if !text.is_ascii() {
+            let (mut at, mut chars) = (0, 0);
+            while at < text.len() {
+                checkpoints.push((at, chars));
+                let next = floor_char_boundary(text, (at + CHECKPOINT).min(text.len()));
+                let next = if next > at {
+                    next
+                } else {
+                    // A checkpoint inside one long character: move past it.
+                    text[at..]
+                        .chars()
+                        .next()
+                        .map_or(text.len(), |c| at + c.len_utf8())
+                };
+                chars += text[at..next].chars().count();
+                at = next;
+            }
+        }
+        LineIndex {
+            line_starts,
+            checkpoints,
+        }
     }
 
     /// The 1-based line of a byte offset.
@@ -157,11 +188,21 @@ impl LineIndex {
         let offset = floor_char_boundary(text, offset.min(text.len()));
         let line = self.line_starts.partition_point(|&s| s <= offset) - 1;
         let start = self.line_starts[line];
-        let column = text[start..offset].chars().count() + 1;
+        let column = self.chars_before(text, offset) - self.chars_before(text, start) + 1;
         LineCol {
             line: line + 1,
             column,
         }
+    }
+
+    /// The number of characters of `text` before byte `offset` (a character boundary).
+    fn chars_before(&self, text: &str, offset: usize) -> usize {
+        if self.checkpoints.is_empty() {
+            return offset;
+        }
+        let at = self.checkpoints.partition_point(|&(b, _)| b <= offset) - 1;
+        let (byte, chars) = self.checkpoints[at];
+        chars + text[byte..offset].chars().count()
     }
 }
 
@@ -185,5 +226,17 @@ mod tests {
         // 'd' follows a two-byte character
         assert_eq!(index.line_col(text, 5), LineCol { line: 2, column: 2 });
         assert_eq!(index.line_col(text, 7), LineCol { line: 3, column: 1 });
+    }
+
+    #[test]
+    fn columns_on_a_long_non_ascii_line_match_a_plain_count() {
+        let text = format!("x\n{}", "aé€😀".repeat(5_000));
+        let index = LineIndex::new(&text);
+        for offset in (0..text.len()).step_by(997).chain([text.len()]) {
+            let offset = floor_char_boundary(&text, offset);
+            let start = if offset >= 2 { 2 } else { 0 };
+            let expected = text[start..offset].chars().count() + 1;
+            assert_eq!(index.line_col(&text, offset).column, expected, "at {offset}");
+        }
     }
 }

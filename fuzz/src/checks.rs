@@ -14,7 +14,7 @@ use iamlint::finding::Severity;
 use iamlint::model::terraform::{FileProblem, Lowered, ModuleFile, is_plan, lower_module, lower_plan};
 use iamlint::model::{DocumentKind, FileModel, Language, Texts};
 use iamlint::parse::hcl::{self, Body};
-use iamlint::parse::{Node, ParseError, Syntax, Value, parse, parse_embedded_json};
+use iamlint::parse::{MAX_NODES, Node, ParseError, Syntax, Value, parse, parse_embedded_json};
 use iamlint::read::{Decoded, decode};
 use iamlint::report::{self, Format, Report};
 use iamlint::rules::Registry;
@@ -139,12 +139,14 @@ fn parse_embedded(text: &str) {
     let Ok(root) = parse(FILE, text, Syntax::detect("", text)) else {
         return;
     };
+    // One node budget for all the documents of an input, as the model gives them.
+    let mut nodes_left = MAX_NODES;
     root.walk(&mut |node| {
         if !matches!(node.value, Value::String(_)) {
             return;
         }
         // Whatever a string holds, the policy read from it points into the string.
-        match parse_embedded_json(node, text) {
+        match parse_embedded_json(node, text, &mut nodes_left) {
             Ok(document) => assert_tree(&document, text, node.span),
             Err(err) => assert_error(&err, text, node.span),
         }

@@ -138,6 +138,9 @@ pub struct Service {
     pub resources: Vec<ResourceType>,
     pub actions: Vec<Action>,
     by_action: HashMap<String, usize>,
+    /// The lowercased action names with their index, sorted: the names a pattern's
+    /// literal start can match form one range of it.
+    sorted: Vec<(String, usize)>,
 }
 
 impl Service {
@@ -147,12 +150,43 @@ impl Service {
             .map(|&i| &self.actions[i])
     }
 
-    /// The actions whose name matches a wildcard pattern (the part after `service:`).
+    /// The actions whose name matches a wildcard pattern (the part after `service:`), in
+    /// the catalog's order. Only the names that start with the pattern's literal start
+    /// (`Get` of `Get*Policy`) are matched: see [`Service::candidates`].
     pub fn matching(&self, pattern: &str) -> Vec<&Action> {
-        self.actions
-            .iter()
-            .filter(|a| action_matches(pattern, &a.name))
-            .collect()
+        let mut found: Vec<usize> = match self.candidates(pattern) {
+            Some(names) => names
+                .iter()
+                .filter(|&&(_, i)| action_matches(pattern, &self.actions[i].name))
+                .map(|&(_, i)| i)
+                .collect(),
+            None => (0..self.actions.len())
+                .filter(|&i| action_matches(pattern, &self.actions[i].name))
+                .collect(),
+        };
+        found.sort_unstable();
+        found.into_iter().map(|i| &self.actions[i]).collect()
+    }
+
+    /// How many names [`Service::matching`] compares the pattern with.
+    pub fn matching_cost(&self, pattern: &str) -> usize {
+        self.candidates(pattern).map_or(self.actions.len(), <[_]>::len)
+    }
+
+    /// The (lowercased) names that start with the pattern's literal start, found by binary
+    /// search; `None` when that start is not ASCII (case folding of other characters may
+    /// reach ASCII: the Kelvin sign is `k`), and every name must be compared.
+    fn candidates(&self, pattern: &str) -> Option<&[(String, usize)]> {
+        let literal = &pattern[..pattern.find(['*', '?']).unwrap_or(pattern.len())];
+        if !literal.is_ascii() {
+            return None;
+        }
+        let literal = literal.to_ascii_lowercase();
+        let from = self
+            .sorted
+            .partition_point(|(name, _)| name.as_str() < literal.as_str());
+        let count = self.sorted[from..].partition_point(|(name, _)| name.starts_with(&literal));
+        Some(&self.sorted[from..from + count])
     }
 
     /// Whether `action` accepts the condition key with index `key`, for the action itself or
@@ -437,6 +471,12 @@ fn decode(line: &str) -> Option<Service> {
         .enumerate()
         .map(|(i, a)| (a.name.to_ascii_lowercase(), i))
         .collect();
+    let mut sorted: Vec<(String, usize)> = actions
+        .iter()
+        .enumerate()
+        .map(|(i, a)| (a.name.to_ascii_lowercase(), i))
+        .collect();
+    sorted.sort_unstable();
     Some(Service {
         prefix: raw.p,
         name: raw.n,
@@ -455,6 +495,7 @@ fn decode(line: &str) -> Option<Service> {
             .collect(),
         actions,
         by_action,
+        sorted,
     })
 }
 

@@ -50,15 +50,54 @@ pub enum Piece {
     One,
 }
 
+/// The next `}` at or after a position of a text, for scanners that look for one at every
+/// `${`: the answer found for one position holds for every later position up to it, so a
+/// text is scanned once in all when asked at increasing positions, however many `${`
+/// (closed or not) it holds. Asking at each `${` of `${${${...` anew would cost the square
+/// of its length.
+pub struct NextClose<'t> {
+    text: &'t str,
+    /// The position last asked about, and the answer.
+    from: usize,
+    found: Option<usize>,
+}
+
+impl<'t> NextClose<'t> {
+    pub fn new(text: &'t str) -> NextClose<'t> {
+        NextClose {
+            text,
+            from: usize::MAX,
+            found: None,
+        }
+    }
+
+    /// The byte offset of the first `}` at or after `at`.
+    pub fn at(&mut self, at: usize) -> Option<usize> {
+        let still = self.from <= at && self.found.is_none_or(|found| at <= found);
+        if !still {
+            self.from = at;
+            self.found = self
+                .text
+                .get(at..)
+                .and_then(|rest| rest.find('}'))
+                .map(|i| at + i);
+        }
+        self.found
+    }
+}
+
 /// Substitutes policy variables in `text`, marking `*` and `?` written in the policy as
 /// wildcards when `wildcards` is true (String/Arn Like operators, resources). `None` when a
 /// variable's key is absent and it has no default: the element then matches nothing.
 pub fn substitute(text: &str, context: &Context, wildcards: bool) -> Option<Vec<Piece>> {
     let mut out = Vec::with_capacity(text.len());
     let mut rest = text;
+    let mut closing = NextClose::new(text);
     while let Some(c) = rest.chars().next() {
         if let Some(inner) = rest.strip_prefix("${")
-            && let Some(close) = inner.find('}')
+            && let Some(close) = closing
+                .at(text.len() - inner.len())
+                .map(|at| at - (text.len() - inner.len()))
         {
             let body = &inner[..close];
             rest = &inner[close + 1..];
@@ -262,6 +301,21 @@ mod tests {
         let with_default = substitute("${aws:PrincipalTag/team, 'none'}", &context, false).unwrap();
         assert_eq!(literal(&with_default), "none");
         assert!(substitute("${aws:PrincipalTag/team}", &context, false).is_none());
+    }
+
+    #[test]
+    fn unclosed_and_nested_variables_are_text() {
+        let context = Context::new().with("aws:username", "alice");
+        let pieces = substitute("a${b${aws:username}}c${", &context, true);
+        // `${b${aws:username}` names the key `b${aws:username`, which is absent.
+        assert!(pieces.is_none());
+        let pieces = substitute("x/${aws:username}/${${", &context, false).unwrap();
+        assert_eq!(literal(&pieces), "x/alice/${${");
+        let mut closing = NextClose::new("${a}${b");
+        assert_eq!(closing.at(0), Some(3));
+        assert_eq!(closing.at(2), Some(3));
+        assert_eq!(closing.at(4), None);
+        assert_eq!(closing.at(6), None);
     }
 
     #[test]

@@ -11,6 +11,8 @@ pub mod ip;
 
 pub use context::Context;
 
+use std::sync::Arc;
+
 use crate::model::{ConditionClause, Effect, ElementList, PolicyDocument, Statement, action_matches};
 use crate::parse::{Node, Value};
 use crate::source::Span;
@@ -62,7 +64,9 @@ pub struct TraceEntry {
     pub span: Span,
     pub effect: Effect,
     pub applies: bool,
-    pub reason: String,
+    /// Shared by the entries that say the same thing: a trace holds one entry per
+    /// statement, and most statements of a large document miss the request's action.
+    pub reason: Arc<str>,
     /// What kept it from applying, for callers that act on the reason rather than show
     /// it; `None` when it applies.
     pub missed: Option<Missed>,
@@ -109,8 +113,27 @@ pub struct PolicySet<'a, 'd> {
 
 /// Evaluates a request against a policy set, with the trace of every statement.
 pub fn evaluate(set: &PolicySet<'_, '_>, request: &Request) -> Evaluation {
+    traced(set, request, true)
+}
+
+/// [`evaluate`] with a trace of only the statements whose actions match the request: what
+/// decided it and what held it back, which is what rules ask about. A document with
+/// thousands of statements about other actions costs no trace memory.
+pub fn evaluate_matching(set: &PolicySet<'_, '_>, request: &Request) -> Evaluation {
+    traced(set, request, false)
+}
+
+fn traced(set: &PolicySet<'_, '_>, request: &Request, every_statement: bool) -> Evaluation {
     let mut trace = Vec::new();
+    // The sentences that do not depend on the statement, made once.
+    let mut shared: [Option<Arc<str>>; 3] = [None, None, None];
+    let mut sentence = |slot: usize, make: &dyn Fn() -> String| -> Arc<str> {
+        shared[slot].get_or_insert_with(|| Arc::from(make())).clone()
+    };
     let outcome = run(set, request, Pace::Thorough, &mut |role, statement, check| {
+        if !every_statement && matches!(check, Err(Miss::Action)) {
+            return;
+        }
         let effect = statement.effect.map_or(Effect::Allow, |(e, _)| e);
         trace.push(TraceEntry {
             role,
@@ -118,8 +141,12 @@ pub fn evaluate(set: &PolicySet<'_, '_>, request: &Request) -> Evaluation {
             effect,
             applies: check.is_ok() && statement.effect.is_some(),
             reason: match check {
-                Ok(()) => "action, resource, principal and conditions match".to_string(),
-                Err(miss) => miss.describe(request),
+                Ok(()) => sentence(0, &|| {
+                    "action, resource, principal and conditions match".to_string()
+                }),
+                Err(Miss::Action) => sentence(1, &|| Miss::Action.describe(request)),
+                Err(Miss::Resource) => sentence(2, &|| Miss::Resource.describe(request)),
+                Err(miss) => Arc::from(miss.describe(request)),
             },
             missed: check.err().map(Miss::owned),
         });

@@ -66,6 +66,76 @@ impl DocumentKind {
     }
 }
 
+/// What the JSON form of a file for JSONPath queries may cost ([`Node::json_cost`]): about
+/// 70 MB. A CloudFormation template of 1 MB (the most CloudFormation accepts) costs under
+/// 500,000.
+pub const JSON_BUDGET: usize = 2_000_000;
+
+/// A file as plain JSON for JSONPath queries. Converting costs far more memory than the
+/// tree (a B-tree per object), so it is done within [`JSON_BUDGET`], a section or resource
+/// at a time: a resource (or section) that does not fit is left out, except for a
+/// resource's `Type`, and named in `left_out`.
+pub struct JsonView {
+    pub value: serde_json::Value,
+    /// The keys of the resources and sections left out, in file order.
+    pub left_out: Vec<crate::source::Span>,
+}
+
+impl JsonView {
+    fn of(root: &Node) -> JsonView {
+        use serde_json::Value as J;
+        let Some(entries) = root.as_object() else {
+            return JsonView {
+                value: if root.json_cost() <= JSON_BUDGET {
+                    root.to_json()
+                } else {
+                    J::Null
+                },
+                left_out: Vec::new(),
+            };
+        };
+        let mut left = JSON_BUDGET;
+        let mut left_out = Vec::new();
+        let mut fits = |node: &Node, key: crate::source::Span| -> bool {
+            let cost = node.json_cost();
+            if cost > left {
+                left_out.push(key);
+                return false;
+            }
+            left -= cost;
+            true
+        };
+        let mut map = serde_json::Map::new();
+        for entry in entries {
+            let value = match (entry.key.as_str(), entry.value.as_object()) {
+                ("Resources", Some(resources)) => {
+                    let mut converted = serde_json::Map::new();
+                    for resource in resources {
+                        let value = if fits(&resource.value, resource.key_span) {
+                            resource.value.to_json()
+                        } else {
+                            let mut stub = serde_json::Map::new();
+                            if let Some(kind) = resource.value.get("Type") {
+                                stub.insert("Type".to_string(), kind.to_json());
+                            }
+                            J::Object(stub)
+                        };
+                        converted.insert(resource.key.clone(), value);
+                    }
+                    J::Object(converted)
+                }
+                _ if fits(&entry.value, entry.key_span) => entry.value.to_json(),
+                _ => continue,
+            };
+            map.insert(entry.key.clone(), value);
+        }
+        JsonView {
+            value: J::Object(map),
+            left_out,
+        }
+    }
+}
+
 /// Everything the cross-file rules see: every file's model and the principals they form.
 pub struct Project<'m, 'a> {
     /// Indexed by `FileId`; `None` for a file that could not be read or parsed.
@@ -82,7 +152,11 @@ pub struct FileModel<'a> {
     pub template: Option<Template<'a>>,
     /// Embedded policy documents that could not be parsed.
     pub errors: Vec<ParseError>,
-    json: OnceLock<serde_json::Value>,
+    json: OnceLock<JsonView>,
+    /// What the rules derive from this model once and share (`rules::shared`): kept here
+    /// so that it lives as long as the model, type-erased so that the model does not
+    /// depend on the rules.
+    pub derived: OnceLock<Box<dyn std::any::Any + Send + Sync>>,
 }
 
 impl<'a> FileModel<'a> {
@@ -124,6 +198,7 @@ impl<'a> FileModel<'a> {
                 template: None,
                 errors: Vec::new(),
                 json: OnceLock::new(),
+                derived: OnceLock::new(),
             },
             DocumentKind::Template => {
                 let mut template = Template::from_node(root);
@@ -138,6 +213,7 @@ impl<'a> FileModel<'a> {
                     template: Some(template),
                     errors,
                     json: OnceLock::new(),
+                    derived: OnceLock::new(),
                 }
             }
         }
@@ -158,8 +234,9 @@ impl<'a> FileModel<'a> {
         self.statements().flat_map(|s| &s.condition)
     }
 
-    /// The file as plain JSON for JSONPath queries, converted once on first use.
-    pub fn json(&self) -> &serde_json::Value {
-        self.json.get_or_init(|| self.root.to_json())
+    /// The file as plain JSON for JSONPath queries, converted once on first use, within
+    /// [`JSON_BUDGET`].
+    pub fn json(&self) -> &JsonView {
+        self.json.get_or_init(|| JsonView::of(self.root))
     }
 }

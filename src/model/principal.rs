@@ -4,7 +4,7 @@
 //! control policies of the organization apply to every principal. A policy document that
 //! no principal holds stands alone, as its own principal.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use super::template::ref_target;
 use super::{FileModel, Node, PolicyDocument, PolicyKind, Resource, Statement, Template};
@@ -124,11 +124,12 @@ pub fn principals<'m, 'a>(
     for (index, file) in files.iter().enumerate() {
         let Some(file) = file else { continue };
         let Some(template) = &file.template else { continue };
+        let holdings = Holdings::of(file);
         for resource in &template.resources {
             let Some(kind) = identity_kind(resource) else {
                 continue;
             };
-            let mut principal = template_principal(file, template, resource, kind, index);
+            let mut principal = template_principal(file, &holdings, template, resource, kind, index);
             if principal.identity.is_empty() && principal.visibility == Visibility::Complete {
                 continue;
             }
@@ -183,8 +184,51 @@ fn identity_kind(resource: &Resource<'_>) -> Option<IdentityKind> {
     }
 }
 
+/// A template's identity-based policies by the principals they are attached to and by
+/// the managed policy that holds them: found once per file, not once per principal.
+struct Holdings<'m> {
+    by_holder: HashMap<&'m str, Vec<usize>>,
+    by_owner: HashMap<&'m str, Vec<usize>>,
+}
+
+impl<'m> Holdings<'m> {
+    fn of(file: &'m FileModel<'_>) -> Holdings<'m> {
+        let mut holdings = Holdings {
+            by_holder: HashMap::new(),
+            by_owner: HashMap::new(),
+        };
+        for (at, doc) in file.policies.iter().enumerate() {
+            for holder in &doc.attached_to {
+                holdings.by_holder.entry(holder.as_str()).or_default().push(at);
+            }
+            if let Some(owner) = &doc.owner {
+                holdings.by_owner.entry(owner.as_str()).or_default().push(at);
+            }
+        }
+        holdings
+    }
+
+    /// The policies attached to any of `holders` or held by any of `owners`, in file order.
+    fn held(&self, holders: &[String], owners: &[String]) -> Vec<usize> {
+        let lists = |map: &'_ HashMap<&'m str, Vec<usize>>, names: &'_ [String]| -> Vec<usize> {
+            names
+                .iter()
+                .filter_map(|n| map.get(n.as_str()))
+                .flatten()
+                .copied()
+                .collect()
+        };
+        let mut found = lists(&self.by_holder, holders);
+        found.extend(lists(&self.by_owner, owners));
+        found.sort_unstable();
+        found.dedup();
+        found
+    }
+}
+
 fn template_principal<'m, 'a>(
     file: &'m FileModel<'a>,
+    holdings: &Holdings<'_>,
     template: &Template<'a>,
     resource: &Resource<'a>,
     kind: IdentityKind,
@@ -221,14 +265,11 @@ fn template_principal<'m, 'a>(
     {
         visibility = Visibility::Partial;
     }
-    let identity: Vec<&PolicyDocument<'a>> = file
-        .policies
-        .iter()
+    let identity: Vec<&PolicyDocument<'a>> = holdings
+        .held(&holders, &managed)
+        .into_iter()
+        .map(|at| &file.policies[at])
         .filter(|d| d.kind.grants_to_holder())
-        .filter(|d| {
-            d.attached_to.iter().any(|h| holders.contains(h))
-                || d.owner.as_ref().is_some_and(|o| managed.contains(o))
-        })
         .collect();
     let boundary = resource.property("PermissionsBoundary").and_then(|node| {
         let target = ref_target(node).filter(|t| is_managed_policy(template, t));
@@ -237,9 +278,10 @@ fn template_principal<'m, 'a>(
         }
         let target = target?;
         Some(
-            file.policies
-                .iter()
-                .filter(|d| d.owner.as_deref() == Some(target.as_str()))
+            holdings
+                .held(&[], &[target])
+                .into_iter()
+                .map(|at| &file.policies[at])
                 .collect::<Vec<_>>(),
         )
     });

@@ -2,6 +2,7 @@
 //! resources carry (inline, or as JSON strings).
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 
 use super::policy::{PolicyDocument, PolicyKind};
 use crate::parse::{Node, ParseError, Value, parse_embedded_json};
@@ -13,6 +14,10 @@ pub struct Template<'a> {
     pub language: super::Language,
     pub parameters: Vec<Parameter<'a>>,
     pub resources: Vec<Resource<'a>>,
+    /// The first parameter and resource of each name, by name: rules look them up for
+    /// every reference.
+    parameter_index: HashMap<&'a str, usize>,
+    resource_index: HashMap<&'a str, usize>,
 }
 
 pub struct Parameter<'a> {
@@ -73,7 +78,7 @@ impl<'a> Template<'a> {
         let entries = |section: &str| -> &'a [crate::parse::Entry] {
             root.get(section).and_then(Node::as_object).unwrap_or_default()
         };
-        Template {
+        let mut template = Template {
             language: super::Language::CloudFormation,
             parameters: entries("Parameters")
                 .iter()
@@ -92,28 +97,42 @@ impl<'a> Template<'a> {
                     properties: e.value.get("Properties"),
                 })
                 .collect(),
+            parameter_index: HashMap::new(),
+            resource_index: HashMap::new(),
+        };
+        for (index, parameter) in template.parameters.iter().enumerate() {
+            template.parameter_index.entry(parameter.name).or_insert(index);
         }
+        for (index, resource) in template.resources.iter().enumerate() {
+            template
+                .resource_index
+                .entry(resource.logical_id)
+                .or_insert(index);
+        }
+        template
     }
 
     pub fn parameter(&self, name: &str) -> Option<&Parameter<'a>> {
-        self.parameters.iter().find(|p| p.name == name)
+        self.parameter_index.get(name).map(|&i| &self.parameters[i])
     }
 
     pub fn resource(&self, logical_id: &str) -> Option<&Resource<'a>> {
-        self.resources.iter().find(|r| r.logical_id == logical_id)
+        self.resource_index.get(logical_id).map(|&i| &self.resources[i])
     }
 
     /// Every policy document held by a resource of the template. Documents written as
     /// JSON strings are parsed; those that fail are returned in `errors`.
     pub fn policies(&self, texts: super::Texts<'_>, errors: &mut Vec<ParseError>) -> Vec<PolicyDocument<'a>> {
         let mut found = Vec::new();
+        // The documents written as JSON strings share one node budget.
+        let mut nodes_left = crate::parse::MAX_NODES;
         for resource in &self.resources {
             let Some(kind) = resource.resource_type else {
                 continue;
             };
             let mut take = |node: Option<&'a Node>, kind: PolicyKind, attached_to: Vec<String>| {
                 if let Some(mut doc) =
-                    node.and_then(|n| document(n, kind, resource.logical_id, texts, errors))
+                    node.and_then(|n| document(n, kind, resource.logical_id, texts, errors, &mut nodes_left))
                 {
                     doc.attached_to = attached_to;
                     found.push(doc);
@@ -206,6 +225,7 @@ fn document<'a>(
     owner: &str,
     texts: super::Texts<'_>,
     errors: &mut Vec<ParseError>,
+    nodes_left: &mut usize,
 ) -> Option<PolicyDocument<'a>> {
     match &node.value {
         Value::Object(_) if node.intrinsic().is_none() => Some(PolicyDocument::from_node(
@@ -214,7 +234,7 @@ fn document<'a>(
             Some(owner.to_string()),
         )),
         Value::String(s) if s.trim_start().starts_with('{') => {
-            match parse_embedded_json(node, texts.get(node.span.file)) {
+            match parse_embedded_json(node, texts.get(node.span.file), nodes_left) {
                 Ok(parsed) => Some(PolicyDocument::from_node(
                     Cow::Owned(parsed),
                     kind,

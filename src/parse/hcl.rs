@@ -11,7 +11,7 @@ use hcl_edit::expr::{Expression, ObjectKey, TraversalOperator};
 use hcl_edit::structure::{BlockLabel, Structure};
 use hcl_edit::template::{Element, Template};
 
-use super::{Node, ParseError, Value, json};
+use super::{MAX_NODES, Node, ParseError, Value, json};
 use crate::source::{FileId, Span};
 
 /// The body of a file or block: attributes and nested blocks in source order.
@@ -142,6 +142,19 @@ impl Block {
 /// Parses a `.tf` file.
 pub fn parse(file: FileId, text: &str) -> Result<Body, ParseError> {
     let bom = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    if let Some((at, limit)) = prescan(text) {
+        return Err(ParseError {
+            span: Span::new(file, at, at + 1),
+            message: match limit {
+                Limit::Nodes => format!(
+                    "the file has more than {MAX_NODES} expressions (the node budget of one document)"
+                ),
+                Limit::ObjectKeys => format!(
+                    "the file's objects have too many keys to check for repeats: the squares of their key counts add up to more than {OBJECT_BUDGET} (the object budget)"
+                ),
+            },
+        });
+    }
     let body = hcl_edit::parser::parse_body(&text[bom..]).map_err(|e| {
         let at = bom + e.location().offset();
         ParseError::at(file, text, at, e.message().replace('\n', " "))
@@ -152,6 +165,178 @@ pub fn parse(file: FileId, text: &str) -> Result<Body, ParseError> {
         fixed: None,
     };
     Ok(convert.body(&body))
+}
+
+/// How much the parser may spend checking object keys for repeats, as the sum over the
+/// objects of a file of the square of their key counts. `hcl-edit` compares every key of an
+/// object with the ones before it, so one object of 300,000 keys takes half an hour; real
+/// objects have a handful of keys, and this allows one of about 6,000.
+const OBJECT_BUDGET: usize = 40_000_000;
+
+/// Which budget a file exceeds.
+enum Limit {
+    Nodes,
+    ObjectKeys,
+}
+
+/// One pass over a file before parsing, so that the parser (whose tree takes a few hundred
+/// bytes per expression, and whose objects check each key against all the ones before it)
+/// never sees a file it cannot afford: where it has more than [`MAX_NODES`] expressions, or
+/// objects that spend more than [`OBJECT_BUDGET`].
+///
+/// Code is told from strings, heredocs and comments, whose text is not parsed, except for
+/// the `${...}` and `%{...}` interpolations in them, which are. In code, every expression
+/// after the first is introduced by a separator or an operator (`=`, `,`, `:`, brackets,
+/// `?`, `.`, arithmetic and logic operators), and in strings by an interpolation, so
+/// counting those bounds the number of expressions. An object's keys are the `=` and `:`
+/// written directly inside its braces. A block body's braces follow the block's type or a
+/// label (an identifier or a quoted string); `hcl-edit` checks a body's attributes with a
+/// hash set, so bodies spend nothing.
+fn prescan(text: &str) -> Option<(usize, Limit)> {
+    /// What the text at the current position is inside of.
+    enum Context {
+        /// An object's braces, with the keys counted so far.
+        Braces(usize),
+        /// A block body's braces.
+        Body,
+        /// A quoted string.
+        String,
+        /// A heredoc, until a line that is its delimiter.
+        Heredoc(String),
+        /// `${` or `%{` inside a string or heredoc, until its `}`.
+        Interpolation,
+    }
+    let bytes = text.as_bytes();
+    let mut stack: Vec<Context> = Vec::new();
+    let mut spent = 0usize;
+    let mut nodes = 1usize;
+    let mut at = 0;
+    // The last byte of code before `at` that is not white space; a string counts as `"`.
+    let mut last_code = b'\n';
+    while at < bytes.len() {
+        let byte = bytes[at];
+        let rest = &bytes[at..];
+        let in_code = matches!(
+            stack.last(),
+            None | Some(Context::Braces(_) | Context::Body | Context::Interpolation)
+        );
+        if in_code {
+            let previous = last_code;
+            if !byte.is_ascii_whitespace() {
+                last_code = byte;
+            }
+            if matches!(
+                byte,
+                b'=' | b','
+                    | b':'
+                    | b'['
+                    | b'{'
+                    | b'('
+                    | b'?'
+                    | b'.'
+                    | b'+'
+                    | b'-'
+                    | b'*'
+                    | b'/'
+                    | b'%'
+                    | b'!'
+                    | b'<'
+                    | b'>'
+                    | b'&'
+                    | b'|'
+            ) {
+                nodes += 1;
+                if nodes > MAX_NODES {
+                    return Some((at, Limit::Nodes));
+                }
+            }
+            match byte {
+                b'"' => stack.push(Context::String),
+                b'{' if previous.is_ascii_alphanumeric() || matches!(previous, b'_' | b'-' | b'"') => {
+                    stack.push(Context::Body)
+                }
+                b'{' => stack.push(Context::Braces(0)),
+                b'}' => {
+                    stack.pop();
+                }
+                b'=' | b':' => {
+                    if let Some(Context::Braces(keys)) = stack.last_mut() {
+                        // From n keys to n + 1 adds 2n + 1 to the square.
+                        spent += 2 * *keys + 1;
+                        *keys += 1;
+                        if spent > OBJECT_BUDGET {
+                            return Some((at, Limit::ObjectKeys));
+                        }
+                    }
+                }
+                b'#' => at = line_end(bytes, at),
+                b'/' if rest.starts_with(b"//") => at = line_end(bytes, at),
+                b'/' if rest.starts_with(b"/*") => {
+                    at = text[at + 2..]
+                        .find("*/")
+                        .map_or(bytes.len(), |end| at + 2 + end + 1);
+                }
+                b'<' if rest.starts_with(b"<<") => {
+                    let start = at + 2 + usize::from(rest.get(2) == Some(&b'-'));
+                    let delimiter: String = text[start..]
+                        .chars()
+                        .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == '-')
+                        .collect();
+                    if !delimiter.is_empty() {
+                        at = line_end(bytes, start);
+                        stack.push(Context::Heredoc(delimiter));
+                    }
+                }
+                _ => {}
+            }
+            at += 1;
+            continue;
+        }
+        // In a string or a heredoc: the end of it, or an interpolation.
+        let marker = matches!(byte, b'$' | b'%');
+        match stack.last() {
+            Some(Context::String) if byte == b'\\' => at += 1,
+            Some(Context::String) if byte == b'"' => {
+                stack.pop();
+            }
+            Some(Context::Heredoc(delimiter)) if ends_heredoc(text, at, delimiter) => {
+                stack.pop();
+                at = line_end(bytes, at);
+                continue;
+            }
+            // `$${` and `%%{` are escapes.
+            _ if marker && rest.get(1) == Some(&byte) && rest.get(2) == Some(&b'{') => at += 2,
+            _ if marker && rest.get(1) == Some(&b'{') => {
+                stack.push(Context::Interpolation);
+                last_code = b'{';
+                nodes += 1;
+                at += 1;
+            }
+            _ => {}
+        }
+        at += 1;
+    }
+    None
+}
+
+/// Whether the line that starts at `at` is a heredoc's closing delimiter.
+fn ends_heredoc(text: &str, at: usize, delimiter: &str) -> bool {
+    let line_start = at == 0 || text.as_bytes()[at - 1] == b'\n';
+    let line = text[at..].trim_start();
+    line_start
+        && line.starts_with(delimiter)
+        && line[delimiter.len()..]
+            .chars()
+            .next()
+            .is_none_or(|c| c == '\n' || c == '\r')
+}
+
+/// The offset of the line break that ends the line holding `at` (or the end of the text).
+fn line_end(bytes: &[u8], at: usize) -> usize {
+    bytes[at..]
+        .iter()
+        .position(|&b| b == b'\n')
+        .map_or(bytes.len(), |n| at + n)
 }
 
 /// How `hcl-edit` ranges become spans: shifted by `base`, or all pinned to one span (for
@@ -493,6 +678,48 @@ mod tests {
         assert!(parse(FileId(0), &text).is_err());
         let text = format!("a = {}\n", "!".repeat(50_000) + "true");
         let _ = parse(FileId(0), &text);
+    }
+
+    #[test]
+    fn budgets_count_code_not_strings_heredocs_or_comments() {
+        let keys = |n: usize, sep: &str| (0..n).map(|i| format!("k{i} = 1")).collect::<Vec<_>>().join(sep);
+        let json_keys = (0..10_000)
+            .map(|i| format!("\"k{i}\": 1"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        // Text that is not parsed as HCL spends nothing.
+        let heredoc = format!("a = <<-EOF\n  {{{json_keys}}}\n  EOF\nb = 1\n");
+        assert!(prescan(&heredoc).is_none());
+        let string = format!("a = \"{}\"\n", json_keys.replace('"', "\\\""));
+        assert!(prescan(&string).is_none());
+        let comment = format!("# {json_keys}\n/* {json_keys} */\nb = 1\n");
+        assert!(prescan(&comment).is_none());
+        // An object's keys, written directly or in an interpolation, do.
+        let object = format!("a = {{\n{}\n}}\n", keys(7_000, "\n"));
+        assert!(matches!(prescan(&object), Some((_, Limit::ObjectKeys))));
+        let interpolated = format!("a = \"${{ {{ {} }} }}\"\n", keys(7_000, ", "));
+        assert!(matches!(prescan(&interpolated), Some((_, Limit::ObjectKeys))));
+        // A block body's attributes are checked with a hash set: they spend nothing.
+        let body = format!(
+            "locals {{\n{}\n}}\nresource \"a\" \"b\" {{\n{}\n}}\n",
+            keys(7_000, "\n"),
+            keys(7_000, "\n")
+        );
+        assert!(prescan(&body).is_none());
+        let nested = format!(
+            "resource \"a\" \"b\" {{\n  policy = {{\n{}\n}}\n}}\n",
+            keys(7_000, "\n")
+        );
+        assert!(matches!(prescan(&nested), Some((_, Limit::ObjectKeys))));
+        let err = parse(FileId(0), &object).unwrap_err();
+        assert!(err.message.contains("object budget"), "{}", err.message);
+        // Many small objects are fine; many values are not.
+        let objects = (0..5_000)
+            .map(|i| format!("a{i} = {{ x = 1, y = 2 }}\n"))
+            .collect::<String>();
+        assert!(prescan(&objects).is_none());
+        let values = format!("a = [{}]\n", "0,".repeat(crate::parse::MAX_NODES));
+        assert!(matches!(prescan(&values), Some((_, Limit::Nodes))));
     }
 
     #[test]

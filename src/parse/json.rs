@@ -5,7 +5,7 @@
 use jsonc_parser::ast;
 use jsonc_parser::{CollectOptions, ParseOptions};
 
-use super::{Entry, MAX_DEPTH, Node, ParseError, Value};
+use super::{Entry, MAX_DEPTH, MAX_NODES, Node, ParseError, Value};
 use crate::source::{FileId, Span};
 
 const STRICT: ParseOptions = ParseOptions {
@@ -28,33 +28,71 @@ pub fn parse(file: FileId, text: &str) -> Result<Node, ParseError> {
 
 /// Parses `text`, whose first byte sits at byte `base` of the file.
 pub(super) fn parse_at(file: FileId, text: &str, base: usize) -> Result<Node, ParseError> {
-    if let Some(offset) = too_deep(text) {
-        return Err(ParseError {
-            span: Span::new(file, base + offset, base + offset + 1),
-            message: format!("nesting deeper than {MAX_DEPTH} levels"),
-        });
-    }
+    parse_within(file, text, base, MAX_NODES)
+        .map(|(node, _)| node)
+        .map_err(|(err, _)| err)
+}
+
+/// [`parse_at`] for a document that may hold at most `max_nodes` values; with the number of
+/// values it may hold (counted before parsing, an upper bound). An error says whether it is
+/// that budget that the document exceeds.
+pub(super) fn parse_within(
+    file: FileId,
+    text: &str,
+    base: usize,
+    max_nodes: usize,
+) -> Result<(Node, usize), (ParseError, bool)> {
+    let nodes = match prescan(text, max_nodes) {
+        Ok(nodes) => nodes,
+        Err((offset, problem)) => {
+            let span = Span::new(file, base + offset, base + offset + 1);
+            let (message, budget) = match problem {
+                Limit::Depth => (format!("nesting deeper than {MAX_DEPTH} levels"), false),
+                Limit::Nodes => (
+                    format!(
+                        "the document has more than {MAX_NODES} values (the node budget of one document)"
+                    ),
+                    true,
+                ),
+            };
+            return Err((ParseError { span, message }, budget));
+        }
+    };
     let collect = CollectOptions::default();
     let parsed = jsonc_parser::parse_to_ast(text, &collect, &STRICT).map_err(|e| {
         let range = e.range();
-        ParseError {
+        let err = ParseError {
             span: Span::new(file, base + range.start, base + range.end),
             message: e.kind().to_string(),
-        }
+        };
+        (err, false)
     })?;
     match parsed.value {
-        Some(value) => Ok(convert(file, base, &value)),
-        None => Err(ParseError {
-            span: Span::new(file, base, base),
-            message: "the file is empty".to_string(),
-        }),
+        Some(value) => Ok((convert(file, base, &value), nodes)),
+        None => Err((
+            ParseError {
+                span: Span::new(file, base, base),
+                message: "the file is empty".to_string(),
+            },
+            false,
+        )),
     }
 }
 
-/// Finds the first opening bracket past [`MAX_DEPTH`] without recursing, so that the
-/// recursive parser never sees such input.
-fn too_deep(text: &str) -> Option<usize> {
+/// Which budget a document exceeds.
+enum Limit {
+    Depth,
+    Nodes,
+}
+
+/// One pass over the text before parsing, so that the parser (recursive, and building a
+/// syntax tree of its own) never sees a document it cannot afford: finds the first opening
+/// bracket past [`MAX_DEPTH`], or the separator where the document has more than
+/// `max_nodes` values. Every value after the first follows a `,` (an item or entry) or
+/// opens a container, so `1 + commas + brackets` bounds the number of values.
+fn prescan(text: &str, max_nodes: usize) -> Result<usize, (usize, Limit)> {
     let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
+    let mut nodes = 1usize;
     for (i, b) in text.bytes().enumerate() {
         if in_string {
             match b {
@@ -69,15 +107,20 @@ fn too_deep(text: &str) -> Option<usize> {
             b'"' => in_string = true,
             b'{' | b'[' => {
                 depth += 1;
+                nodes += 1;
                 if depth > MAX_DEPTH {
-                    return Some(i);
+                    return Err((i, Limit::Depth));
                 }
             }
             b'}' | b']' => depth = depth.saturating_sub(1),
-            _ => {}
+            b',' => nodes += 1,
+            _ => continue,
+        }
+        if nodes > max_nodes {
+            return Err((i, Limit::Nodes));
         }
     }
-    None
+    Ok(nodes)
 }
 
 fn convert(file: FileId, base: usize, value: &ast::Value) -> Node {

@@ -8,7 +8,7 @@ pub mod hcl;
 mod json;
 mod yaml;
 
-pub use embedded::{Piece, parse_embedded_json, parse_json_pieces};
+pub use embedded::{Piece, WrittenOffsets, parse_embedded_json, parse_json_pieces};
 
 use crate::source::{FileId, Span};
 
@@ -16,9 +16,18 @@ use crate::source::{FileId, Span};
 /// limit keeps every recursive walk over the tree bounded.
 pub const MAX_DEPTH: usize = 128;
 
-/// Upper bound on the number of nodes one file may expand to (YAML aliases included), so
-/// that a "billion laughs" document costs a bounded amount of time and memory.
-pub const MAX_NODES: usize = 250_000;
+/// Upper bound on the number of nodes (values) one document may expand to, in every
+/// syntax (YAML aliases included), so that a "billion laughs" document, or 16 MiB of
+/// `[0,0,0,...]`, costs a bounded amount of time and memory (a node of the tree and of the
+/// parser's own syntax tree take 100 to 300 bytes together). A CloudFormation template (at
+/// most 1 MB) holds well under 100,000; 200,000 small statements hold 800,000.
+pub const MAX_NODES: usize = 1_000_000;
+
+/// Upper bound on the text YAML aliases may copy into one document (the length of every
+/// key and scalar they repeat), so that an anchored 500 KB string referenced 30,000 times
+/// stops long before it takes 15 GB: with it, a document holds at most the input cap of
+/// text twice.
+pub const MAX_ALIAS_BYTES: usize = 16 * 1024 * 1024;
 
 /// A parsed value with the span of its text. For a YAML short-form tag such as `!Ref X`,
 /// the span covers the tag and its operand.
@@ -26,6 +35,43 @@ pub const MAX_NODES: usize = 250_000;
 pub struct Node {
     pub span: Span,
     pub value: Value,
+}
+
+/// A tree written as the JSON text of [`Node::to_json`] (keys sorted, the last of repeated
+/// keys kept), without building that value: for the compact form of a large document.
+pub struct JsonText<'a>(pub &'a Node);
+
+impl serde::Serialize for JsonText<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{SerializeMap, SerializeSeq};
+        match &self.0.value {
+            Value::Null => serializer.serialize_unit(),
+            Value::Bool(b) => serializer.serialize_bool(*b),
+            Value::Number(n) => match n.parse::<serde_json::Number>() {
+                Ok(number) => number.serialize(serializer),
+                Err(_) => serializer.serialize_str(n),
+            },
+            Value::String(s) => serializer.serialize_str(s),
+            Value::Array(items) => {
+                let mut seq = serializer.serialize_seq(Some(items.len()))?;
+                for item in items {
+                    seq.serialize_element(&JsonText(item))?;
+                }
+                seq.end()
+            }
+            Value::Object(entries) => {
+                let mut last: std::collections::BTreeMap<&str, &Node> = std::collections::BTreeMap::new();
+                for entry in entries {
+                    last.insert(&entry.key, &entry.value);
+                }
+                let mut map = serializer.serialize_map(Some(last.len()))?;
+                for (key, value) in last {
+                    map.serialize_entry(key, &JsonText(value))?;
+                }
+                map.end()
+            }
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -210,6 +256,20 @@ impl Node {
                 J::Object(map)
             }
         }
+    }
+
+    /// What [`Node::to_json`] costs in memory, roughly, in units of one JSON value: an
+    /// object costs twenty, since each is a B-tree of its own (a node of 11 slots even for
+    /// one key).
+    pub fn json_cost(&self) -> usize {
+        let mut cost = 0;
+        self.walk(&mut |node| {
+            cost += match node.value {
+                Value::Object(_) => 20,
+                _ => 1,
+            }
+        });
+        cost
     }
 
     /// Calls `f` on this node and every node below it, depth first.

@@ -1,12 +1,13 @@
 //! YAML via `saphyr-parser`'s event stream, which carries the start and end of every
 //! event. The tree is built iteratively, CloudFormation short-form tags become their long
-//! forms (`!Ref X` -> `{"Ref": "X"}`), and alias expansion is bounded by [`MAX_NODES`].
+//! forms (`!Ref X` -> `{"Ref": "X"}`), and alias expansion is bounded by [`MAX_NODES`]
+//! and, for the text it copies, [`MAX_ALIAS_BYTES`].
 
 use std::collections::HashMap;
 
 use saphyr_parser::{Event, Parser, ScalarStyle, Tag};
 
-use super::{AliasUse, Entry, MAX_DEPTH, MAX_NODES, Node, ParseError, Value};
+use super::{AliasUse, Entry, MAX_ALIAS_BYTES, MAX_DEPTH, MAX_NODES, Node, ParseError, Value};
 use crate::source::{FileId, Span};
 
 /// Short-form tags whose long form is `Fn::<Name>`.
@@ -42,6 +43,7 @@ pub fn parse(file: FileId, text: &str) -> Result<(Node, Vec<AliasUse>), ParseErr
         anchors: HashMap::new(),
         aliases: Vec::new(),
         nodes: 0,
+        alias_bytes: 0,
         root: None,
     };
     for event in Parser::new_from_str(text) {
@@ -111,10 +113,13 @@ struct Builder<'a> {
     file: FileId,
     text: &'a str,
     stack: Vec<Frame>,
-    anchors: HashMap<usize, (Node, usize)>,
+    /// Each anchored node, with its size in nodes and in bytes of text.
+    anchors: HashMap<usize, (Node, Size)>,
     /// Every alias and the span of the anchored node it copies.
     aliases: Vec<AliasUse>,
     nodes: usize,
+    /// Text that aliases have copied so far.
+    alias_bytes: usize,
     root: Option<Node>,
 }
 
@@ -127,7 +132,7 @@ impl Builder<'_> {
                 let node = self.scalar(value.into_owned(), style, tag, start, end);
                 self.count(1, start)?;
                 if anchor > 0 {
-                    self.anchors.insert(anchor, (node.clone(), 1));
+                    self.remember(anchor, &node, start)?;
                 }
                 self.push(node)?;
             }
@@ -202,9 +207,7 @@ impl Builder<'_> {
                     None => node,
                 };
                 if anchor > 0 {
-                    let mut size = 0;
-                    node.walk(&mut |_| size += 1);
-                    self.anchors.insert(anchor, (node.clone(), size));
+                    self.remember(anchor, &node, start)?;
                 }
                 self.push(node)?;
             }
@@ -219,7 +222,17 @@ impl Builder<'_> {
                     return Err(self.error(start, end, "alias to an unknown anchor"));
                 };
                 // Count before copying, so an alias bomb stops before it allocates.
-                self.count(size, start)?;
+                self.count(size.nodes, start)?;
+                self.alias_bytes += size.bytes;
+                if self.alias_bytes > MAX_ALIAS_BYTES {
+                    return Err(self.error(
+                        start,
+                        start + 1,
+                        &format!(
+                            "YAML aliases copy more than {MAX_ALIAS_BYTES} bytes of text into the document (the alias budget)"
+                        ),
+                    ));
+                }
                 let mut node = self.anchors[&id].0.clone();
                 // The copy is reported where the alias is written.
                 node.span = Span::new(self.file, start, end);
@@ -229,6 +242,15 @@ impl Builder<'_> {
             _ => {}
         }
         Ok(false)
+    }
+
+    /// Keeps a copy of an anchored node for its aliases. The copy counts against the node
+    /// budget too: anchors on every level of a deep tree would copy it once per level.
+    fn remember(&mut self, anchor: usize, node: &Node, at: usize) -> Result<(), ParseError> {
+        let size = Size::of(node);
+        self.count(size.nodes, at)?;
+        self.anchors.insert(anchor, (node.clone(), size));
+        Ok(())
     }
 
     /// An anchored node's span without the `&name` it may start with.
@@ -253,7 +275,9 @@ impl Builder<'_> {
         if self.nodes > MAX_NODES {
             return Err(self.error_at(
                 at,
-                format!("the document expands to more than {MAX_NODES} nodes (alias expansion?)"),
+                format!(
+                    "the document expands to more than {MAX_NODES} nodes (the node budget of one document; alias expansion?)"
+                ),
             ));
         }
         Ok(())
@@ -305,6 +329,9 @@ impl Builder<'_> {
                             });
                         }
                     };
+                    // A key is not a value of the tree (as in JSON): its scalar, counted
+                    // when it was read, is given back.
+                    self.nodes = self.nodes.saturating_sub(1);
                     *key = Some((text, node.span));
                 }
                 Some((key, key_span)) => entries.push(Entry {
@@ -390,6 +417,35 @@ impl Builder<'_> {
             span: outer,
             value: Value::Object(vec![Entry { key, key_span, value }]),
         }
+    }
+}
+
+/// What an alias of a node copies: its nodes, and the bytes of its keys and scalars.
+#[derive(Clone, Copy, Default)]
+struct Size {
+    nodes: usize,
+    bytes: usize,
+}
+
+impl Size {
+    fn of(node: &Node) -> Size {
+        let mut size = Size::default();
+        let mut stack = vec![node];
+        while let Some(node) = stack.pop() {
+            size.nodes += 1;
+            match &node.value {
+                Value::String(s) | Value::Number(s) => size.bytes += s.len(),
+                Value::Array(items) => stack.extend(items),
+                Value::Object(entries) => {
+                    for entry in entries {
+                        size.bytes += entry.key.len();
+                        stack.push(&entry.value);
+                    }
+                }
+                Value::Null | Value::Bool(_) => {}
+            }
+        }
+        size
     }
 }
 

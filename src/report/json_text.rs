@@ -4,6 +4,7 @@
 //! escapes too. The document is the same to any JSON reader, and stays harmless when a user
 //! prints it to a terminal (`iamlint check --format json | cat`) or a log.
 
+use std::cell::Cell;
 use std::io::{self, Write};
 
 use serde::Serialize;
@@ -21,6 +22,27 @@ pub fn write_pretty(out: &mut dyn Write, value: &impl Serialize) -> io::Result<(
 pub fn write_compact(out: &mut dyn Write, value: &impl Serialize) -> io::Result<()> {
     let mut serializer = Serializer::with_formatter(out, Escaping(CompactFormatter));
     value.serialize(&mut serializer).map_err(io::Error::from)
+}
+
+/// A sequence serialized from an iterator, one item at a time: a report of a hundred
+/// thousand findings never holds them all as JSON values. Serialized once; a second time
+/// it is empty.
+pub struct Streamed<I>(Cell<Option<I>>);
+
+impl<I> Streamed<I> {
+    pub fn new(items: I) -> Streamed<I> {
+        Streamed(Cell::new(Some(items)))
+    }
+}
+
+impl<I> Serialize for Streamed<I>
+where
+    I: Iterator,
+    I::Item: Serialize,
+{
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.take().into_iter().flatten())
+    }
 }
 
 /// A formatter that escapes more characters in strings and otherwise defers to `F`.
@@ -89,6 +111,17 @@ mod tests {
         assert_eq!(written, r#"{"m":"a\u007fb\u009b31m\u202ec\u2028é\u001b"}"#);
         let back: serde_json::Value = serde_json::from_str(&written).unwrap();
         assert_eq!(back["m"], text);
+    }
+
+    #[test]
+    fn a_streamed_sequence_is_written_like_a_vector() {
+        let value = serde_json::json!([{ "a": 1 }, { "b": [2, 3] }]);
+        let items = value.as_array().unwrap().iter();
+        let mut streamed = Vec::new();
+        write_pretty(&mut streamed, &Streamed::new(items)).unwrap();
+        let mut whole = Vec::new();
+        write_pretty(&mut whole, &value).unwrap();
+        assert_eq!(streamed, whole);
     }
 
     #[test]

@@ -10,8 +10,10 @@ use std::collections::HashMap;
 use std::io::{self, Write};
 use std::ops::Range;
 
+use serde::Serialize;
 use serde_json::{Value, json};
 
+use super::json_text::Streamed;
 use super::{Locator, Report};
 use crate::finding::{Finding, Severity};
 use crate::source::{FileId, SourceFile, Span};
@@ -77,77 +79,92 @@ pub fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
     let descriptors: Vec<Value> = rules.iter().map(descriptor).collect();
 
     let mut fingerprints = Fingerprints::new(outcome);
-    let results: Vec<Value> = outcome
-        .findings
-        .iter()
-        .map(|f| {
-            let location = |span: Span| {
-                let at = locator.locate(span);
-                json!({
-                    "physicalLocation": {
-                        "artifactLocation": { "uri": uris[span.file.0 as usize] },
-                        "region": {
-                            "startLine": at.start.line,
-                            "startColumn": at.start.column,
-                            "endLine": at.end.line,
-                            "endColumn": at.end.column,
-                        }
+    // Built one at a time as they are written.
+    let results = outcome.findings.iter().map(|f| {
+        let location = |span: Span| {
+            let at = locator.locate(span);
+            json!({
+                "physicalLocation": {
+                    "artifactLocation": { "uri": uris[span.file.0 as usize] },
+                    "region": {
+                        "startLine": at.start.line,
+                        "startColumn": at.start.column,
+                        "endLine": at.end.line,
+                        "endColumn": at.end.column,
                     }
-                })
-            };
-            let related: Vec<Value> = f
-                .labels
-                .iter()
-                .enumerate()
-                .map(|(i, l)| {
-                    let mut loc = location(l.span);
-                    loc["id"] = json!(i);
-                    loc["message"] = json!({ "text": l.message });
-                    loc
-                })
-                .collect();
-            let mut message = f.message.clone();
-            if let Some(help) = &f.help {
-                message.push_str("\n\nhelp: ");
-                message.push_str(help);
-            }
-            let fingerprint = fingerprints.next(f, &uris[f.span.file.0 as usize]);
-            let mut result = json!({
-                "ruleId": f.rule,
-                "level": level(f.severity),
-                "message": { "text": message },
-                "locations": [location(f.span)],
-                "partialFingerprints": { FINGERPRINT_KEY: fingerprint },
-            });
-            if let Some(&index) = rule_index.get(f.rule) {
-                result["ruleIndex"] = json!(index);
-            }
-            if !related.is_empty() {
-                result["relatedLocations"] = json!(related);
-            }
-            result
-        })
-        .collect();
-
-    let sarif = json!({
-        "$schema": SCHEMA,
-        "version": "2.1.0",
-        "runs": [{
-            "tool": {
-                "driver": {
-                    "name": "iamlint",
-                    "informationUri": crate::rules::DOCS_BASE.trim_end_matches("blob/main/"),
-                    "version": env!("CARGO_PKG_VERSION"),
-                    "semanticVersion": env!("CARGO_PKG_VERSION"),
-                    "rules": descriptors,
                 }
-            },
-            "columnKind": "unicodeCodePoints",
-            "results": results,
-        }]
+            })
+        };
+        let related: Vec<Value> = f
+            .labels
+            .iter()
+            .enumerate()
+            .map(|(i, l)| {
+                let mut loc = location(l.span);
+                loc["id"] = json!(i);
+                loc["message"] = json!({ "text": l.message });
+                loc
+            })
+            .collect();
+        let mut message = f.message.clone();
+        if let Some(help) = &f.help {
+            message.push_str("\n\nhelp: ");
+            message.push_str(help);
+        }
+        let fingerprint = fingerprints.next(f, &uris[f.span.file.0 as usize]);
+        let mut result = json!({
+            "ruleId": f.rule,
+            "level": level(f.severity),
+            "message": { "text": message },
+            "locations": [location(f.span)],
+            "partialFingerprints": { FINGERPRINT_KEY: fingerprint },
+        });
+        if let Some(&index) = rule_index.get(f.rule) {
+            result["ruleIndex"] = json!(index);
+        }
+        if !related.is_empty() {
+            result["relatedLocations"] = json!(related);
+        }
+        result
     });
+
+    let tool = json!({
+        "driver": {
+            "name": "iamlint",
+            "informationUri": crate::rules::DOCS_BASE.trim_end_matches("blob/main/"),
+            "version": env!("CARGO_PKG_VERSION"),
+            "semanticVersion": env!("CARGO_PKG_VERSION"),
+            "rules": descriptors,
+        }
+    });
+    let sarif = Log {
+        schema: SCHEMA,
+        runs: [Run {
+            column_kind: "unicodeCodePoints",
+            results: Streamed::new(results),
+            tool,
+        }],
+        version: "2.1.0",
+    };
     super::json_text::write_pretty(out, &sarif)?;
     writeln!(out)
+}
+
+/// The log's envelope, its keys in the order serde_json writes a `Value`'s (sorted).
+#[derive(Serialize)]
+struct Log<R> {
+    #[serde(rename = "$schema")]
+    schema: &'static str,
+    runs: [Run<R>; 1],
+    version: &'static str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Run<R> {
+    column_kind: &'static str,
+    results: R,
+    tool: Value,
 }
 
 /// What a rule descriptor is made of, for a rule of the registry or of the project.

@@ -27,7 +27,7 @@ pub fn json_value(evaluation: &Evaluation, request: &Request, sources: &SourceMa
                 "column": at.column,
                 "effect": if t.effect == Effect::Allow { "Allow" } else { "Deny" },
                 "applies": t.applies,
-                "reason": t.reason,
+                "reason": &*t.reason,
             })
         })
         .collect();

@@ -61,7 +61,21 @@ impl Rule for QueryRule {
         if file.kind != DocumentKind::Template {
             return;
         }
-        let Ok(matches) = js_path_process(&self.query, file.json()) else {
+        let view = file.json();
+        if let Some(&first) = view.left_out.first() {
+            let others = match view.left_out.len() - 1 {
+                0 => String::new(),
+                n => format!(" (and {n} more after it)"),
+            };
+            out.push(Diagnostic::analysis_limit(
+                first,
+                format!(
+                    "the template is too large to convert for JSONPath queries (its JSON form would cost more than {} values, about 70 MB): its query saw this resource{others} only by its `Type`",
+                    crate::rules::budget::thousands(crate::model::JSON_BUDGET)
+                ),
+            ));
+        }
+        let Ok(matches) = js_path_process(&self.query, &view.value) else {
             return;
         };
         for found in matches {

@@ -3,10 +3,12 @@
 //! Rust type under this module or, for declarative rules, the JSONPath query in that file.
 
 mod assertion;
+mod budget;
 mod declarative;
 mod iam;
 mod probe;
 mod rds;
+mod shared;
 
 use std::sync::OnceLock;
 
@@ -14,6 +16,7 @@ use serde::Deserialize;
 
 use crate::finding::{Diagnostic, Severity};
 use crate::model::{FileModel, Project};
+pub use budget::Budget;
 
 pub use assertion::{check_assertion, describe_assertion};
 
@@ -25,6 +28,14 @@ pub const DOCS_BASE: &str = "https://github.com/iamlint/iamlint/blob/main/";
 /// Rules the engine reports itself, without a check of their own.
 pub const PARSE_ERROR: &str = "parse-error";
 pub const IO_ERROR: &str = "io-error";
+/// A rule that stopped early because it spent a budget (see [`Diagnostic::analysis_limit`]).
+pub const ANALYSIS_LIMIT: &str = "analysis-limit";
+
+/// Whether the engine reports a rule itself: such rules have no check, run whatever
+/// `--select`/`--ignore` say, and are always reported.
+pub fn is_engine_rule(id: &str) -> bool {
+    matches!(id, PARSE_ERROR | IO_ERROR | ANALYSIS_LIMIT)
+}
 
 /// Headings every rule's documentation has, in this order.
 pub const DOC_HEADINGS: [&str; 4] = [
@@ -70,7 +81,7 @@ impl RuleMeta {
     /// How the rule is implemented: `engine` (reported by the engine itself), `query`
     /// (a JSONPath query in its rule file) or `rust`.
     pub fn kind(&self) -> &'static str {
-        if self.id == PARSE_ERROR || self.id == IO_ERROR {
+        if is_engine_rule(&self.id) {
             "engine"
         } else if self.declarative {
             "query"
@@ -129,7 +140,7 @@ impl Registry {
                 )),
                 None => implementation(&front.id),
             };
-            if check.is_none() && front.id != PARSE_ERROR && front.id != IO_ERROR {
+            if check.is_none() && !is_engine_rule(&front.id) {
                 return Err(format!("{file}: rule {} has no implementation", front.id));
             }
             rules.push(RegisteredRule {
@@ -258,6 +269,11 @@ fn implementation(id: &str) -> Option<Box<dyn Rule>> {
         }
         _ => return None,
     })
+}
+
+/// Where work that rules share for a file stopped at a budget (see [`shared`]).
+pub fn shared_limits(file: &FileModel<'_>) -> Vec<Diagnostic> {
+    shared::limits(file)
 }
 
 #[cfg(test)]

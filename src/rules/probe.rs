@@ -4,7 +4,7 @@
 //! AWS counts them.
 
 use crate::eval::{
-    Caller, Context, Decision, Evaluation, Missed, PolicySet, Request, Role, decide, evaluate,
+    Caller, Context, Decision, Evaluation, Missed, PolicySet, Request, Role, decide, evaluate_matching,
 };
 use crate::model::{ACCOUNT, Effect, Principal, Visibility, allow_all, is_synthetic, scp_level};
 use crate::source::Span;
@@ -78,8 +78,9 @@ impl<'m, 'a> Probe<'m, 'a> {
         }
     }
 
+    /// The evaluation, with a trace of the statements whose actions match the request.
     pub fn evaluate(&self, request: &Request) -> Evaluation {
-        evaluate(&self.set, request)
+        evaluate_matching(&self.set, request)
     }
 
     /// The decision alone, without the trace: much cheaper.

@@ -4,7 +4,7 @@
 
 use super::{Lowering, Mode, entry, intrinsic, node, string, unknown};
 use crate::parse::hcl::{Block, Body, Expr, ExprKind, TemplatePart};
-use crate::parse::{Entry, Node, Piece, Value, parse_json_pieces};
+use crate::parse::{Entry, JsonText, Node, Piece, Value, parse_json_pieces};
 use crate::source::Span;
 
 /// The policy language version the data source writes when `version` is not set.
@@ -237,7 +237,7 @@ impl<'m> Lowering<'m, '_, '_> {
                             let value = self.value(inner, Mode::Value, depth + 1);
                             let spliced = match (state.in_string, value.intrinsic()) {
                                 (true, None) => value.scalar_text().map(|t| json_escape(&t)),
-                                (false, None) => serde_json::to_string(&value.to_json()).ok(),
+                                (false, None) => serde_json::to_string(&JsonText(&value)).ok(),
                                 (_, Some(_)) => None,
                             };
                             let text = spliced.unwrap_or_else(|| {
@@ -270,7 +270,7 @@ impl<'m> Lowering<'m, '_, '_> {
                 span: *span,
             })
             .collect();
-        match parse_json_pieces(&pieces) {
+        match parse_json_pieces(&pieces, &mut self.nodes_left) {
             Ok(mut document) => {
                 if !holes.is_empty() {
                     let sources: Vec<(String, String)> = holes

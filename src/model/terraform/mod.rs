@@ -80,6 +80,8 @@ pub fn lower_module(files: &[ModuleFile<'_>], dir: &Path, loader: &mut Loader<'_
         errors: Vec::new(),
         unread: Vec::new(),
         consumed: HashSet::new(),
+        nodes_left: crate::parse::MAX_NODES,
+        expansion_reported: false,
     };
     let root = lowering.template(files);
     Lowered {
@@ -165,6 +167,12 @@ struct Lowering<'m, 'l, 'r> {
     unread: Vec<ParseError>,
     /// Policy document data sources that some resource consumed.
     consumed: HashSet<(String, String)>,
+    /// Nodes the module's values (each reference to a variable or local copies its value)
+    /// and its documents written as JSON strings may still expand to, together: locals
+    /// that refer to locals ten times over would otherwise expand to 10^32 nodes.
+    nodes_left: usize,
+    /// Whether running out of `nodes_left` has been reported.
+    expansion_reported: bool,
 }
 
 pub(crate) fn node(span: Span, value: Value) -> Node {
@@ -661,6 +669,20 @@ impl<'m> Lowering<'m, '_, '_> {
         if depth > MAX_RESOLVE_DEPTH {
             return self.unknown(expr);
         }
+        if self.nodes_left == 0 {
+            if !self.expansion_reported {
+                self.expansion_reported = true;
+                self.errors.push(ParseError {
+                    span: expr.span,
+                    message: format!(
+                        "the module's values expand to more than {} nodes (the node budget of one document: variables and locals referred to over and over?); this value and the later ones are left unresolved",
+                        crate::parse::MAX_NODES
+                    ),
+                });
+            }
+            return self.unknown(expr);
+        }
+        self.nodes_left -= 1;
         let span = expr.span;
         match &expr.kind {
             ExprKind::Null => node(span, Value::Null),

@@ -4,6 +4,8 @@
 //! (a `constant_value` is written in the code, a reference to a variable takes its
 //! `default`), since the plan itself holds every password in clear.
 
+use std::collections::HashMap;
+
 use super::{Lowered, cfn_type, entry, get_att, node, reference, string};
 use crate::parse::{Entry, Node, ParseError, Value, parse_embedded_json};
 use crate::source::Span;
@@ -41,10 +43,14 @@ pub fn lower_plan(root: &Node, text: &str) -> Lowered {
     let config = root.get("configuration").and_then(|c| c.get("root_module"));
     let mut plan = Plan {
         planned: &planned,
+        index: Index::default(),
         config,
         text,
         errors: Vec::new(),
+        nodes_left: crate::parse::MAX_NODES,
     };
+    plan.index = Index::new(&plan);
+    plan.index.attachments = plan.attachment_index();
     let resources: Vec<Entry> = planned.iter().filter_map(|p| plan.resource(p)).collect();
     let mut parameters = Vec::new();
     for variable in config
@@ -135,9 +141,13 @@ fn collect<'p>(module: &'p Node, depth: usize, out: &mut Vec<Planned<'p>>) {
 
 struct Plan<'p> {
     planned: &'p [Planned<'p>],
+    /// Indexes of `planned`, so that lowering a plan of n resources is linear in n.
+    index: Index<'p>,
     config: Option<&'p Node>,
     text: &'p str,
     errors: Vec<ParseError>,
+    /// What the policy documents written as JSON strings may still hold, together.
+    nodes_left: usize,
 }
 
 /// Where a password comes from, per the configuration.
@@ -147,6 +157,107 @@ enum Origin<'p> {
     /// A root module variable.
     Variable(&'p str, Span),
     Elsewhere,
+}
+
+/// The planned resources by what other resources find them by, each list in plan order.
+#[derive(Default)]
+struct Index<'p> {
+    /// By each name, identifier, ARN, id or key id they hold.
+    by_value: HashMap<&'p str, Vec<usize>>,
+    /// By their address (the first of each).
+    by_address: HashMap<&'p str, usize>,
+    /// By their address within their module (`aws_iam_role.app`).
+    by_local: HashMap<&'p str, Vec<usize>>,
+    /// The configuration's `expressions` of each resource, by module path and address.
+    expressions: HashMap<Vec<&'p str>, HashMap<&'p str, &'p Node>>,
+    /// The policy attachments that name each `aws_iam_policy`, by its address.
+    attachments: HashMap<&'p str, Vec<usize>>,
+}
+
+/// The values by which [`Plan::named`] finds a resource.
+const NAMING_VALUES: [&str; 5] = ["name", "identifier", "arn", "id", "key_id"];
+
+impl<'p> Index<'p> {
+    /// All but the attachments, which are found through these
+    /// ([`Plan::attachment_index`]).
+    fn new(plan: &Plan<'p>) -> Index<'p> {
+        let mut index = Index::default();
+        for (at, planned) in plan.planned.iter().enumerate() {
+            let mut values: Vec<&str> = NAMING_VALUES
+                .iter()
+                .filter_map(|k| planned.values.get(k).and_then(Node::as_str))
+                .collect();
+            values.sort_unstable();
+            values.dedup();
+            for value in values {
+                index.by_value.entry(value).or_default().push(at);
+            }
+            index.by_address.entry(planned.address).or_insert(at);
+            index.by_local.entry(planned.local.as_str()).or_default().push(at);
+            if let std::collections::hash_map::Entry::Vacant(slot) =
+                index.expressions.entry(planned.module.clone())
+            {
+                let mut resources = HashMap::new();
+                for resource in plan
+                    .module_config(&planned.module)
+                    .and_then(|m| m.get("resources"))
+                    .and_then(Node::as_array)
+                    .unwrap_or_default()
+                {
+                    if let (Some(address), Some(expressions)) = (
+                        resource.get("address").and_then(Node::as_str),
+                        resource.get("expressions"),
+                    ) {
+                        resources.entry(address).or_insert(expressions);
+                    }
+                }
+                slot.insert(resources);
+            }
+        }
+        index
+    }
+}
+
+impl<'p> Plan<'p> {
+    /// The attachments that name each policy, found through the other indexes.
+    fn attachment_index(&self) -> HashMap<&'p str, Vec<usize>> {
+        let mut attachments: HashMap<&'p str, Vec<usize>> = HashMap::new();
+        for (at, attachment) in self.planned.iter().enumerate() {
+            if attachment_targets(attachment.kind).is_empty() {
+                continue;
+            }
+            let arn = attachment.values.get("policy_arn");
+            let policy = self.principal(attachment, "policy_arn", arn, "aws_iam_policy");
+            let address = policy
+                .as_ref()
+                .and_then(|r| r.intrinsic())
+                .and_then(|(_, t)| t.as_str());
+            // Keyed by the policy's own address, which lives as long as the plan.
+            if let Some(&target) = address.and_then(|a| self.index.by_address.get(a)) {
+                attachments
+                    .entry(self.planned[target].address)
+                    .or_default()
+                    .push(at);
+            }
+        }
+        attachments
+    }
+}
+
+/// The arguments of a policy attachment that name principals: the argument, the key of
+/// the lowered policy's list, and the principals' resource type.
+fn attachment_targets(kind: &str) -> &'static [(&'static str, &'static str, &'static str)] {
+    match kind {
+        "aws_iam_role_policy_attachment" => &[("role", "Roles", "aws_iam_role")],
+        "aws_iam_user_policy_attachment" => &[("user", "Users", "aws_iam_user")],
+        "aws_iam_group_policy_attachment" => &[("group", "Groups", "aws_iam_group")],
+        "aws_iam_policy_attachment" => &[
+            ("roles", "Roles", "aws_iam_role"),
+            ("users", "Users", "aws_iam_user"),
+            ("groups", "Groups", "aws_iam_group"),
+        ],
+        _ => &[],
+    }
 }
 
 impl<'p> Plan<'p> {
@@ -160,12 +271,11 @@ impl<'p> Plan<'p> {
     }
 
     fn expressions(&self, planned: &Planned<'_>) -> Option<&'p Node> {
-        self.module_config(&planned.module)?
-            .get("resources")?
-            .as_array()?
-            .iter()
-            .find(|r| r.get("address").and_then(Node::as_str) == Some(planned.local.as_str()))?
-            .get("expressions")
+        self.index
+            .expressions
+            .get(planned.module.as_slice())?
+            .get(planned.local.as_str())
+            .copied()
     }
 
     /// Where the value of `expression` (in the module at `path`) comes from.
@@ -206,13 +316,12 @@ impl<'p> Plan<'p> {
     /// The planned resource a name, identifier or ARN value names, of the given type.
     fn named(&self, kind: &str, value: &Node, path: &[&str]) -> Option<&'p Planned<'p>> {
         let text = value.as_str()?;
-        self.planned.iter().find(|p| {
-            p.kind == kind
-                && p.module == path
-                && ["name", "identifier", "arn", "id", "key_id"]
-                    .iter()
-                    .any(|k| p.values.get(k).and_then(Node::as_str) == Some(text))
-        })
+        self.index
+            .by_value
+            .get(text)?
+            .iter()
+            .map(|&at| &self.planned[at])
+            .find(|p| p.kind == kind && p.module == path)
     }
 
     /// A principal or policy argument as a `Ref` to the planned resource it names (by
@@ -242,9 +351,12 @@ impl<'p> Plan<'p> {
                     return None;
                 };
                 let local = format!("{t}.{}", n.split('[').next().unwrap_or(n));
-                self.planned
+                self.index
+                    .by_local
+                    .get(local.as_str())?
                     .iter()
-                    .find(|p| p.kind == kind && p.module == planned.module && p.local == local)
+                    .map(|&at| &self.planned[at])
+                    .find(|p| p.kind == kind && p.module == planned.module)
             });
         match (referenced, value) {
             (Some(target), Some(value)) => Some(reference(value.span, target.address)),
@@ -261,7 +373,7 @@ impl<'p> Plan<'p> {
         let e = values.entry(argument)?;
         match &e.value.value {
             Value::String(s) if s.trim_start().starts_with('{') => {
-                match parse_embedded_json(&e.value, self.text) {
+                match parse_embedded_json(&e.value, self.text, &mut self.nodes_left) {
                     Ok(document) => Some((e.key_span, document)),
                     Err(err) => {
                         self.errors.push(err);
@@ -458,26 +570,13 @@ impl<'p> Plan<'p> {
     /// `Roles`/`Users`/`Groups` of a policy, from the attachments that name it.
     fn attached(&self, policy: &Planned<'p>) -> Vec<Entry> {
         let mut groups: Vec<Entry> = Vec::new();
-        for attachment in self.planned {
-            let targets: &[(&str, &str, &str)] = match attachment.kind {
-                "aws_iam_role_policy_attachment" => &[("role", "Roles", "aws_iam_role")],
-                "aws_iam_user_policy_attachment" => &[("user", "Users", "aws_iam_user")],
-                "aws_iam_group_policy_attachment" => &[("group", "Groups", "aws_iam_group")],
-                "aws_iam_policy_attachment" => &[
-                    ("roles", "Roles", "aws_iam_role"),
-                    ("users", "Users", "aws_iam_user"),
-                    ("groups", "Groups", "aws_iam_group"),
-                ],
-                _ => continue,
-            };
-            let arn = attachment.values.get("policy_arn");
-            let names_policy = self
-                .principal(attachment, "policy_arn", arn, "aws_iam_policy")
-                .is_some_and(|r| r.intrinsic().and_then(|(_, t)| t.as_str()) == Some(policy.address));
-            if !names_policy {
-                continue;
-            }
-            for (argument, key, kind) in targets {
+        let attachments = self
+            .index
+            .attachments
+            .get(policy.address)
+            .map_or(&[][..], Vec::as_slice);
+        for attachment in attachments.iter().map(|&at| &self.planned[at]) {
+            for (argument, key, kind) in attachment_targets(attachment.kind) {
                 let Some(value) = attachment.values.entry(argument) else {
                     continue;
                 };

@@ -4,20 +4,20 @@
 use std::collections::BTreeSet;
 
 use super::actions::{action_lists, literal_items};
-use super::{ActionRef, nearest, resolve_action};
-use crate::catalog::{Catalog, Service};
+use super::{ActionRef, nearest};
+use crate::catalog::Service;
 use crate::finding::Diagnostic;
 use crate::model::FileModel;
-use crate::rules::Rule;
+use crate::rules::{Rule, shared};
 
 pub struct ActionMatchesNothing;
 
 impl Rule for ActionMatchesNothing {
     fn check(&self, file: &FileModel<'_>, out: &mut Vec<Diagnostic>) {
-        let catalog = Catalog::global();
+        let table = shared::actions(file);
         for (_, list) in action_lists(file) {
             for (item, text) in literal_items(list) {
-                let ActionRef::NoMatch { service, pattern } = resolve_action(catalog, text) else {
+                let ActionRef::NoMatch { service, pattern } = &*table.get(text) else {
                     continue;
                 };
                 let prefix = text.split_once(':').map_or(text, |(prefix, _)| prefix);
@@ -25,7 +25,7 @@ impl Rule for ActionMatchesNothing {
                     item.span,
                     format!("`{text}` matches no action of {}", service.name),
                 );
-                out.push(match suggest_pattern(service, &pattern) {
+                out.push(match suggest_pattern(service, pattern) {
                     Some(suggestion) => diagnostic.help(format!("did you mean `{prefix}:{suggestion}`?")),
                     None => diagnostic.help(format!(
                         "the actions of {} are listed in the Service Authorization Reference",
@@ -78,6 +78,7 @@ fn affixes<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::catalog::Catalog;
 
     #[test]
     fn suggests_a_pattern_that_matches() {

@@ -3,39 +3,48 @@
 //! subsumption), and the shape tests of the `Resource` element that the "star in resource"
 //! rules need.
 
-use std::collections::BTreeMap;
+use std::borrow::Cow;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::OnceLock;
 
 use serde_json::Value as Json;
 
-use super::{ActionRef, edit_distance, nearest, resolve_action};
+use super::{ActionRef, edit_distance, nearest_within, resolve_action, resolve_within};
 use crate::catalog::{Action, Catalog, Service};
 use crate::finding::Diagnostic;
 use crate::model::{Effect, ElementItem, ElementList, FileModel, Statement, action_matches};
-use crate::parse::Node;
+use crate::parse::{Node, Value};
 use crate::source::Span;
 
 /// One literal item of an `Action`/`NotAction` list and what the catalog says it names.
 pub struct ActionPattern<'s, 'c> {
     pub text: &'s str,
     pub span: Span,
-    pub resolved: ActionRef<'c>,
+    pub resolved: Cow<'s, ActionRef<'c>>,
     /// The text lowercased, for glob comparisons.
     folded: Vec<char>,
 }
 
 impl<'s, 'c> ActionPattern<'s, 'c> {
-    /// The literal items of `list`; intrinsic functions are unknown and left out.
-    pub fn all(catalog: &'c Catalog, list: &'s ElementList) -> Vec<ActionPattern<'s, 'c>> {
+    /// The literal items of `list`, read from the file's action table; intrinsic
+    /// functions are unknown and left out.
+    pub fn all(table: &'s ActionTable, list: &'s ElementList) -> Vec<ActionPattern<'s, 'static>> {
         literal_items(list)
-            .map(|(item, text)| ActionPattern::new(catalog, text, item.span))
+            .map(|(item, text)| ActionPattern {
+                text,
+                span: item.span,
+                resolved: table.get(text),
+                folded: fold(text),
+            })
             .collect()
     }
 
+    #[cfg(test)]
     pub fn new(catalog: &'c Catalog, text: &'s str, span: Span) -> ActionPattern<'s, 'c> {
         ActionPattern {
             text,
             span,
-            resolved: resolve_action(catalog, text),
+            resolved: Cow::Owned(resolve_action(catalog, text)),
             folded: fold(text),
         }
     }
@@ -56,10 +65,10 @@ impl<'s, 'c> ActionPattern<'s, 'c> {
     /// `*`, its text subsumes this one as a glob, or both are known and the catalog's
     /// expansion of this one is part of the other's.
     pub fn covered_by(&self, other: &ActionPattern) -> bool {
-        if matches!(other.resolved, ActionRef::Everything) || other.glob_covers(self) {
+        if matches!(*other.resolved, ActionRef::Everything) || other.glob_covers(self) {
             return true;
         }
-        match (&self.resolved, &other.resolved) {
+        match (&*self.resolved, &*other.resolved) {
             (
                 ActionRef::Matched { service, actions },
                 ActionRef::Matched {
@@ -73,10 +82,137 @@ impl<'s, 'c> ActionPattern<'s, 'c> {
 
     /// The catalog's actions this pattern matches, when it is known.
     pub fn expansion(&self) -> Option<(&'c Service, &[&'c Action])> {
-        match &self.resolved {
+        match &*self.resolved {
             ActionRef::Matched { service, actions } => Some((*service, actions.as_slice())),
             _ => None,
         }
+    }
+}
+
+/// Catalog names a file's wildcard actions may be compared with, in all. Each distinct
+/// item is resolved once, and a wildcard is compared only with the names that start with
+/// its literal start (`Describe` of `ec2:Describe*`), so AWS's largest managed policies
+/// spend under 100,000; 100,000 distinct `ec2:*x*` would need 75,000,000. The expansions
+/// are kept for the whole file, so this bounds their memory too.
+const EXPANSION_BUDGET: usize = 5_000_000;
+
+/// Cells of edit-distance tables the spelling suggestions for a file's unknown services and
+/// actions may fill, in all (each distinct name is looked up once, against the service's
+/// actions or the catalog's prefixes). A typo costs about 4,000; 100,000 distinct
+/// unknown names of large services would cost billions.
+const SPELLING_BUDGET: usize = 100_000_000;
+
+/// What the catalog suggests for an unknown service prefix or action name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Spelling {
+    /// A name within two edits (or the service whose name the prefix spells).
+    Near(&'static str),
+    /// No name is near: the catalog may lag AWS.
+    Unknown,
+    /// Not looked up: the file's budget for suggestions was spent.
+    Unchecked,
+}
+
+/// The catalog's reading of a file's action items: each distinct text resolved once (with
+/// the spelling suggestion for an unknown service or action) and shared by the rules that
+/// ask (`rules::shared::actions`).
+pub struct ActionTable {
+    by_text: HashMap<String, (ActionRef<'static>, Spelling)>,
+    /// The first item that was left unexpanded when the expansion budget ran out.
+    unexpanded: Option<Span>,
+    /// The first unknown name that was not looked up when the spelling budget ran out.
+    unchecked: Option<Span>,
+}
+
+impl ActionTable {
+    pub fn build(file: &FileModel<'_>) -> ActionTable {
+        let catalog = Catalog::global();
+        let mut expansions = crate::rules::Budget::new(EXPANSION_BUDGET);
+        let mut spellings = crate::rules::Budget::new(SPELLING_BUDGET);
+        let mut table = ActionTable {
+            by_text: HashMap::new(),
+            unexpanded: None,
+            unchecked: None,
+        };
+        for (_, list) in action_lists(file) {
+            for (item, text) in literal_items(list) {
+                if table.by_text.contains_key(text) {
+                    continue;
+                }
+                let resolved = resolve_within(catalog, text, &mut expansions);
+                if matches!(resolved, ActionRef::Unexpanded) {
+                    table.unexpanded.get_or_insert(item.span);
+                }
+                let spelling = spelling(&resolved, &mut spellings);
+                if spelling == Spelling::Unchecked {
+                    table.unchecked.get_or_insert(item.span);
+                }
+                table.by_text.insert(text.to_string(), (resolved, spelling));
+            }
+        }
+        table
+    }
+
+    /// What `text` names; an item of the file is read from the table.
+    pub fn get(&self, text: &str) -> Cow<'_, ActionRef<'static>> {
+        match self.by_text.get(text) {
+            Some((resolved, _)) => Cow::Borrowed(resolved),
+            None => Cow::Owned(resolve_action(Catalog::global(), text)),
+        }
+    }
+
+    /// The spelling suggestion for an item that names an unknown service or action
+    /// ([`Spelling::Unknown`] for any other item).
+    pub fn spelling(&self, text: &str) -> Spelling {
+        match self.by_text.get(text) {
+            Some((_, spelling)) => *spelling,
+            None => spelling(
+                &resolve_action(Catalog::global(), text),
+                &mut crate::rules::Budget::new(usize::MAX),
+            ),
+        }
+    }
+
+    /// Where its budgets ran out, if they did.
+    pub fn limits(&self) -> Vec<Diagnostic> {
+        let mut limits = Vec::new();
+        if let Some(span) = self.unexpanded {
+            limits.push(Diagnostic::analysis_limit(
+                span,
+                format!(
+                    "wildcard actions of this file were compared with more than {} action names of the catalog; this wildcard and the later new ones were not expanded, and the rules that need their actions (`iam/action-matches-nothing`, `iam/redundant-action`, `iam/redundant-statement`, `iam/resource-star`, `iam/condition-key-not-supported`) skipped them",
+                    crate::rules::budget::thousands(EXPANSION_BUDGET)
+                ),
+            ));
+        }
+        if let Some(span) = self.unchecked {
+            limits.push(Diagnostic::analysis_limit(
+                span,
+                format!(
+                    "looking up spellings for the unknown services and actions of this file took more than {} steps; this name and the later new ones were not checked by `iam/unknown-service`, `iam/unknown-action` and `iam/undocumented-action`",
+                    crate::rules::budget::thousands(SPELLING_BUDGET)
+                ),
+            ));
+        }
+        limits
+    }
+}
+
+/// The spelling suggestion for an unknown service prefix (a near prefix, or the service
+/// whose name it spells) or action name (a near action of its service).
+fn spelling(resolved: &ActionRef<'static>, budget: &mut crate::rules::Budget) -> Spelling {
+    let near = match resolved {
+        ActionRef::UnknownService { prefix } => typo_of(prefix, Catalog::global().prefixes(), budget)
+            .map(|found| found.or_else(|| service_named(prefix).map(|s| s.prefix.as_str()))),
+        ActionRef::UnknownAction { service, name } => {
+            typo_of(name, service.actions.iter().map(|a| a.name.as_str()), budget)
+        }
+        _ => return Spelling::Unknown,
+    };
+    match near {
+        Some(Some(name)) => Spelling::Near(name),
+        Some(None) => Spelling::Unknown,
+        None => Spelling::Unchecked,
     }
 }
 
@@ -84,31 +220,48 @@ impl<'s, 'c> ActionPattern<'s, 'c> {
 /// edits (case-insensitive). Unknown names with no such neighbour are not reported as
 /// errors: the catalog lags AWS (AWS's own managed policies use undocumented actions and
 /// prefixes of retired services), and only a near miss shows the name really is wrong.
-pub fn typo_of<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
-    nearest(word, candidates).filter(|found| edit_distance(&word.to_lowercase(), &found.to_lowercase()) <= 2)
+/// `None` when the budget runs out (see [`nearest_within`]).
+fn typo_of<'a>(
+    word: &str,
+    candidates: impl Iterator<Item = &'a str>,
+    budget: &mut crate::rules::Budget,
+) -> Option<Option<&'a str>> {
+    let found = nearest_within(word, candidates, budget)?;
+    Some(found.filter(|found| edit_distance(&word.to_lowercase(), &found.to_lowercase()) <= 2))
 }
 
 /// The service whose name, written without spaces and without its "Amazon"/"AWS" brand, is
 /// `word`: people write `cloudwatchlogs:` for the `logs:` prefix of Amazon CloudWatch Logs.
-pub fn service_named<'c>(catalog: &'c Catalog, word: &str) -> Option<&'c Service> {
-    let squash = |name: &str| -> String {
+pub fn service_named(word: &str) -> Option<&'static Service> {
+    fn squash(name: &str) -> String {
         name.chars()
             .filter(char::is_ascii_alphanumeric)
             .collect::<String>()
             .to_ascii_lowercase()
-    };
+    }
+    // Each service's squashed name and bare name, the first service's where two agree.
+    static NAMED: OnceLock<HashMap<String, &'static str>> = OnceLock::new();
+    let named = NAMED.get_or_init(|| {
+        let mut named = HashMap::new();
+        for service in Catalog::global().services() {
+            let name = squash(&service.name);
+            let bare = name
+                .strip_prefix("amazon")
+                .or_else(|| name.strip_prefix("aws"))
+                .unwrap_or(&name)
+                .to_string();
+            named.entry(name).or_insert(service.prefix.as_str());
+            named.entry(bare).or_insert(service.prefix.as_str());
+        }
+        named
+    });
     let word = squash(word);
     if word.len() < 4 {
         return None;
     }
-    catalog.services().find(|service| {
-        let name = squash(&service.name);
-        let bare = name
-            .strip_prefix("amazon")
-            .or_else(|| name.strip_prefix("aws"))
-            .unwrap_or(&name);
-        name == word || bare == word
-    })
+    named
+        .get(&word)
+        .and_then(|prefix| Catalog::global().service(prefix))
 }
 
 /// Every `Action`/`NotAction` list of the file's policies, with its statement.
@@ -183,62 +336,74 @@ pub fn is_open_not_resource(list: &ElementList) -> bool {
     list.negated && !literal_items(list).any(|(_, text)| text == "*")
 }
 
-/// The raw node of a statement, found in its document by span.
-pub fn statement_node<'n>(document: &'n Node, statement: &Statement) -> Option<&'n Node> {
-    let statements = document.get("Statement")?;
-    match statements.as_array() {
-        Some(items) => items.iter().find(|n| n.span == statement.span),
-        None => (statements.span == statement.span).then_some(statements),
-    }
+/// A policy element written as canonical JSON text, equal when IAM reads both the same way:
+/// object keys in any order (the last of a repeated key kept), list items in any order and
+/// without duplicates, and a single value the same as a list of one. Written from the
+/// tree directly: a `Resource` of 100,000 items costs its text and a sort, not a JSON value
+/// per item.
+pub fn canonical(node: &Node) -> String {
+    canonical_with(node, false)
 }
 
-/// A policy element as a value that compares equal when IAM reads both the same way:
-/// object keys in any order, list items in any order and without duplicates, and a single
-/// value the same as a list of one.
-pub fn normalized(node: &Node) -> Json {
-    normalize(node.to_json())
+/// [`canonical`] for a `Condition` block, whose condition keys compare case-insensitively
+/// (IAM reads them so).
+pub fn canonical_condition(node: &Node) -> String {
+    canonical_with(node, true)
 }
 
-fn normalize(value: Json) -> Json {
-    match value {
-        Json::Array(items) => {
-            let mut items: Vec<Json> = items.into_iter().map(normalize).collect();
-            items.sort_by_key(|v| v.to_string());
+fn canonical_with(node: &Node, condition: bool) -> String {
+    match &node.value {
+        Value::Array(items) => {
+            let mut items: Vec<String> = items.iter().map(canonical).collect();
+            items.sort_unstable();
             items.dedup();
-            if items.len() == 1 {
-                items.pop().unwrap_or(Json::Null)
-            } else {
-                Json::Array(items)
+            match items.len() {
+                1 => items.pop().unwrap_or_default(),
+                _ => format!("[{}]", items.join(",")),
             }
         }
-        Json::Object(map) => Json::Object(map.into_iter().map(|(k, v)| (k, normalize(v))).collect()),
-        other => other,
+        Value::Object(entries) => {
+            // The last of repeated keys, in key order.
+            let mut last: BTreeMap<&str, &Node> = BTreeMap::new();
+            for entry in entries {
+                last.insert(&entry.key, &entry.value);
+            }
+            let written: Vec<String> = last
+                .into_iter()
+                .map(|(key, value)| {
+                    let value = if condition {
+                        canonical_keys_folded(value)
+                    } else {
+                        canonical(value)
+                    };
+                    format!("{}:{value}", Json::String(key.to_string()))
+                })
+                .collect();
+            format!("{{{}}}", written.join(","))
+        }
+        _ => node.to_json().to_string(),
     }
 }
 
-/// Condition blocks compare with case-insensitive condition keys (IAM reads them so).
-pub fn normalized_condition(node: &Node) -> Json {
-    match normalized(node) {
-        Json::Object(operators) => Json::Object(
-            operators
-                .into_iter()
-                .map(|(operator, keys)| {
-                    let keys = match keys {
-                        Json::Object(keys) => Json::Object(
-                            keys.into_iter()
-                                .map(|(k, v)| (k.to_ascii_lowercase(), v))
-                                .collect::<BTreeMap<_, _>>()
-                                .into_iter()
-                                .collect(),
-                        ),
-                        other => other,
-                    };
-                    (operator, keys)
-                })
-                .collect(),
-        ),
-        other => other,
+/// The object of one condition operator, its keys lowercased (of keys that differ only in
+/// case, the last in key order is kept).
+fn canonical_keys_folded(node: &Node) -> String {
+    let Some(entries) = node.as_object() else {
+        return canonical(node);
+    };
+    let mut last: BTreeMap<&str, &Node> = BTreeMap::new();
+    for entry in entries {
+        last.insert(&entry.key, &entry.value);
     }
+    let mut folded: BTreeMap<String, &Node> = BTreeMap::new();
+    for (key, value) in last {
+        folded.insert(key.to_ascii_lowercase(), value);
+    }
+    let written: Vec<String> = folded
+        .into_iter()
+        .map(|(key, value)| format!("{}:{}", Json::String(key), canonical(value)))
+        .collect();
+    format!("{{{}}}", written.join(","))
 }
 
 /// A sensitive action whose scope the "star in resource" checks of Access Analyzer watch:

@@ -11,6 +11,7 @@ use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use crate::catalog::{Catalog, ResourceType};
+use crate::eval::context::NextClose;
 
 /// The partitions an ARN can name.
 pub const PARTITIONS: [&str; 8] = [
@@ -50,6 +51,7 @@ const MAX_FIELD: usize = 1024;
 fn tokens(text: &str, variables: Variables, lowercase: bool) -> Vec<Token> {
     let mut out = Vec::with_capacity(text.len());
     let mut rest = text;
+    let mut closing = NextClose::new(text);
     while let Some(c) = rest.chars().next() {
         // `${*}`, `${?}` and `${$}` are escapes for the literal characters.
         if let Some(escaped) = ["${*}", "${?}", "${$}"].iter().find(|e| rest.starts_with(**e)) {
@@ -59,7 +61,9 @@ fn tokens(text: &str, variables: Variables, lowercase: bool) -> Vec<Token> {
         }
         if rest.starts_with("${")
             && variables == Variables::Wildcard
-            && let Some(close) = rest.find('}')
+            && let Some(close) = closing
+                .at(text.len() - rest.len())
+                .map(|at| at - (text.len() - rest.len()))
         {
             out.push(Token::Any);
             rest = &rest[close + 1..];
@@ -155,6 +159,12 @@ pub fn covers(outer: &str, inner: &str) -> bool {
         return false;
     }
     let p = tokens(outer, Variables::Opaque, false);
+    if !inner.contains(['*', '?', '$']) {
+        // A literal inner: plain glob matching, in linear time for the patterns people
+        // write, instead of the table below.
+        let t: Vec<char> = inner.chars().collect();
+        return glob_matches(&p, &t);
+    }
     let t = tokens(inner, Variables::Opaque, false);
     let (n, m) = (p.len(), t.len());
     let mut reach = vec![false; (n + 1) * (m + 1)];
@@ -179,6 +189,37 @@ pub fn covers(outer: &str, inner: &str) -> bool {
         }
     }
     reach[at(n, m)]
+}
+
+/// Whether a pattern matches a literal text: single-star backtracking, never exponential.
+fn glob_matches(pattern: &[Token], text: &[char]) -> bool {
+    let (mut p, mut t) = (0, 0);
+    let mut star: Option<(usize, usize)> = None;
+    while t < text.len() {
+        match pattern.get(p) {
+            Some(Token::One) => {
+                p += 1;
+                t += 1;
+            }
+            Some(Token::Char(c)) if *c == text[t] => {
+                p += 1;
+                t += 1;
+            }
+            Some(Token::Any) => {
+                star = Some((p, t));
+                p += 1;
+            }
+            _ => match star {
+                Some((sp, st)) => {
+                    p = sp + 1;
+                    t = st + 1;
+                    star = Some((sp, st + 1));
+                }
+                None => return false,
+            },
+        }
+    }
+    pattern[p..].iter().all(|&token| token == Token::Any)
 }
 
 /// Whether the text has a wildcard or a variable, so that its value is not known as written.
@@ -411,6 +452,12 @@ mod tests {
             "arn:aws:iam::*:role/bob"
         ));
         assert!(!covers("arn:aws:iam::*:role/Admin", "arn:aws:iam::*:role/admin"));
+        // Literal inners take the glob path: the same answers as the table.
+        assert!(covers("a*b?d*", "aXXbcdYY"));
+        assert!(!covers("a*b?d", "aXXbcdYY"));
+        assert!(covers("a?c*", "abcdef"));
+        assert!(!covers("a?c*", "abd"));
+        assert!(covers("a${*}*", "a${*}b"));
     }
 
     #[test]

@@ -1,27 +1,35 @@
 //! `iam/condition-key-not-supported`: a condition key that none of the statement's actions
 //! accepts, so the condition tests a key that their requests never carry.
 
+use std::borrow::Cow;
+use std::collections::HashMap;
+
 use crate::catalog::{Action, Catalog, Service, key_matches_template};
 use crate::finding::Diagnostic;
 use crate::model::{FileModel, Statement};
 use crate::rules::Rule;
 
-use super::conditions::{ACTION_SCOPED_GLOBAL_KEYS, KeyRef, resolve_key};
-use super::{ActionRef, resolve_action};
+use super::ActionRef;
+use super::actions::ActionTable;
+use super::conditions::{ACTION_SCOPED_GLOBAL_KEYS, KeyRef};
+use crate::rules::shared;
 
 pub struct ConditionKeyNotSupported;
 
 /// The catalog actions a statement's `Action` names, or `None` when some item cannot be
 /// resolved (`*`, a `NotAction`, an unknown action, an intrinsic function).
-fn resolved_actions<'c>(
-    catalog: &'c Catalog,
+fn resolved_actions<'t>(
+    table: &'t ActionTable,
     statement: &Statement,
-) -> Option<Vec<(&'c Service, Vec<&'c Action>)>> {
+) -> Option<Vec<(&'static Service, &'t [&'static Action])>> {
     let element = statement.action.as_ref().filter(|a| !a.negated)?;
     let mut resolved = Vec::new();
     for item in &element.items {
-        match resolve_action(catalog, item.text.as_deref()?) {
-            ActionRef::Matched { service, actions } => resolved.push((service, actions)),
+        // Every action item of the file is in its table (borrowed from it).
+        match table.get(item.text.as_deref()?) {
+            Cow::Borrowed(ActionRef::Matched { service, actions }) => {
+                resolved.push((*service, actions.as_slice()))
+            }
             _ => return None,
         }
     }
@@ -56,18 +64,25 @@ fn documents_keys(service: &Service, action: &Action) -> bool {
 impl Rule for ConditionKeyNotSupported {
     fn check(&self, file: &FileModel<'_>, out: &mut Vec<Diagnostic>) {
         let catalog = Catalog::global();
+        let table = shared::actions(file);
+        let keys = shared::keys(file);
+        // The actions that accept a key, by key: asked for every clause.
+        let mut accepting_of: HashMap<String, Vec<String>> = HashMap::new();
         for doc in &file.policies {
             for statement in &doc.statements {
                 if statement.condition.is_empty() {
                     continue;
                 }
-                let Some(resolved) = resolved_actions(catalog, statement) else {
+                let Some(resolved) = resolved_actions(table, statement) else {
                     continue;
                 };
+                let silent = resolved
+                    .iter()
+                    .any(|(service, actions)| actions.iter().any(|a| !documents_keys(service, a)));
                 for clause in &statement.condition {
                     let key = clause.key.as_str();
                     // Other global keys are in the context of every request.
-                    let action_scoped = match resolve_key(key) {
+                    let action_scoped = match &*keys.get(key) {
                         KeyRef::Global(global) => ACTION_SCOPED_GLOBAL_KEYS
                             .iter()
                             .any(|k| k.eq_ignore_ascii_case(&global.name)),
@@ -81,14 +96,13 @@ impl Rule for ConditionKeyNotSupported {
                     // whose row lists condition keys at all: for the others (legacy actions
                     // such as `aws-marketplace:Subscribe`) the reference is silent, not
                     // negative.
-                    let accepting = catalog.actions_accepting(key);
+                    let accepting = accepting_of
+                        .entry(key.to_string())
+                        .or_insert_with(|| catalog.actions_accepting(key));
                     let service_specific = !key.to_ascii_lowercase().starts_with("aws:");
                     if service_specific && accepting.is_empty() {
                         continue;
                     }
-                    let silent = resolved
-                        .iter()
-                        .any(|(service, actions)| actions.iter().any(|a| !documents_keys(service, a)));
                     if silent {
                         continue;
                     }

@@ -5,17 +5,18 @@ use crate::finding::Diagnostic;
 use crate::model::FileModel;
 use crate::rules::Rule;
 
-use super::conditions::{TypeFit, operator_family, operators_for, resolve_key, type_fit, written_operator};
+use super::conditions::{TypeFit, operator_family, operators_for, type_fit, written_operator};
 
 pub struct ConditionTypeMismatch;
 
 impl Rule for ConditionTypeMismatch {
     fn check(&self, file: &FileModel<'_>, out: &mut Vec<Diagnostic>) {
+        let keys = crate::rules::shared::keys(file);
         for clause in file.clauses() {
             let Some(family) = operator_family(&clause.operator.base) else {
                 continue;
             };
-            let Some(key_type) = resolve_key(&clause.key).key_type() else {
+            let Some(key_type) = keys.get(&clause.key).key_type() else {
                 continue;
             };
             if type_fit(family, key_type, &clause.key) != TypeFit::Mismatch {

@@ -2,13 +2,18 @@
 //! families, and what a written condition key names according to the catalog (a global
 //! key, a key some service documents, a web identity or SAML federation key, or nothing).
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use crate::catalog::{Catalog, GlobalKey, KeyType, bare_tag_template, is_template, key_matches_template};
 use crate::model::{Operator, SetQualifier};
 
-use super::nearest;
+use super::{nearest, nearest_within};
+use crate::finding::Diagnostic;
+use crate::model::FileModel;
+use crate::rules::Budget;
+use crate::source::Span;
 
 /// The kind of comparison a condition operator makes, which decides the key types it fits.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -275,7 +280,7 @@ const UNDOCUMENTED_KEYS_AWS_USES: [&str; 5] = [
 ];
 
 /// What a written condition key names.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub enum KeyRef {
     /// A global condition key (the table of the IAM User Guide).
     Global(&'static GlobalKey),
@@ -307,6 +312,9 @@ pub enum KeyRef {
     },
     /// The prefix names no service.
     UnknownPrefix { suggestion: Option<String> },
+    /// Not known, and not looked up: the file's budget for spelling suggestions was spent
+    /// (see [`KeyTable`]).
+    Unchecked,
 }
 
 impl KeyRef {
@@ -328,6 +336,12 @@ fn is_unresolved(key: &str) -> bool {
 
 /// Resolves a written condition key against the catalog (case-insensitively, as IAM does).
 pub fn resolve_key(key: &str) -> KeyRef {
+    resolve_key_within(key, &mut Budget::new(usize::MAX))
+}
+
+/// [`resolve_key`], spending from `budget` what the spelling suggestion for an unknown key
+/// costs ([`nearest_within`]): [`KeyRef::Unchecked`] when it is not there.
+fn resolve_key_within(key: &str, budget: &mut Budget) -> KeyRef {
     if is_unresolved(key) {
         return KeyRef::Unresolved;
     }
@@ -357,9 +371,10 @@ pub fn resolve_key(key: &str) -> KeyRef {
         if is_missing_tag_key(key, &names) {
             return KeyRef::MissingTagKey;
         }
-        return KeyRef::UnknownGlobal {
-            suggestion: suggest_key(key, &names),
+        let Some(suggestion) = suggest_key(key, &names, budget) else {
+            return KeyRef::Unchecked;
         };
+        return KeyRef::UnknownGlobal { suggestion };
     }
     if let Some(found) = listed.and_then(|keys| keys.iter().find(|k| key_matches_template(k.name, key))) {
         return KeyRef::Service(found);
@@ -374,10 +389,13 @@ pub fn resolve_key(key: &str) -> KeyRef {
         return KeyRef::MissingTagKey;
     }
     if listed.is_some() || catalog.service(prefix).is_some() {
+        let Some(suggestion) = suggest_key(key, &names, budget) else {
+            return KeyRef::Unchecked;
+        };
         return KeyRef::UnknownServiceKey {
             prefix: prefix.to_string(),
             is_service: catalog.service(prefix).is_some(),
-            suggestion: suggest_key(key, &names),
+            suggestion,
             service_has_keys: !names.is_empty(),
         };
     }
@@ -386,8 +404,11 @@ pub fn resolve_key(key: &str) -> KeyRef {
         .chain(documented_keys().keys().map(String::as_str))
         .filter(|p| !p.contains('$'))
         .collect();
-    KeyRef::UnknownPrefix {
-        suggestion: nearest(prefix, prefixes.into_iter()).map(|p| format!("{p}:{name}")),
+    match nearest_within(prefix, prefixes.into_iter(), budget) {
+        Some(found) => KeyRef::UnknownPrefix {
+            suggestion: found.map(|p| format!("{p}:{name}")),
+        },
+        None => KeyRef::Unchecked,
     }
 }
 
@@ -411,7 +432,8 @@ fn template_head(template: &str) -> &str {
 
 /// The documented key nearest to a misspelt one. A key under a template
 /// (`aws:ResourceTags/team`) is compared by the part before the slash and keeps its tail.
-fn suggest_key(key: &str, documented: &[&str]) -> Option<String> {
+/// `None` when the budget runs out.
+fn suggest_key(key: &str, documented: &[&str], budget: &mut Budget) -> Option<Option<String>> {
     if let Some((head, tail)) = key.split_once('/') {
         let heads: Vec<&str> = documented
             .iter()
@@ -419,12 +441,70 @@ fn suggest_key(key: &str, documented: &[&str]) -> Option<String> {
             .map(|d| template_head(d).trim_end_matches('/'))
             .filter(|h| !h.contains('/'))
             .collect();
-        if let Some(found) = nearest(head, heads.into_iter()) {
-            return Some(format!("{found}/{tail}"));
+        if let Some(found) = nearest_within(head, heads.into_iter(), budget)? {
+            return Some(Some(format!("{found}/{tail}")));
         }
     }
     let plain = documented.iter().copied().filter(|d| !is_template(d));
-    nearest(key, plain).map(str::to_string)
+    Some(nearest_within(key, plain, budget)?.map(str::to_string))
+}
+
+/// Cells of edit-distance tables the spelling suggestions for a file's unknown condition
+/// keys may fill, in all (each distinct key is looked up once). A misspelt key costs a
+/// few thousand; 100,000 distinct unknown keys would cost hundreds of millions.
+const SPELLING_BUDGET: usize = 100_000_000;
+
+/// What a file's condition keys name: each distinct key resolved once and shared by the
+/// rules that ask (`rules::shared::keys`).
+pub struct KeyTable {
+    by_key: HashMap<String, KeyRef>,
+    /// The first key that was not looked up when the budget ran out.
+    unchecked: Option<Span>,
+}
+
+impl KeyTable {
+    pub fn build(file: &FileModel<'_>) -> KeyTable {
+        let mut budget = Budget::new(SPELLING_BUDGET);
+        let mut table = KeyTable {
+            by_key: HashMap::new(),
+            unchecked: None,
+        };
+        for clause in file.clauses() {
+            if table.by_key.contains_key(&clause.key) {
+                continue;
+            }
+            let resolved = resolve_key_within(&clause.key, &mut budget);
+            if matches!(resolved, KeyRef::Unchecked) {
+                table.unchecked.get_or_insert(clause.key_span);
+            }
+            table.by_key.insert(clause.key.clone(), resolved);
+        }
+        table
+    }
+
+    /// What `key` names; a key of the file is read from the table.
+    pub fn get(&self, key: &str) -> Cow<'_, KeyRef> {
+        match self.by_key.get(key) {
+            Some(resolved) => Cow::Borrowed(resolved),
+            None => Cow::Owned(resolve_key(key)),
+        }
+    }
+
+    /// Where its budget ran out, if it did.
+    pub fn limits(&self) -> Vec<Diagnostic> {
+        self.unchecked
+            .map(|span| {
+                Diagnostic::analysis_limit(
+                    span,
+                    format!(
+                        "looking up spellings for the unknown condition keys of this file took more than {} steps; this key and the later new ones were not checked by `iam/unknown-condition-key`",
+                        crate::rules::budget::thousands(SPELLING_BUDGET)
+                    ),
+                )
+            })
+            .into_iter()
+            .collect()
+    }
 }
 
 #[cfg(test)]

@@ -11,6 +11,7 @@ pub struct ForAllValuesSingleValued;
 
 impl Rule for ForAllValuesSingleValued {
     fn check(&self, file: &FileModel<'_>, out: &mut Vec<Diagnostic>) {
+        let keys = crate::rules::shared::keys(file);
         for statement in file.statements() {
             for clause in &statement.condition {
                 if clause.operator.qualifier != Some(SetQualifier::ForAllValues)
@@ -19,7 +20,7 @@ impl Rule for ForAllValuesSingleValued {
                 {
                     continue;
                 }
-                let Some(key_type) = super::conditions::resolve_key(&clause.key).key_type() else {
+                let Some(key_type) = keys.get(&clause.key).key_type() else {
                     continue;
                 };
                 // A key present in every request (`aws:RequestedRegion`) is never absent,

@@ -10,18 +10,20 @@ use crate::rules::Rule;
 use crate::rules::iam::condition_values::{
     DateForm, OperatorFamily, date_form, family, has_variable, is_base64, is_bool, is_number, literal_values,
 };
+use crate::rules::iam::conditions::KeyTable;
 
 pub struct InvalidConditionValue;
 
 impl Rule for InvalidConditionValue {
     fn check(&self, file: &FileModel<'_>, out: &mut Vec<Diagnostic>) {
+        let keys = crate::rules::shared::keys(file);
         for clause in file.clauses() {
-            check_clause(clause, out);
+            check_clause(clause, keys, out);
         }
     }
 }
 
-fn check_clause(clause: &ConditionClause, out: &mut Vec<Diagnostic>) {
+fn check_clause(clause: &ConditionClause, keys: &KeyTable, out: &mut Vec<Diagnostic>) {
     let Some(family) = family(&clause.operator.base) else {
         return;
     };
@@ -51,7 +53,7 @@ fn check_clause(clause: &ConditionClause, out: &mut Vec<Diagnostic>) {
             out.push(Diagnostic::new(value.span, message).help(help));
         }
     }
-    multiple_booleans(clause, out);
+    multiple_booleans(clause, keys, out);
 }
 
 fn date_problem(text: &str, operator: &str) -> Option<(String, String)> {
@@ -104,11 +106,11 @@ fn vpc_problem(clause: &ConditionClause, text: &str) -> Option<(String, String)>
 
 /// Several values for a single-valued Boolean key: the request carries one value, so the
 /// condition matches either way and tests nothing.
-fn multiple_booleans(clause: &ConditionClause, out: &mut Vec<Diagnostic>) {
+fn multiple_booleans(clause: &ConditionClause, keys: &KeyTable, out: &mut Vec<Diagnostic>) {
     if family(&clause.operator.base) != Some(OperatorFamily::Bool)
         || clause.operator.qualifier.is_some()
         || clause.values.len() < 2
-        || super::conditions::resolve_key(&clause.key).key_type() != Some(KeyType::Bool)
+        || keys.get(&clause.key).key_type() != Some(KeyType::Bool)
     {
         return;
     }

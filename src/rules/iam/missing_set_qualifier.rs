@@ -10,6 +10,7 @@ pub struct MissingSetQualifier;
 
 impl Rule for MissingSetQualifier {
     fn check(&self, file: &FileModel<'_>, out: &mut Vec<Diagnostic>) {
+        let keys = crate::rules::shared::keys(file);
         for clause in file.clauses() {
             // `Null` tests whether the key is present, which needs no qualifier.
             if clause.operator.qualifier.is_some()
@@ -17,7 +18,7 @@ impl Rule for MissingSetQualifier {
             {
                 continue;
             }
-            let Some(key_type) = super::conditions::resolve_key(&clause.key).key_type() else {
+            let Some(key_type) = keys.get(&clause.key).key_type() else {
                 continue;
             };
             if !key_type.is_multivalued() {

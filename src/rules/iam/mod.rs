@@ -70,6 +70,7 @@ pub mod wildcard_without_like;
 use crate::catalog::{Action, Catalog, Service};
 
 /// What one `Action`/`NotAction` item names, according to the catalog.
+#[derive(Clone)]
 pub enum ActionRef<'c> {
     /// `*`: every action of every service.
     Everything,
@@ -86,11 +87,24 @@ pub enum ActionRef<'c> {
     NoMatch { service: &'c Service, pattern: String },
     /// A wildcard in the service part (`*code*:Get*`).
     ServiceWildcard,
+    /// A wildcard of a known service that was not compared with the service's actions,
+    /// because the file's budget for that was spent (see [`actions::ActionTable`]).
+    Unexpanded,
     /// Not of the form `service:action`.
     Malformed,
 }
 
 pub fn resolve_action<'c>(catalog: &'c Catalog, text: &str) -> ActionRef<'c> {
+    resolve_within(catalog, text, &mut crate::rules::Budget::new(usize::MAX))
+}
+
+/// [`resolve_action`], spending from `budget` the names a wildcard is compared with, and
+/// [`ActionRef::Unexpanded`] when they are not there.
+pub fn resolve_within<'c>(
+    catalog: &'c Catalog,
+    text: &str,
+    budget: &mut crate::rules::Budget,
+) -> ActionRef<'c> {
     if text == "*" {
         return ActionRef::Everything;
     }
@@ -109,6 +123,9 @@ pub fn resolve_action<'c>(catalog: &'c Catalog, text: &str) -> ActionRef<'c> {
         };
     };
     if name.contains(['*', '?']) {
+        if !budget.spend(service.matching_cost(name)) {
+            return ActionRef::Unexpanded;
+        }
         let actions = service.matching(name);
         if actions.is_empty() {
             return ActionRef::NoMatch {
@@ -133,19 +150,107 @@ pub fn resolve_action<'c>(catalog: &'c Catalog, text: &str) -> ActionRef<'c> {
 /// The candidate closest to `word` by edit distance (case-insensitive), if it is close
 /// enough to be a plausible typo.
 pub fn nearest<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    nearest_within(word, candidates, &mut crate::rules::Budget::new(usize::MAX)).flatten()
+}
+
+/// [`nearest`], spending from `budget` the cells of the edit-distance tables it fills;
+/// `None` when they are not there. A distance is computed only as far as it can still be
+/// within the limit, so most candidates cost a few rows.
+pub fn nearest_within<'a>(
+    word: &str,
+    candidates: impl Iterator<Item = &'a str>,
+    budget: &mut crate::rules::Budget,
+) -> Option<Option<&'a str>> {
     // One character is too little to guess from, and names are short: beyond that, no
     // suggestion (and no quadratic work on a pathological string).
     if !(2..=128).contains(&word.chars().count()) {
-        return None;
+        return Some(None);
     }
     let word = word.to_ascii_lowercase();
     let limit = (word.len() / 3).clamp(1, 4);
-    candidates
-        .filter(|c| c.len().abs_diff(word.len()) <= limit)
-        .map(|c| (edit_distance(&word, &c.to_ascii_lowercase()), c))
-        .filter(|(d, _)| *d <= limit)
-        .min_by_key(|(d, c)| (*d, c.len()))
-        .map(|(_, c)| c)
+    let chars: Vec<char> = word.chars().collect();
+    let mut best: Option<(usize, &str)> = None;
+    let (mut row, mut other) = (Vec::new(), Vec::new());
+    // Names are ASCII: compare their bytes, lowercased as they are read.
+    let same_byte = |w: u8, c: u8| w == c.to_ascii_lowercase();
+    for candidate in candidates {
+        if candidate.len().abs_diff(word.len()) > limit {
+            continue;
+        }
+        let (distance, cells) = if word.is_ascii() && candidate.is_ascii() {
+            distance_within(word.as_bytes(), candidate.as_bytes(), limit, &mut row, same_byte)
+        } else {
+            other.clear();
+            other.extend(candidate.chars().map(|c| c.to_ascii_lowercase()));
+            distance_within(&chars, &other, limit, &mut row, |w, c| w == c)
+        };
+        if !budget.spend(cells) {
+            return None;
+        }
+        let Some(distance) = distance else { continue };
+        // The first of the nearest, shortest candidates.
+        if best.is_none_or(|(d, c)| (distance, candidate.len()) < (d, c.len())) {
+            best = Some((distance, candidate));
+        }
+    }
+    Some(best.map(|(_, c)| c))
+}
+
+/// The Levenshtein distance between `a` and `b` (characters or bytes, equal when `same`
+/// says so), when it is at most `limit`; and the number of cells filled.
+/// Only the band of cells within `limit` of the diagonal can hold a distance within the
+/// limit (Ukkonen), and a row whose band is all over the limit ends the computation: no
+/// later row can come back under it.
+fn distance_within<T: Copy>(
+    a: &[T],
+    b: &[T],
+    limit: usize,
+    row: &mut Vec<usize>,
+    same: impl Fn(T, T) -> bool,
+) -> (Option<usize>, usize) {
+    let over = limit + 1;
+    row.clear();
+    row.extend((0..=b.len()).map(|j| j.min(over)));
+    let mut cells = b.len() + 1;
+    for (i, &ca) in a.iter().enumerate() {
+        let i = i + 1;
+        let (from, to) = (i.saturating_sub(limit), (i + limit).min(b.len()));
+        if from > to {
+            return (None, cells);
+        }
+        // `previous` is row[i-1][j-1]; cells left of the band are over the limit.
+        let mut previous = if from == 0 { row[0] } else { row[from - 1] };
+        if from == 0 {
+            row[0] = i.min(over);
+        } else {
+            row[from - 1] = over;
+        }
+        let mut smallest = over;
+        for j in from.max(1)..=to {
+            let current = row[j];
+            let value = if same(ca, b[j - 1]) {
+                previous
+            } else {
+                1 + previous.min(row[j - 1]).min(current)
+            };
+            row[j] = value.min(over);
+            smallest = smallest.min(row[j]);
+            previous = current;
+        }
+        if from == 0 {
+            smallest = smallest.min(row[0]);
+        }
+        // The cell right of the band is over the limit in this row.
+        if to < b.len() {
+            row[to + 1] = over;
+        }
+        cells += to + 1 - from;
+        if smallest > limit {
+            return (None, cells);
+        }
+    }
+    let distance = row[b.len()];
+    ((distance <= limit).then_some(distance), cells)
 }
 
 /// Levenshtein distance over characters, with one row of memory.
@@ -202,5 +307,44 @@ mod tests {
             Some("CreateDBInstance")
         );
         assert_eq!(nearest("Frobnicate", names.into_iter()), None);
+        // The bounded distance agrees with the full one within the limit.
+        for (a, b) in [
+            ("createdbinstanse", "CreateDBInstance"),
+            ("gett", "Get"),
+            ("abc", "xyz"),
+            ("describeinstances", "DescribeInstanceStatus"),
+            ("ab", "abcdef"),
+            ("kitten", "sitting"),
+            ("", "ab"),
+        ] {
+            let chars: Vec<char> = a.chars().collect();
+            let full = edit_distance(a, &b.to_ascii_lowercase());
+            for limit in 0..5 {
+                let lower: Vec<char> = b.to_ascii_lowercase().chars().collect();
+                let (bounded, _) = distance_within(&chars, &lower, limit, &mut Vec::new(), |x, y| x == y);
+                assert_eq!(bounded, (full <= limit).then_some(full), "{a} {b} {limit}");
+            }
+        }
+        // Every pair of short words over a small alphabet.
+        let words: Vec<String> = (0..400u32)
+            .map(|n| {
+                let len = n % 7;
+                (0..len)
+                    .map(|k| ['a', 'b', 'c'][((n / 7 + k * 5) % 3) as usize])
+                    .collect()
+            })
+            .collect();
+        for a in &words {
+            let chars: Vec<char> = a.chars().collect();
+            for b in words.iter().step_by(7) {
+                let full = edit_distance(a, b);
+                let b_chars: Vec<char> = b.chars().collect();
+                for limit in 0..5 {
+                    let (bounded, _) =
+                        distance_within(&chars, &b_chars, limit, &mut Vec::new(), |x, y| x == y);
+                    assert_eq!(bounded, (full <= limit).then_some(full), "{a} {b} {limit}");
+                }
+            }
+        }
     }
 }

@@ -6,11 +6,12 @@ use std::collections::BTreeMap;
 
 use crate::finding::Diagnostic;
 use crate::model::{FileModel, PolicyDocument, PolicyKind};
-use crate::parse::Node;
+use crate::parse::{JsonText, Node};
 use crate::rules::Rule;
 use crate::source::Span;
 
 use super::policy_shape::{effective_kind, owner};
+use crate::rules::budget::thousands;
 
 pub struct PolicySize;
 
@@ -272,7 +273,7 @@ fn measure(
     let (text, how) = match written {
         Some(s) if unit != Unit::IamCharacters => (s, "as written, white space included"),
         _ => {
-            compact = serde_json::to_string(&doc.source.to_json()).unwrap_or_default();
+            compact = serde_json::to_string(&JsonText(&doc.source)).unwrap_or_default();
             (compact.as_str(), "as compact JSON")
         }
     };
@@ -313,18 +314,6 @@ fn help(quota: &Quota) -> String {
 }
 
 /// `12345` -> `12,345`.
-fn thousands(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::thousands;

@@ -3,9 +3,12 @@
 //! support them. CloudFormation functions (`Fn::Sub` and the rest) are never looked into:
 //! their `${...}` are CloudFormation's.
 
+use std::collections::HashMap;
+
+use crate::eval::context::NextClose;
 use crate::finding::Diagnostic;
 use crate::model::{FileModel, PolicyDocument};
-use crate::parse::{Node, Value};
+use crate::parse::{Node, Value, WrittenOffsets};
 use crate::rules::Rule;
 use crate::rules::iam::condition_values::{OperatorFamily, family};
 use crate::source::Span;
@@ -65,11 +68,26 @@ fn check_document(file: &FileModel<'_>, doc: &PolicyDocument<'_>, out: &mut Vec<
     // The first variable IAM would replace if the version allowed it.
     let mut first_variable: Option<(Span, String)> = None;
     let mut visit = |text: &str, span: Span, place: Place<'_>, out: &mut Vec<Diagnostic>| {
-        for found in scan(text, template) {
-            let var_span = locate(file.text(span.file), span, text, found.start, found.end);
+        let found = scan(text, template);
+        if found.is_empty() {
+            return;
+        }
+        let mut locator = Locator::new(file.text(span.file), span, text);
+        // One finding per problem and value: a value with 300,000 unclosed `${` is one
+        // mistake to fix, not 300,000 (the first is reported, with the count of the rest).
+        let mut problems: Vec<(Diagnostic, usize)> = Vec::new();
+        let mut seen: HashMap<String, usize> = HashMap::new();
+        for found in found {
+            let var_span = locator.locate(found.start, found.end);
             let written = &text[found.start..found.end];
             if let Some((message, help)) = found.problem {
-                out.push(Diagnostic::new(var_span, message).help(help));
+                match seen.get(&message) {
+                    Some(&at) => problems[at].1 += 1,
+                    None => {
+                        seen.insert(message.clone(), problems.len());
+                        problems.push((Diagnostic::new(var_span, message).help(help), 0));
+                    }
+                }
                 continue;
             }
             if !found.variable {
@@ -104,6 +122,15 @@ fn check_document(file: &FileModel<'_>, doc: &PolicyDocument<'_>, out: &mut Vec<
                 }
             }
         }
+        out.extend(problems.into_iter().map(|(mut diagnostic, more)| {
+            if more > 0 {
+                diagnostic.message.push_str(&format!(
+                    " (and {} more like it in this value)",
+                    crate::rules::budget::thousands(more)
+                ));
+            }
+            diagnostic
+        }));
     };
     for statement in statements {
         let Some(entries) = statement.as_object() else {
@@ -184,14 +211,16 @@ fn strings(node: &Node, f: &mut impl FnMut(&str, Span)) {
     }
 }
 
-/// The `${...}` of a string and what is wrong with each.
+/// The `${...}` of a string and what is wrong with each, in one pass over the string (so
+/// `${${${...` 100,000 deep, or 300,000 unclosed `${`, cost linear time).
 fn scan(text: &str, template: bool) -> Vec<Found> {
     let mut found = Vec::new();
     let mut at = 0;
+    let mut closing = NextClose::new(text);
     while let Some(offset) = text[at..].find("${") {
         let start = at + offset;
         let inner_start = start + 2;
-        let close = text[inner_start..].find('}').map(|i| inner_start + i);
+        let close = closing.at(inner_start);
         let next_open = text[inner_start..].find("${").map(|i| inner_start + i);
         let end = match (close, next_open) {
             (Some(close), Some(open)) if open < close => None,
@@ -229,6 +258,7 @@ fn scan(text: &str, template: bool) -> Vec<Found> {
 
 /// `{aws:username}` without the `$`, or `$aws:username}` without the opening brace.
 fn missing_dollar(text: &str, found: &mut Vec<Found>) {
+    let mut closing = NextClose::new(text);
     for (index, _) in text.match_indices("aws:") {
         let before = &text[..index];
         let braced = before.ends_with('{') && !before.ends_with("${");
@@ -236,7 +266,7 @@ fn missing_dollar(text: &str, found: &mut Vec<Found>) {
             continue;
         }
         let start = index - 1;
-        let Some(close) = text[index..].find('}').map(|i| index + i) else {
+        let Some(close) = closing.at(index) else {
             continue;
         };
         let name = &text[index..close];
@@ -356,6 +386,49 @@ fn squeeze(inner: &str) -> String {
             format!("{name}, {}", default.trim())
         }
         None => inner.chars().filter(|c| !c.is_whitespace()).collect(),
+    }
+}
+
+/// Spans of parts of one string in the file.
+struct Locator<'t> {
+    file_text: &'t str,
+    span: Span,
+    value: &'t str,
+    /// Where each byte of the value is written, when the written form can be aligned with
+    /// it (nearly always: quotes, escapes, indentation).
+    offsets: Option<WrittenOffsets>,
+    /// Searches left for strings that cannot be aligned: each costs the length of the
+    /// string, so a string with thousands of variables falls back to its whole span.
+    searches: usize,
+}
+
+/// How many parts of one unaligned string are looked for by searching its written form.
+const SEARCHES: usize = 64;
+
+impl<'t> Locator<'t> {
+    fn new(file_text: &'t str, span: Span, value: &'t str) -> Locator<'t> {
+        let offsets = file_text
+            .get(span.range())
+            .and_then(|written| WrittenOffsets::new(value, written, span.start as usize));
+        Locator {
+            file_text,
+            span,
+            value,
+            offsets,
+            searches: SEARCHES,
+        }
+    }
+
+    /// The span of `value[start..end]` in the file.
+    fn locate(&mut self, start: usize, end: usize) -> Span {
+        if let Some(offsets) = &self.offsets {
+            return offsets.span(self.span.file, start, end);
+        }
+        if self.searches == 0 {
+            return self.span;
+        }
+        self.searches -= 1;
+        locate(self.file_text, self.span, self.value, start, end)
     }
 }
 

@@ -1,6 +1,8 @@
 //! `iam/redundant-condition-value`: values of one condition key that add nothing, because
 //! the values of a key are ORed: a duplicate, or a numeric bound implied by another.
 
+use std::collections::HashMap;
+
 use crate::finding::Diagnostic;
 use crate::model::FileModel;
 use crate::rules::Rule;
@@ -15,12 +17,16 @@ impl Rule for RedundantConditionValue {
                 .iter()
                 .filter_map(|v| Some((v.text.as_deref()?, v.span)))
                 .collect();
-            for (i, (text, span)) in values.iter().enumerate() {
-                if let Some((_, first)) = values[..i].iter().find(|(t, _)| t == text) {
+            // The first of each value: one pass, so 50,000 values cost linear time.
+            let mut first_of: HashMap<&str, crate::source::Span> = HashMap::with_capacity(values.len());
+            for &(text, span) in &values {
+                if let Some(first) = first_of.get(text) {
                     out.push(
-                        Diagnostic::new(*span, format!("`{text}` is listed twice for `{}`", clause.key))
+                        Diagnostic::new(span, format!("`{text}` is listed twice for `{}`", clause.key))
                             .label(*first, "first listed here"),
                     );
+                } else {
+                    first_of.insert(text, span);
                 }
             }
             // Numeric bounds: of `< 5` and `< 10` only the widest matters.
@@ -39,11 +45,7 @@ impl Rule for RedundantConditionValue {
                 .iter()
                 .filter_map(|(t, s)| Some((t.parse::<f64>().ok()?, *s)))
                 .collect();
-            let distinct = values
-                .iter()
-                .enumerate()
-                .filter(|(i, (t, _))| !values[..*i].iter().any(|(earlier, _)| earlier == t))
-                .count();
+            let distinct = first_of.len();
             if numbers.len() < 2 || numbers.len() != distinct {
                 continue;
             }

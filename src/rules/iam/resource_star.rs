@@ -1,17 +1,19 @@
 //! `iam/resource-star`: an `Allow` on `"Resource": "*"` whose actions all support
 //! resource-level permissions, so the grant could name the resources it is for.
 
-use crate::catalog::{AccessLevel, Action, Catalog};
+use crate::catalog::{AccessLevel, Action};
 use crate::finding::Diagnostic;
 use crate::model::{Effect, FileModel, PolicyKind, Statement};
 use crate::rules::Rule;
-use crate::rules::iam::{ActionRef, resolve_action};
+use crate::rules::iam::ActionRef;
+use crate::rules::iam::actions::ActionTable;
+use crate::rules::shared;
 
 pub struct ResourceStar;
 
 impl Rule for ResourceStar {
     fn check(&self, file: &FileModel<'_>, out: &mut Vec<Diagnostic>) {
-        let catalog = Catalog::global();
+        let table = shared::actions(file);
         for doc in &file.policies {
             // In a key policy `*` is the key itself, in other resource-based policies the
             // resource the policy is attached to; an SCP does not grant.
@@ -32,7 +34,7 @@ impl Rule for ResourceStar {
                 let Some(actions) = &statement.action else {
                     continue;
                 };
-                if actions.negated || scoped_by_condition(statement) || !all_scopable(catalog, statement) {
+                if actions.negated || scoped_by_condition(statement) || !all_scopable(table, statement) {
                     continue;
                 }
                 let (noun, label) = if actions.items.len() == 1 {
@@ -74,7 +76,7 @@ fn star_item(statement: &Statement) -> Option<crate::source::Span> {
 
 /// Whether every action item is known to the catalog and every action it names has at
 /// least one resource type.
-fn all_scopable(catalog: &Catalog, statement: &Statement) -> bool {
+fn all_scopable(table: &ActionTable, statement: &Statement) -> bool {
     let Some(actions) = &statement.action else {
         return false;
     };
@@ -83,7 +85,7 @@ fn all_scopable(catalog: &Catalog, statement: &Statement) -> bool {
             let Some(text) = item.text.as_deref() else {
                 return false;
             };
-            match resolve_action(catalog, text) {
+            match &*table.get(text) {
                 ActionRef::Matched { actions, .. } => actions.iter().all(|a| scopable(a)),
                 _ => false,
             }

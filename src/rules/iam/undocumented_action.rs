@@ -2,12 +2,12 @@
 //! Reference does not document, and that is not a near miss of one that it does (those are
 //! `iam/unknown-service` and `iam/unknown-action`, which suggest the right name).
 
-use super::actions::{action_lists, literal_items, service_named, typo_of};
-use super::{ActionRef, resolve_action};
+use super::ActionRef;
+use super::actions::{Spelling, action_lists, literal_items};
 use crate::catalog::Catalog;
 use crate::finding::Diagnostic;
 use crate::model::FileModel;
-use crate::rules::Rule;
+use crate::rules::{Rule, shared};
 
 pub struct UndocumentedAction;
 
@@ -16,21 +16,18 @@ impl Rule for UndocumentedAction {
         let catalog = Catalog::global();
         let date = catalog.version.updated_at.get(..10).unwrap_or("unknown date");
         let reference = format!("the Service Authorization Reference as of {date}");
+        let table = shared::actions(file);
         for (_, list) in action_lists(file) {
             for (item, text) in literal_items(list) {
-                let message = match resolve_action(catalog, text) {
+                // A near miss is `iam/unknown-service`'s or `iam/unknown-action`'s.
+                if table.spelling(text) != Spelling::Unknown {
+                    continue;
+                }
+                let message = match &*table.get(text) {
                     ActionRef::UnknownService { prefix } => {
-                        let near = typo_of(&prefix, catalog.prefixes()).is_some()
-                            || service_named(catalog, &prefix).is_some();
-                        if near {
-                            continue;
-                        }
                         format!("`{prefix}` is not a service prefix in {reference}")
                     }
                     ActionRef::UnknownAction { service, name } => {
-                        if typo_of(&name, service.actions.iter().map(|a| a.name.as_str())).is_some() {
-                            continue;
-                        }
                         format!("`{}` has no action `{name}` in {reference}", service.prefix)
                     }
                     _ => continue,

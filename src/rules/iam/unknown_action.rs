@@ -1,26 +1,26 @@
 //! `iam/unknown-action`: an action that its (known) service does not have, or an item that
 //! is not of the form `service:action`.
 
-use super::actions::{action_lists, literal_items, typo_of};
-use super::{ActionRef, resolve_action};
+use super::ActionRef;
+use super::actions::{Spelling, action_lists, literal_items};
 use crate::catalog::Catalog;
 use crate::finding::Diagnostic;
 use crate::model::FileModel;
-use crate::rules::Rule;
+use crate::rules::{Rule, shared};
 
 pub struct UnknownAction;
 
 impl Rule for UnknownAction {
     fn check(&self, file: &FileModel<'_>, out: &mut Vec<Diagnostic>) {
         let catalog = Catalog::global();
+        let table = shared::actions(file);
         for (_, list) in action_lists(file) {
             for (item, text) in literal_items(list) {
-                let diagnostic = match resolve_action(catalog, text) {
+                let diagnostic = match &*table.get(text) {
                     ActionRef::UnknownAction { service, name } => {
                         // Only a near miss shows the name is wrong rather than missing
                         // from the catalog (see `typo_of`).
-                        let names = service.actions.iter().map(|a| a.name.as_str());
-                        let Some(suggestion) = typo_of(&name, names) else {
+                        let Spelling::Near(suggestion) = table.spelling(text) else {
                             continue;
                         };
                         Diagnostic::new(item.span, format!("`{}` has no action `{name}`", service.prefix))

@@ -5,12 +5,14 @@ use crate::finding::Diagnostic;
 use crate::model::FileModel;
 use crate::rules::Rule;
 
-use super::conditions::{KeyRef, resolve_key};
+use super::conditions::KeyRef;
+use crate::rules::shared;
 
 pub struct UnknownConditionKey;
 
 impl Rule for UnknownConditionKey {
     fn check(&self, file: &FileModel<'_>, out: &mut Vec<Diagnostic>) {
+        let keys = shared::keys(file);
         for clause in file.clauses() {
             let key = clause.key.as_str();
             let span = clause.key_span;
@@ -18,12 +20,13 @@ impl Rule for UnknownConditionKey {
                 Some(s) => format!("did you mean `{s}`?"),
                 None => otherwise,
             };
-            let diagnostic = match resolve_key(key) {
+            let diagnostic = match keys.get(key).into_owned() {
                 KeyRef::Global(_)
                 | KeyRef::Service(_)
                 | KeyRef::Federation
                 | KeyRef::Undocumented
-                | KeyRef::Unresolved => continue,
+                | KeyRef::Unresolved
+                | KeyRef::Unchecked => continue,
                 KeyRef::Deprecated => Diagnostic::new(
                     span,
                     format!("`{key}` is a deprecated global condition key that AWS no longer supports"),

@@ -17,23 +17,31 @@ pub const ROTATE: &str = "secretsmanager:RotateSecret";
 pub struct MissingRotatePermission;
 
 /// Whether the principal works with managed passwords: its policies guard or require
-/// them, or its template creates a database that uses one.
-fn uses_managed_passwords(principal: &Principal<'_, '_>, project: &Project<'_, '_>) -> bool {
-    if mentions_key(principal) {
-        return true;
-    }
-    let template = principal
-        .file
-        .and_then(|i| project.files.get(i)?.as_ref())
-        .and_then(|f| f.template.as_ref());
-    template.is_some_and(|t| db_resources(t).any(|r| manage_flag(r) == ManageFlag::True))
+/// them, or its template creates a database that uses one (`managed_in`, by file).
+fn uses_managed_passwords(principal: &Principal<'_, '_>, managed_in: &[bool]) -> bool {
+    mentions_key(principal) || principal.file.is_some_and(|i| managed_in.get(i) == Some(&true))
+}
+
+/// For each file of the project, whether its template creates a database with a managed
+/// password: asked once per file, not once per principal.
+fn files_with_managed_passwords(project: &Project<'_, '_>) -> Vec<bool> {
+    project
+        .files
+        .iter()
+        .map(|file| {
+            let template = file.as_ref().and_then(|f| f.template.as_ref());
+            template.is_some_and(|t| db_resources(t).any(|r| manage_flag(r) == ManageFlag::True))
+        })
+        .collect()
 }
 
 impl Rule for MissingRotatePermission {
     fn check_project(&self, project: &Project<'_, '_>, out: &mut Vec<Diagnostic>) {
         let mut gathered: Gathered<Vec<&'static str>> = Gathered::default();
+        let managed_in = files_with_managed_passwords(project);
         for principal in &project.principals {
-            if principal.visibility == Visibility::Partial || !uses_managed_passwords(principal, project) {
+            if principal.visibility == Visibility::Partial || !uses_managed_passwords(principal, &managed_in)
+            {
                 continue;
             }
             let probe = Probe::new(principal, Unseen::Nothing);

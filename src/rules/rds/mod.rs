@@ -181,7 +181,7 @@ impl GuardMiss {
                 operator: operator.clone(),
                 key: key.clone(),
             },
-            _ => GuardMiss::Other(entry.reason.clone()),
+            _ => GuardMiss::Other(entry.reason.to_string()),
         }
     }
 }
