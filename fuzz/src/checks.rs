@@ -223,8 +223,11 @@ fn assert_tree(node: &Node, text: &str, within: Span) {
 fn assert_span(span: Span, text: &str, within: Span, what: &str) {
     let range = span.range();
     assert!(
-        span.file == within.file && within.start <= span.start && span.end <= within.end,
-        "{what}: span {range:?} outside {:?} of file {:?}",
+        span.file == within.file
+            && within.start <= span.start
+            && span.start <= span.end
+            && span.end <= within.end,
+        "{what}: span {range:?} not a range inside {:?} of file {:?}",
         within.range(),
         within.file
     );
