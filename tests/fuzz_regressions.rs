@@ -1,9 +1,10 @@
 //! Inputs the fuzz targets (`fuzz/`) once crashed on, replayed in the normal test suite
 //! through the targets' own code: `fuzz/src/checks.rs` is compiled into this test, so a
 //! reproducer runs the same parse, model, end-to-end check and output assertions that
-//! found it. Each is `testdata/hostile/fuzz-<target>-<what it holds>.<ext>`, minimised with
-//! `cargo fuzz tmin`; how to add one: CONTRIBUTING.md, "Fuzzing". tests/formats.rs runs the
-//! same files through the real binary in all five formats.
+//! found it. Each is `testdata/hostile/fuzz-<target>-<what it holds>.<ext>` (a Terraform
+//! one `fuzz-<target>-<what it holds>/main.tf`), minimised with `cargo fuzz tmin`; how to
+//! add one: CONTRIBUTING.md, "Fuzzing". tests/formats.rs runs the same files through the
+//! real binary in all five formats.
 
 #[path = "../fuzz/src/checks.rs"]
 mod checks;
@@ -16,16 +17,28 @@ use checks::Target;
 const HOSTILE: &str = "testdata/hostile";
 
 /// Runs `testdata/hostile/<name>` through the target its name starts with, then end to
-/// end (a parser's input is also a file a user may check).
+/// end (a parser's input is also a file a user may check). A Terraform input is a folder
+/// with its `.tf` file, as Terraform fixtures are: a `.tf` file is checked with its module.
 fn replay(name: &str) {
     let target = name
         .strip_prefix("fuzz-")
         .and_then(|rest| rest.split('-').next())
         .and_then(Target::from_name)
         .unwrap_or_else(|| panic!("{name}: not named fuzz-<target>-..."));
-    let bytes = fs::read(Path::new(HOSTILE).join(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
-    target.run(&bytes);
-    Target::EndToEnd.run(&bytes);
+    let path = Path::new(HOSTILE).join(name);
+    let mut files = vec![path.clone()];
+    if path.is_dir() {
+        files = fs::read_dir(&path)
+            .unwrap_or_else(|e| panic!("{name}: {e}"))
+            .map(|entry| entry.expect("a directory entry").path())
+            .collect();
+        files.sort();
+    }
+    for file in files {
+        let bytes = fs::read(&file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+        target.run(&bytes);
+        Target::EndToEnd.run(&bytes);
+    }
 }
 
 /// Every committed reproducer, including one whose own test was forgotten.
@@ -91,4 +104,11 @@ fn yaml_limits_point_at_whole_characters() {
     for text in [deep, many] {
         Target::Yaml.run(text.as_bytes());
     }
+}
+
+/// A byte order mark inside a heredoc: the budget pre-scan looked for the closing
+/// delimiter at every byte, slicing the text inside the mark.
+#[test]
+fn byte_order_mark_inside_a_heredoc() {
+    replay("fuzz-hcl-bom-in-heredoc");
 }

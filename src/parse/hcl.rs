@@ -321,10 +321,13 @@ fn prescan(text: &str) -> Option<(usize, Limit)> {
 
 /// Whether the line that starts at `at` is a heredoc's closing delimiter.
 fn ends_heredoc(text: &str, at: usize, delimiter: &str) -> bool {
+    // Only a line's start is sure to be a character boundary.
     let line_start = at == 0 || text.as_bytes()[at - 1] == b'\n';
+    if !line_start {
+        return false;
+    }
     let line = text[at..].trim_start();
-    line_start
-        && line.starts_with(delimiter)
+    line.starts_with(delimiter)
         && line[delimiter.len()..]
             .chars()
             .next()
