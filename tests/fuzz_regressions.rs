@@ -106,6 +106,13 @@ fn yaml_limits_point_at_whole_characters() {
     }
 }
 
+/// `!!Or` for `!Or`: saphyr resolves `!!` to `tag:yaml.org,2002:`, and the tag's written
+/// length was taken from the resolved form, slicing past the end of the text.
+#[test]
+fn core_schema_prefix_on_a_short_form_tag() {
+    replay("fuzz-yaml-core-schema-prefix-on-short-form-tag.yaml");
+}
+
 /// A byte order mark inside a heredoc: the budget pre-scan looked for the closing
 /// delimiter at every byte, slicing the text inside the mark.
 #[test]
