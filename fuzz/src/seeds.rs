@@ -58,9 +58,11 @@ pub fn from_dir(dir: &Path) -> io::Result<Vec<Seed>> {
         }
         let relative = path.strip_prefix(dir).unwrap_or(&path);
         let name = relative.to_string_lossy().replace(['/', '\\'], "__");
+        // A JSON policy file, written again as a string in a template.
+        let json_policy = name.ends_with(".json") && !name.ends_with(".tf.json");
         if let Ok(text) = std::str::from_utf8(&bytes)
+            && json_policy
             && text.contains("\"Statement\"")
-            && !name.ends_with(".tf.json")
         {
             seeds.extend(embeddings(&name, text));
         }
@@ -97,7 +99,10 @@ fn embeddings(name: &str, policy: &str) -> Vec<Seed> {
     let double = format!(
         "Resources:\n  Policy:\n    Type: AWS::IAM::ManagedPolicy\n    Properties:\n      PolicyDocument: {quoted}\n"
     );
-    let heredoc = format!("resource \"aws_iam_policy\" \"p\" {{\n  policy = <<-EOT\n{indented}  EOT\n}}\n");
+    let heredoc = format!(
+        "resource \"aws_iam_policy\" \"p\" {{\n  policy = <<-EOT\n{}  EOT\n}}\n",
+        hcl_literal(&indented)
+    );
     let embedded = || vec![Target::Embedded, Target::EndToEnd];
     vec![
         seed(format!("{name}.in-json-string.json"), embedded(), json),
@@ -109,6 +114,13 @@ fn embeddings(name: &str, policy: &str) -> Vec<Seed> {
             heredoc,
         ),
     ]
+}
+
+/// Text as written in an HCL string or heredoc: `${` and `%{` (a policy variable such as
+/// `${aws:username}`) escaped as `$${` and `%%{`, or Terraform reads a template and the
+/// file does not parse.
+fn hcl_literal(text: &str) -> String {
+    text.replace("${", "$${").replace("%{", "%%{")
 }
 
 fn seed(name: String, targets: Vec<Target>, text: String) -> Seed {
@@ -287,13 +299,15 @@ pub fn generated() -> Vec<Seed> {
         laughs.push_str(&format!("  a{level}: &a{level} [{refs}]\n"));
     }
     add("alias-chain.yaml", yaml(), laughs);
+    // Scalar anchors used as keys: a 2 KB one under 300 resources, 600 KB of key text.
+    let long_key = "k".repeat(2000);
     let keys: String = (0..300)
-        .map(|i| format!("  ? *k\n  : v{i}\n  *s{} : w{i}\n", i % 3))
+        .map(|i| format!("  R{i}:\n    *k : v{i}\n    *s{} : w{i}\n", i % 3))
         .collect();
     add(
         "alias-keys.yaml",
         yaml(),
-        format!("Parameters:\n  K: &k {{a: &s0 b, c: &s1 d, e: &s2 f}}\nResources:\n{keys}"),
+        format!("Parameters:\n  K: &k {long_key}\n  S: {{a: &s0 b, c: &s1 d, e: &s2 f}}\nResources:\n{keys}"),
     );
     let merges: String = (0..500)
         .map(|i| format!("  R{i}:\n    <<: *base\n    Type: AWS::IAM::Role\n"))
@@ -350,6 +364,7 @@ pub fn generated() -> Vec<Seed> {
             )
         })
         .collect();
+    let blocks = hcl_literal(&blocks);
     add(
         "policy-document.tf",
         hcl(),
@@ -360,7 +375,10 @@ pub fn generated() -> Vec<Seed> {
     add(
         "heredoc-policy.tf",
         hcl(),
-        format!("resource \"aws_iam_policy\" \"p\" {{\n  policy = <<EOT\n{many_statements}\nEOT\n}}\n"),
+        format!(
+            "resource \"aws_iam_policy\" \"p\" {{\n  policy = <<EOT\n{}\nEOT\n}}\n",
+            hcl_literal(&many_statements)
+        ),
     );
     let hcl_statements: Vec<String> = (0..1500)
         .map(|i| {
