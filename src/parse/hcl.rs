@@ -157,14 +157,7 @@ pub fn parse(file: FileId, text: &str) -> Result<Body, ParseError> {
     }
     let body = hcl_edit::parser::parse_body(&text[bom..]).map_err(|e| {
         let at = bom + e.location().offset();
-        let end = text[at.min(text.len())..]
-            .chars()
-            .next()
-            .map_or(at, |c| at + c.len_utf8());
-        ParseError {
-            span: Span::new(file, at, end),
-            message: e.message().replace('\n', " "),
-        }
+        ParseError::at(file, text, at, e.message().replace('\n', " "))
     })?;
     let convert = Convert {
         file,
@@ -328,10 +321,13 @@ fn prescan(text: &str) -> Option<(usize, Limit)> {
 
 /// Whether the line that starts at `at` is a heredoc's closing delimiter.
 fn ends_heredoc(text: &str, at: usize, delimiter: &str) -> bool {
+    // Only a line's start is sure to be a character boundary.
     let line_start = at == 0 || text.as_bytes()[at - 1] == b'\n';
+    if !line_start {
+        return false;
+    }
     let line = text[at..].trim_start();
-    line_start
-        && line.starts_with(delimiter)
+    line.starts_with(delimiter)
         && line[delimiter.len()..]
             .chars()
             .next()

@@ -100,6 +100,23 @@ pub struct ParseError {
     pub message: String,
 }
 
+impl ParseError {
+    /// An error at one position of `text`: the character starting at byte `at`, nothing at
+    /// the end of the text. For parsers that give a position, not a range: a span one byte
+    /// long would split a character, and reporters slice the text with it.
+    pub fn at(file: FileId, text: &str, at: usize, message: impl Into<String>) -> ParseError {
+        let at = at.min(text.len());
+        let end = text
+            .get(at..)
+            .and_then(|rest| rest.chars().next())
+            .map_or(at, |c| at + c.len_utf8());
+        ParseError {
+            span: Span::new(file, at, end),
+            message: message.into(),
+        }
+    }
+}
+
 /// The surface syntax of a file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Syntax {

@@ -4,6 +4,7 @@
 //! and, for the text it copies, [`MAX_ALIAS_BYTES`].
 
 use std::collections::HashMap;
+use std::ops::Range;
 
 use saphyr_parser::{Event, Parser, ScalarStyle, Tag};
 
@@ -47,13 +48,8 @@ pub fn parse(file: FileId, text: &str) -> Result<(Node, Vec<AliasUse>), ParseErr
         root: None,
     };
     for event in Parser::new_from_str(text) {
-        let (event, span) = event.map_err(|e| {
-            let at = offsets.byte(e.marker().index());
-            ParseError {
-                span: Span::new(file, at, (at + 1).min(text.len()).max(at)),
-                message: e.info().to_string(),
-            }
-        })?;
+        let (event, span) =
+            event.map_err(|e| ParseError::at(file, text, offsets.byte(e.marker().index()), e.info()))?;
         let start = offsets.byte(span.start.index());
         let end = offsets.byte(span.end.index());
         if builder.event(event, start, end)? {
@@ -206,7 +202,7 @@ impl Builder<'_> {
                     Some(tag) => {
                         let (open, close) = (node.span.start as usize, node.span.end as usize);
                         let mut inner = node;
-                        inner.span.start = self.after_tag(&tag, open, close) as u32;
+                        inner.span.start = self.after_tag(open, close) as u32;
                         self.apply_tag(&tag, inner, open, close)
                     }
                     None => node,
@@ -270,7 +266,7 @@ impl Builder<'_> {
 
     fn open(&mut self, at: usize) -> Result<(), ParseError> {
         if self.stack.len() >= MAX_DEPTH {
-            return Err(self.error(at, at + 1, &format!("nesting deeper than {MAX_DEPTH} levels")));
+            return Err(self.error_at(at, format!("nesting deeper than {MAX_DEPTH} levels")));
         }
         Ok(())
     }
@@ -278,10 +274,9 @@ impl Builder<'_> {
     fn count(&mut self, n: usize, at: usize) -> Result<(), ParseError> {
         self.nodes += n;
         if self.nodes > MAX_NODES {
-            return Err(self.error(
+            return Err(self.error_at(
                 at,
-                at + 1,
-                &format!(
+                format!(
                     "the document expands to more than {MAX_NODES} nodes (the node budget of one document; alias expansion?)"
                 ),
             ));
@@ -294,6 +289,10 @@ impl Builder<'_> {
             span: Span::new(self.file, start, end.min(self.text.len())),
             message: message.to_string(),
         }
+    }
+
+    fn error_at(&self, at: usize, message: impl Into<String>) -> ParseError {
+        ParseError::at(self.file, self.text, at, message)
     }
 
     /// Block collections have empty start/end events; their span runs from the first to
@@ -322,12 +321,13 @@ impl Builder<'_> {
                         Value::Bool(b) => b.to_string(),
                         Value::Null => String::new(),
                         _ => {
-                            let span = node.span;
-                            return Err(self.error(
-                                span.start as usize,
-                                span.end.max(span.start + 1) as usize,
-                                "a mapping key must be a scalar",
-                            ));
+                            let (start, end) = (node.span.start as usize, node.span.end as usize);
+                            let message = "a mapping key must be a scalar";
+                            return Err(if end > start {
+                                self.error(start, end, message)
+                            } else {
+                                self.error_at(start, message)
+                            });
                         }
                     };
                     // A key is not a value of the tree (as in JSON): its scalar, counted
@@ -347,7 +347,7 @@ impl Builder<'_> {
 
     fn scalar(&self, text: String, style: ScalarStyle, tag: Option<Tag>, start: usize, end: usize) -> Node {
         let value_start = match &tag {
-            Some(tag) => self.after_tag(tag, start, end),
+            Some(_) => self.after_tag(start, end),
             None => start,
         };
         let mut value_end = end;
@@ -374,17 +374,30 @@ impl Builder<'_> {
         }
     }
 
-    /// Where `!Tag` is written inside the event that starts at `start` (an anchor may
-    /// precede it).
-    fn tag_start(&self, tag: &Tag, start: usize, end: usize) -> usize {
-        let written = format!("{}{}", tag.handle, tag.suffix);
+    /// Where the tag is written inside the event from `start` to `end`: the first word that
+    /// starts with `!` (an anchor may precede it), up to white space or a flow indicator,
+    /// which a tag never holds (`!<...>` up to its `>`). Empty at `start` if there is none.
+    /// Not found from the `Tag` itself: saphyr resolves it (`!!str` is
+    /// `tag:yaml.org,2002:str`, a `%TAG` handle is expanded), so it is not what is written.
+    fn written_tag(&self, start: usize, end: usize) -> Range<usize> {
         let window = &self.text[start..end.max(start)];
-        window.find(&written).map_or(start, |i| start + i)
+        let word_start = |i: usize| window[..i].chars().next_back().is_none_or(char::is_whitespace);
+        let Some(at) = window.match_indices('!').map(|(i, _)| i).find(|&i| word_start(i)) else {
+            return start..start;
+        };
+        let tag = &window[at..];
+        let len = if tag.starts_with("!<") {
+            tag.find('>').map_or(tag.len(), |i| i + 1)
+        } else {
+            tag.find(|c: char| c.is_whitespace() || matches!(c, ',' | '[' | ']' | '{' | '}'))
+                .unwrap_or(tag.len())
+        };
+        start + at..start + at + len
     }
 
     /// Byte offset of the operand that follows `!Tag` and its whitespace.
-    fn after_tag(&self, tag: &Tag, start: usize, end: usize) -> usize {
-        let at = self.tag_start(tag, start, end) + tag.handle.len() + tag.suffix.len();
+    fn after_tag(&self, start: usize, end: usize) -> usize {
+        let at = self.written_tag(start, end).end;
         let operand = self.text[at..].trim_start();
         (self.text.len() - operand.len()).min(end.max(at))
     }
@@ -402,13 +415,9 @@ impl Builder<'_> {
             _ if FN_TAGS.contains(&name) => format!("Fn::{name}"),
             _ => format!("{}{}", tag.handle, tag.suffix),
         };
-        let tag_start = self.tag_start(tag, event_start, event_end);
-        let key_span = Span::new(
-            self.file,
-            tag_start,
-            tag_start + tag.handle.len() + tag.suffix.len(),
-        );
-        let outer = Span::new(self.file, tag_start, node.span.end as usize);
+        let written = self.written_tag(event_start, event_end);
+        let key_span = Span::new(self.file, written.start, written.end);
+        let outer = Span::new(self.file, written.start, node.span.end as usize);
         let value = if name == "GetAtt" {
             split_get_att(node, self.text)
         } else {
@@ -607,6 +616,20 @@ mod tests {
         let (name, operand) = root.get("C").unwrap().intrinsic().unwrap();
         assert_eq!(name, "Fn::Sub");
         assert_eq!(&text[operand.span.range()], "'x-${AWS::Region}'");
+    }
+
+    #[test]
+    fn a_tag_is_located_as_written_not_as_resolved() {
+        // `!!x` resolves to `tag:yaml.org,2002:x`, `!e!x` to what `%TAG` says.
+        let text = "%TAG !e! tag:example.com,2000:\n---\nA: &a !e!Ref Pw\nB: !<!Ref> Pw\nC: !!Or [x]\n";
+        let root = parse_str(text);
+        let a = root.get("A").unwrap();
+        assert_eq!(&text[a.span.range()], "!e!Ref Pw");
+        assert_eq!(&text[a.as_object().unwrap()[0].key_span.range()], "!e!Ref");
+        assert_eq!(&text[a.as_object().unwrap()[0].value.span.range()], "Pw");
+        let b = root.get("B").unwrap();
+        assert_eq!(&text[b.as_object().unwrap()[0].key_span.range()], "!<!Ref>");
+        assert_eq!(&text[root.get("C").unwrap().span.range()], "[x]");
     }
 
     #[test]

@@ -1,0 +1,5 @@
+resource "aws_iam_policy" "p" {
+  policy = <<-EOT
+    ﻿{"Version": "2012-10-17", "Statement": []}
+  EOT
+}
