@@ -25,6 +25,7 @@ pub mod discover;
 pub mod engine;
 pub mod eval;
 pub mod finding;
+pub mod fingerprint;
 pub mod model;
 pub mod parse;
 pub mod read;
