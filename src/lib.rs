@@ -18,6 +18,7 @@
 //! assert_eq!(rules, ["rds/guard-bypass-modify", "rds/guard-incomplete"]);
 //! ```
 
+pub mod baseline;
 pub mod catalog;
 pub mod cli;
 pub mod config;
