@@ -86,6 +86,16 @@ pub struct CheckArgs {
     #[arg(long, value_name = "RULE")]
     pub ignore: Vec<String>,
 
+    /// Report only the findings that this baseline file does not hold (see --write-baseline)
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+
+    /// Record the current findings in this baseline file, then report only what it cannot
+    /// hold (parse and I/O errors). Entries are keyed by content, not line numbers; entries
+    /// for files this run did not check are kept
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
+
     /// The name to report for standard input (`-`); its extension picks the syntax
     #[arg(long, value_name = "PATH", default_value = "<stdin>")]
     pub stdin_filename: String,

@@ -11,6 +11,7 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
+use crate::baseline::BaselineSummary;
 use crate::config::{Assertion, Config};
 use crate::discover::Input;
 use crate::finding::{Diagnostic, Finding, ProjectRule, Severity};
@@ -18,7 +19,7 @@ use crate::model::{
     DeclaredPrincipal, DeclaredPrincipals, DocumentKind, FileModel, Language, PolicyKind, Project, Texts,
     principals,
 };
-use crate::parse::{AliasUse, Node, Syntax, parse_with_aliases};
+use crate::parse::{AliasUse, Node, Syntax, logical_location, parse_with_aliases};
 use crate::read::{Decoded, ReadError, Symlinks, decode, read_file};
 use crate::rules::{
     ANALYSIS_LIMIT, IO_ERROR, PARSE_ERROR, Registry, check_assertion, describe_assertion, shared_limits,
@@ -57,6 +58,8 @@ pub struct Outcome {
     pub files_checked: usize,
     /// The config's assertions that ran: rules of the project, beside the registry's.
     pub project_rules: Vec<ProjectRule>,
+    /// What `--baseline` left out, when one was applied.
+    pub baseline: Option<BaselineSummary>,
 }
 
 impl Outcome {
@@ -342,6 +345,7 @@ fn run_rules(
         notes: Vec::new(),
         files_checked: 0,
         project_rules: Vec::new(),
+        baseline: None,
     };
     // A Terraform module's findings may point into files of its directory that were not
     // named: those are reported only when they label a named file (a variable's literal
@@ -354,11 +358,14 @@ fn run_rules(
         .collect();
     let mut secret_values = Vec::new();
     for (file, (findings, mut secrets)) in loaded.iter_mut().zip(per_file) {
-        sources.add_file(
+        let id = sources.add_file(
             std::mem::take(&mut file.path),
             file.raw_path.take(),
             file.text.clone(),
         );
+        if file.context_only {
+            sources.set_context_only(id);
+        }
         secrets.extend(std::mem::take(&mut file.secrets));
         out.redactions
             .extend(crate::secrets::through_aliases(secrets.spans, &file.aliases));
@@ -387,6 +394,11 @@ fn run_rules(
         .collect();
     let group = |file: FileId| module_of.get(&file).copied().unwrap_or(file);
     crate::secrets::scrub(&mut out.findings, &secret_values, group);
+    for finding in &mut out.findings {
+        if let Some((root, _)) = &loaded[group(finding.span.file).0 as usize].root {
+            finding.logical_location = logical_location(root, finding.span);
+        }
+    }
     out.redactions = crate::secrets::merged(std::mem::take(&mut out.redactions));
     out.sources = sources;
     out.sort();
@@ -519,6 +531,7 @@ fn stamp(registry: &'static Registry, rule: &'static str, severity: Severity, d:
         message: d.message,
         help: d.help,
         labels: d.labels,
+        logical_location: String::new(),
     }
 }
 
@@ -530,6 +543,7 @@ fn engine_finding(registry: &'static Registry, rule: &str, span: Span, message: 
         message,
         help: None,
         labels: Vec::new(),
+        logical_location: String::new(),
     }
 }
 

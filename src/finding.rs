@@ -96,6 +96,10 @@ pub struct Finding {
     pub message: String,
     pub help: Option<String>,
     pub labels: Vec<Label>,
+    /// Where the span lies in its document by structure (see
+    /// [`crate::parse::logical_location`]); empty when the file did not parse. The engine
+    /// fills it in while the tree is at hand.
+    pub logical_location: String,
 }
 
 /// A rule that comes from the project rather than the registry (an `[[assert]]` of

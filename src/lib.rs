@@ -18,6 +18,7 @@
 //! assert_eq!(rules, ["rds/guard-bypass-modify", "rds/guard-incomplete"]);
 //! ```
 
+pub mod baseline;
 pub mod catalog;
 pub mod cli;
 pub mod config;
@@ -25,6 +26,7 @@ pub mod discover;
 pub mod engine;
 pub mod eval;
 pub mod finding;
+pub mod fingerprint;
 pub mod model;
 pub mod parse;
 pub mod read;

@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+use iamlint::baseline::Baseline;
 use iamlint::cli::{CheckArgs, Cli, ColorChoice, Command, ConfigArgs, ListFormat, SimulateArgs};
 use iamlint::config::Config;
 use iamlint::discover::{Filters, discover};
@@ -126,7 +127,37 @@ fn run_check(args: CheckArgs, registry: &'static Registry) -> Result<ExitCode, S
         select: args.select,
         ignore: args.ignore,
     };
-    let outcome = check_with_config(&inputs, stdin.as_deref(), registry, &selection, config.as_ref())?;
+    // A baseline that cannot be read stops the run before the work.
+    let baseline = match &args.baseline {
+        Some(path) if args.write_baseline.is_none() => Some(Baseline::load(path)?),
+        _ => None,
+    };
+    let mut outcome = check_with_config(&inputs, stdin.as_deref(), registry, &selection, config.as_ref())?;
+    let mut baseline_notes = Vec::new();
+    // A baseline just written is applied like one read: what it cannot hold is reported.
+    let baseline = match &args.write_baseline {
+        Some(path) => {
+            let entries = iamlint::baseline::write(path, &outcome)?;
+            baseline_notes.push(format!(
+                "wrote {entries} baseline entr{} to {}",
+                if entries == 1 { "y" } else { "ies" },
+                path.display()
+            ));
+            Some(Baseline::load(path)?)
+        }
+        None => baseline,
+    };
+    if let Some(baseline) = baseline {
+        let summary = baseline.apply(&mut outcome)?;
+        if summary.fixed > 0 && args.write_baseline.is_none() {
+            baseline_notes.push(format!(
+                "{} entr{} of the baseline no longer occur: run with --write-baseline to trim them",
+                summary.fixed,
+                if summary.fixed == 1 { "y" } else { "ies" }
+            ));
+        }
+        outcome.baseline = Some(summary);
+    }
 
     let color = match args.color {
         ColorChoice::Always => true,
@@ -140,7 +171,7 @@ fn run_check(args: CheckArgs, registry: &'static Registry) -> Result<ExitCode, S
         width: None,
     };
     let mut stderr = io::stderr().lock();
-    for note in &outcome.notes {
+    for note in outcome.notes.iter().chain(&baseline_notes) {
         let _ = writeln!(stderr, "iamlint: note: {}", escape(note));
     }
     if outcome.files_checked == 0 {

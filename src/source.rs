@@ -51,6 +51,9 @@ pub struct SourceFile {
     /// `None` for standard input.
     pub raw_path: Option<PathBuf>,
     pub text: Arc<str>,
+    /// Read only for what other files need from it (a policy a config's principal names, a
+    /// sibling of a Terraform file named alone): its own findings are not reported.
+    pub context_only: bool,
     /// Built on the first position asked for, then shared.
     line_index: OnceLock<LineIndex>,
 }
@@ -102,6 +105,7 @@ impl SourceMap {
             path,
             raw_path,
             text,
+            context_only: false,
             line_index: OnceLock::new(),
         });
         id
@@ -109,6 +113,15 @@ impl SourceMap {
 
     pub fn get(&self, id: FileId) -> &SourceFile {
         &self.files[id.0 as usize]
+    }
+
+    pub fn files(&self) -> impl Iterator<Item = &SourceFile> {
+        self.files.iter()
+    }
+
+    /// Marks a file as read only for what other files need from it.
+    pub fn set_context_only(&mut self, id: FileId) {
+        self.files[id.0 as usize].context_only = true;
     }
 
     pub fn len(&self) -> usize {

@@ -80,3 +80,64 @@ fn terraform_corpus_parses_and_stays_quiet() {
         outcome.findings.len()
     );
 }
+
+/// A baseline of the whole corpus, written, then read again after every file moved down
+/// one line: nothing is new and nothing is fixed (baseline entries never key on lines).
+#[test]
+fn a_corpus_baseline_survives_every_file_moving_down_a_line() {
+    if !Path::new(CORPUS).is_dir() {
+        eprintln!("skipped: {CORPUS} is not there");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("corpus");
+    let mut files = 0;
+    for entry in walkdir::WalkDir::new(CORPUS) {
+        let entry = entry.unwrap();
+        let target = copy.join(entry.path().strip_prefix(CORPUS).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else if entry.file_type().is_file() {
+            std::fs::copy(entry.path(), &target).unwrap();
+            files += 1;
+        }
+    }
+    let check = |extra: &[&str]| {
+        let mut args = vec!["check", "--no-config", "--format", "json", "corpus"];
+        args.extend(extra);
+        let output = common::iamlint_in(dir.path(), &args);
+        assert!(
+            matches!(common::code(&output), 0 | 1),
+            "{}",
+            common::stderr(&output)
+        );
+        common::json(&output)
+    };
+    let written = check(&["--write-baseline", "baseline.json"]);
+    let recorded = written["summary"]["baseline"]["matched"].as_u64().unwrap();
+    assert!(recorded > 3000, "{recorded} findings recorded");
+
+    for entry in walkdir::WalkDir::new(&copy) {
+        let entry = entry.unwrap();
+        if entry.file_type().is_file() {
+            let mut bytes = std::fs::read(entry.path()).unwrap();
+            // After a byte order mark, which must stay first.
+            let at = if bytes.starts_with(b"\xef\xbb\xbf") { 3 } else { 0 };
+            bytes.insert(at, b'\n');
+            std::fs::write(entry.path(), bytes).unwrap();
+        }
+    }
+    let shifted = check(&["--baseline", "baseline.json"]);
+    assert_eq!(
+        shifted["summary"]["baseline"],
+        serde_json::json!({"matched": recorded, "fixed": 0}),
+        "{files} files"
+    );
+    let new: Vec<&serde_json::Value> = shifted["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] != "parse-error")
+        .collect();
+    assert!(new.is_empty(), "{new:?}");
+}

@@ -6,9 +6,11 @@
 mod embedded;
 pub mod hcl;
 mod json;
+mod logical;
 mod yaml;
 
 pub use embedded::{Piece, WrittenOffsets, parse_embedded_json, parse_json_pieces};
+pub use logical::logical_location;
 
 use crate::source::{FileId, Span};
 

@@ -60,13 +60,18 @@ pub fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
     let c = counts(&report.outcome.findings);
     let files = report.outcome.files_checked;
     let files = format!("{files} file{}", if files == 1 { "" } else { "s" });
+    // Findings a baseline left out are counted, not shown.
+    let baselined = match report.outcome.baseline {
+        Some(b) if b.matched > 0 => format!(" ({} in the baseline)", b.matched),
+        _ => String::new(),
+    };
     if report.outcome.findings.is_empty() {
-        writeln!(out, "Checked {files}: no findings.")
+        writeln!(out, "Checked {files}: no findings{baselined}.")
     } else {
         let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
         writeln!(
             out,
-            "Checked {files}: {}, {}, {}.",
+            "Checked {files}: {}, {}, {}{baselined}.",
             plural(c.errors, "error"),
             plural(c.warnings, "warning"),
             plural(c.infos, "info")

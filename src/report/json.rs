@@ -41,6 +41,9 @@ struct Summary {
     errors: usize,
     warnings: usize,
     infos: usize,
+    /// Present when a baseline was applied.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    baseline: Option<crate::baseline::BaselineSummary>,
 }
 
 pub fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
@@ -86,6 +89,7 @@ pub fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
             errors: c.errors,
             warnings: c.warnings,
             infos: c.infos,
+            baseline: report.outcome.baseline,
         },
     };
     json_text::write_pretty(out, &json)?;

@@ -8,7 +8,6 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::io::{self, Write};
-use std::ops::Range;
 
 use serde::Serialize;
 use serde_json::{Value, json};
@@ -16,6 +15,7 @@ use serde_json::{Value, json};
 use super::json_text::Streamed;
 use super::{Locator, Report};
 use crate::finding::{Finding, Severity};
+use crate::fingerprint::{Fnv, Redactions, Whitespace};
 use crate::source::{FileId, SourceFile, Span};
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
@@ -291,147 +291,39 @@ fn uri(path: &[u8]) -> String {
 }
 
 /// Fingerprints that identify a finding across runs by what it is about, not where that
-/// is: a 64-bit FNV-1a hash (stable across Rust versions and platforms) of the rule id,
-/// the file's URI and the flagged element's text with its whitespace runs read as one
-/// space, then `:N` for the N-th finding of the same hash in the file, in report order.
+/// is: a hash ([`crate::fingerprint`]) of the rule id, the file's URI and the flagged
+/// element's text with its whitespace runs read as one space and its passwords as one
+/// marker, then `:N` for the N-th finding of the same hash in the file, in report order.
 /// Lines added above, a reworded message, a catalog update and a new finding elsewhere
-/// leave it unchanged; editing the element itself changes it.
-///
-/// A password is never hashed: the bytes of every redacted span (`Outcome.redactions`)
-/// inside the element count as one fixed marker, whatever their length, so the
-/// fingerprint of a hard-coded password is that of its place (the rule, the file, the
-/// text around the password within the flagged element, and its rank among such
-/// findings). A 64-bit hash of a short password could be reversed by trying them all.
+/// leave it unchanged; editing the element itself changes it. The fingerprint of a
+/// hard-coded password is that of its place (the rule, the file, the text around the
+/// password within the flagged element, and its rank among such findings).
 struct Fingerprints<'a> {
     outcome: &'a crate::engine::Outcome,
-    redactions: HashMap<FileId, Vec<Range<usize>>>,
+    redactions: Redactions,
     seen: HashMap<u64, usize>,
 }
 
-/// What a redacted span contributes to a fingerprint.
-const REDACTED: &[u8] = b"\0redacted\0";
-
 impl<'a> Fingerprints<'a> {
     fn new(outcome: &'a crate::engine::Outcome) -> Fingerprints<'a> {
-        let mut redactions: HashMap<FileId, Vec<Range<usize>>> = HashMap::new();
-        for span in &outcome.redactions {
-            redactions.entry(span.file).or_default().push(span.range());
-        }
-        for ranges in redactions.values_mut() {
-            ranges.sort_by_key(|r| r.start);
-        }
         Fingerprints {
             outcome,
-            redactions,
+            redactions: Redactions::new(&outcome.redactions),
             seen: HashMap::new(),
         }
     }
 
     fn next(&mut self, finding: &Finding, uri: &str) -> String {
         let text = &self.outcome.sources.get(finding.span.file).text;
-        let element = clamp(text, finding.span.range());
-        let redacted = self
-            .redactions
-            .get(&finding.span.file)
-            .map_or(&[][..], Vec::as_slice);
         let mut hash = Fnv::default();
         hash.field(finding.rule.as_bytes());
         hash.field(uri.as_bytes());
-        let mut content = NormalizedWhitespace::new(&mut hash);
-        let mut at = element.start;
-        for range in redacted
-            .iter()
-            .filter(|r| r.start < element.end && r.end > element.start)
-        {
-            if range.start > at {
-                content.push(&text.as_bytes()[at..range.start]);
-            }
-            content.marker(REDACTED);
-            at = at.max(range.end);
-        }
-        if at < element.end {
-            content.push(&text.as_bytes()[at..element.end]);
-        }
+        self.redactions
+            .hash_element(&mut hash, text, finding.span, Whitespace::Collapse);
         let hash = hash.finish();
         let occurrence = self.seen.entry(hash).or_insert(0);
         *occurrence += 1;
         format!("{hash:016x}:{occurrence}")
-    }
-}
-
-/// A span's range within the text it points into (a span past the end, as a file cut at
-/// its first invalid byte can have, is clipped).
-fn clamp(text: &str, range: Range<usize>) -> Range<usize> {
-    let end = range.end.min(text.len());
-    range.start.min(end)..end
-}
-
-/// FNV-1a, 64 bits.
-struct Fnv(u64);
-
-impl Default for Fnv {
-    fn default() -> Fnv {
-        Fnv(0xcbf2_9ce4_8422_2325)
-    }
-}
-
-impl Fnv {
-    fn write(&mut self, bytes: &[u8]) {
-        for &byte in bytes {
-            self.0 ^= u64::from(byte);
-            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
-        }
-    }
-
-    /// A field of known length, so that no two field lists hash the same bytes.
-    fn field(&mut self, bytes: &[u8]) {
-        self.write(&(bytes.len() as u64).to_le_bytes());
-        self.write(bytes);
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
-/// Feeds text to a hash with leading and trailing whitespace dropped and every inner run
-/// of whitespace as one space, without building the normalised string.
-struct NormalizedWhitespace<'h> {
-    hash: &'h mut Fnv,
-    started: bool,
-    pending_space: bool,
-}
-
-impl<'h> NormalizedWhitespace<'h> {
-    fn new(hash: &'h mut Fnv) -> NormalizedWhitespace<'h> {
-        NormalizedWhitespace {
-            hash,
-            started: false,
-            pending_space: false,
-        }
-    }
-
-    fn push(&mut self, bytes: &[u8]) {
-        for &byte in bytes {
-            if byte.is_ascii_whitespace() {
-                self.pending_space = self.started;
-            } else {
-                self.emit(&[byte]);
-            }
-        }
-    }
-
-    fn marker(&mut self, marker: &[u8]) {
-        self.emit(marker);
-    }
-
-    fn emit(&mut self, bytes: &[u8]) {
-        if self.pending_space {
-            self.hash.write(b" ");
-            self.pending_space = false;
-        }
-        self.hash.write(bytes);
-        self.started = true;
     }
 }
 
