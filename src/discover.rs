@@ -97,7 +97,8 @@ pub enum Input {
         /// reads beyond itself must stay inside.
         root: Arc<Path>,
     },
-    /// A directory entry that could not be read while walking.
+    /// A directory entry that could not be read while walking, or a path named on the
+    /// command line that does not exist.
     Unreadable {
         path: PathBuf,
         error: String,
@@ -116,9 +117,10 @@ impl Input {
     }
 }
 
-/// Expands the paths given into inputs. A path that does not exist is a usage error. Paths
-/// are taken as the operating system gives them: a file name need not be UTF-8.
-pub fn discover(paths: &[PathBuf], stdin_name: &str, filters: &Filters) -> Result<Vec<Input>, String> {
+/// Expands the paths given into inputs. A path that does not exist, or cannot be looked
+/// at, is an [`Input::Unreadable`]. Paths are taken as the operating system gives them: a
+/// file name need not be UTF-8.
+pub fn discover(paths: &[PathBuf], stdin_name: &str, filters: &Filters) -> Vec<Input> {
     let mut inputs = Vec::new();
     for path in paths {
         if path.as_os_str() == "-" {
@@ -127,15 +129,23 @@ pub fn discover(paths: &[PathBuf], stdin_name: &str, filters: &Filters) -> Resul
             });
             continue;
         }
-        let given = path.display();
         let path = path.clone();
-        let metadata = std::fs::metadata(&path).map_err(|e| match e.kind() {
-            std::io::ErrorKind::NotFound => format!("{given}: no such file or directory"),
-            _ => format!("{given}: {e}"),
-        })?;
         if filters.force_exclude && filters.excluded_named(&path) {
             continue;
         }
+        let metadata = match std::fs::metadata(&path) {
+            Ok(metadata) => metadata,
+            // Reported as an `io-error` of the path, and the rest is checked: one missing
+            // file in a list (a pre-commit run after a rename) does not hide the others.
+            Err(e) => {
+                let error = match e.kind() {
+                    std::io::ErrorKind::NotFound => "no such file or directory".to_string(),
+                    _ => e.to_string(),
+                };
+                inputs.push(Input::Unreadable { path, error });
+                continue;
+            }
+        };
         if !metadata.is_dir() {
             let dir = match path.parent() {
                 Some(dir) if !dir.as_os_str().is_empty() => dir,
@@ -150,7 +160,7 @@ pub fn discover(paths: &[PathBuf], stdin_name: &str, filters: &Filters) -> Resul
         }
         walk(&path, filters, &mut inputs);
     }
-    Ok(inputs)
+    inputs
 }
 
 fn walk(root: &Path, filters: &Filters, inputs: &mut Vec<Input>) {

@@ -35,9 +35,6 @@ fn exit_code_follows_fail_on() {
 
 #[test]
 fn usage_errors_exit_two() {
-    let missing = iamlint(&["check", "no/such/path.json"]);
-    assert_eq!(code(&missing), 2);
-    assert!(stderr(&missing).contains("no/such/path.json: no such file or directory"));
     assert_eq!(code(&iamlint(&["check", "--format", "xml", CLEAN])), 2);
     assert_eq!(code(&iamlint(&["check", "--no-such-flag"])), 2);
     assert_eq!(
@@ -45,6 +42,61 @@ fn usage_errors_exit_two() {
         2
     );
     assert_eq!(code(&iamlint(&["explain", "no-such-rule"])), 2);
+}
+
+#[test]
+fn a_path_that_does_not_exist_is_an_io_error_and_the_rest_is_checked() {
+    let output = iamlint(&[
+        "check",
+        "--format",
+        "json",
+        "no/such/path.json",
+        CLEAN,
+        "no/such/dir",
+    ]);
+    assert_eq!(code(&output), 1, "io-error is an error");
+    let report = json(&output);
+    let findings = report["findings"].as_array().unwrap();
+    let missing: Vec<_> = findings
+        .iter()
+        .map(|f| {
+            (
+                f["file"].as_str().unwrap(),
+                f["rule"].as_str().unwrap(),
+                f["line"].as_u64(),
+                f["column"].as_u64(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        missing,
+        [
+            ("no/such/dir", "io-error", Some(1), Some(1)),
+            ("no/such/path.json", "io-error", Some(1), Some(1)),
+        ]
+    );
+    assert_eq!(findings[1]["message"], "cannot read: no such file or directory");
+    assert_eq!(report["summary"]["files"], 3);
+    let gnu = iamlint(&["check", "--format", "gnu", "missing/main.tf"]);
+    assert_eq!(
+        stdout(&gnu),
+        "missing/main.tf:1:1: error: cannot read: no such file or directory [io-error]\n"
+    );
+}
+
+#[test]
+fn a_run_that_checks_no_file_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("package.json"), "{\"name\": \"x\"}").unwrap();
+    let output = common::iamlint_in(dir.path(), &["check", "."]);
+    assert_eq!(code(&output), 0);
+    assert!(
+        stderr(&output).contains(
+            "iamlint: note: no IAM policy document, CloudFormation template or Terraform configuration found in ."
+        ),
+        "{}",
+        stderr(&output)
+    );
 }
 
 #[test]
