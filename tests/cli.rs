@@ -42,6 +42,14 @@ fn usage_errors_exit_two() {
         2
     );
     assert_eq!(code(&iamlint(&["explain", "no-such-rule"])), 2);
+    let typo = iamlint(&["check", "--extend-select", "iam/resource-stars", CLEAN]);
+    assert_eq!(code(&typo), 2);
+    assert!(
+        stderr(&typo)
+            .contains("unknown rule or group `iam/resource-stars`; did you mean `iam/resource-star`?"),
+        "{}",
+        stderr(&typo)
+    );
 }
 
 #[test]
