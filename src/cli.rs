@@ -64,6 +64,11 @@ pub struct CheckArgs {
     #[arg(long, value_enum)]
     pub fail_on: Option<FailOn>,
 
+    /// Print the number of findings of each rule instead of the findings (a JSON array
+    /// with --format json)
+    #[arg(long)]
+    pub statistics: bool,
+
     /// When walking directories, check files matching this glob instead of *.json, *.yaml,
     /// *.yml and *.template; repeatable
     #[arg(long, value_name = "GLOB")]

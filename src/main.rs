@@ -155,7 +155,11 @@ fn run_check(args: CheckArgs, registry: &'static Registry) -> Result<ExitCode, S
     // line of a report that may hold hundreds of thousands of findings.
     let mut stdout = io::BufWriter::with_capacity(1 << 16, io::stdout().lock());
     // After a closed pipe (`iamlint check | head`) the exit code still tells the findings.
-    let written = report::write(args.format, &report, &mut stdout);
+    let written = if args.statistics {
+        report::write_statistics(args.format, &report, &mut stdout)
+    } else {
+        report::write(args.format, &report, &mut stdout)
+    };
     finish_output(written, &mut stdout)?;
     let threshold = match args.fail_on {
         Some(fail_on) => fail_on.threshold(),

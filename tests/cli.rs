@@ -108,6 +108,49 @@ fn a_run_that_checks_no_file_says_so() {
 }
 
 #[test]
+fn statistics_count_findings_per_rule_most_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let policy = r#"{"Statement": [{"Effect": "Allow", "Action": ["s3:GetObject", "s3:PutObject"], "Resource": "*"}]}"#;
+    for name in ["a.json", "b.json"] {
+        fs::write(dir.path().join(name), policy).unwrap();
+    }
+    fs::write(
+        dir.path().join("c.json"),
+        r#"{"Version": "2012-10-17", "Statement": []}"#,
+    )
+    .unwrap();
+    let text = common::iamlint_in(dir.path(), &["check", "--no-config", "--statistics", "."]);
+    assert_eq!(code(&text), 1, "the exit code is the findings'");
+    insta::assert_snapshot!(stdout(&text));
+    // gnu, sarif and github print the same table; json an array.
+    let gnu = common::iamlint_in(
+        dir.path(),
+        &["check", "--no-config", "--statistics", "--format", "gnu", "."],
+    );
+    assert_eq!(stdout(&gnu), stdout(&text));
+    let json_out = common::iamlint_in(
+        dir.path(),
+        &["check", "--no-config", "--statistics", "--format", "json", "."],
+    );
+    let counts = json(&json_out);
+    let counts: Vec<(&str, u64)> = counts
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["rule"].as_str().unwrap(), c["count"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(counts[0], ("iam/missing-version", 2));
+    assert!(
+        counts
+            .windows(2)
+            .all(|w| w[0].1 > w[1].1 || (w[0].1 == w[1].1 && w[0].0 < w[1].0)),
+        "{counts:?}"
+    );
+    let clean = iamlint(&["check", "--statistics", CLEAN]);
+    assert_eq!((code(&clean), stdout(&clean)), (0, String::new()));
+}
+
+#[test]
 fn reads_standard_input_named_by_stdin_filename() {
     let text = fs::read_to_string(ERRORS).unwrap();
     let output = iamlint_stdin(
