@@ -458,7 +458,15 @@ fail-on = "error"
             ),
             (
                 "[lint]\nignore = [\"io-error\"]\n",
-                ":2:11: `io-error` is reported by the engine",
+                ":2:11: `io-error` is reported by the engine and cannot be ignored",
+            ),
+            (
+                "[lint]\nper-file-ignores = { \"a\" = [\"analysis-limit\"] }\n",
+                ":2:29: `analysis-limit` is reported by the engine and cannot be ignored",
+            ),
+            (
+                "[lint]\nseverity = { \"analysis-limit\" = \"info\" }\n",
+                ":2:14: `analysis-limit` is reported by the engine and keeps its severity",
             ),
             (
                 "[lint]\nper-file-ignores = { \"a/**\" = [\"iam/resource-star\", \"assert/x\"] }\n",

@@ -125,30 +125,30 @@ impl LintConfig {
     pub fn check(&mut self, root: &Path, project_ids: &[String]) -> Result<(), LintError> {
         let registry = Registry::global().map_err(|e| (0..0, e))?;
         let mut errors: Vec<LintError> = Vec::new();
-        let mut selector = |written: &Spanned<String>, may_turn_off: bool| {
+        // What may not be done to an engine rule, for the settings that would do it.
+        let mut selector = |written: &Spanned<String>, engine_rule_cannot: Option<&str>| {
             let id = written.get_ref();
             if let Err(message) = registry.check_selector(id, project_ids) {
                 errors.push((written.span(), message));
-            } else if may_turn_off && is_engine_rule(id) {
+            } else if let Some(cannot) = engine_rule_cannot.filter(|_| is_engine_rule(id)) {
                 errors.push((
                     written.span(),
-                    format!("`{id}` is reported by the engine and cannot be turned off: a file that was not checked must not pass silently"),
+                    format!("`{id}` is reported by the engine and {cannot}: a file that was not checked must not pass silently"),
                 ));
             }
         };
         for written in self.select.iter().flatten().chain(&self.extend_select) {
-            selector(written, false);
+            selector(written, None);
         }
-        for written in &self.ignore_rules {
-            selector(written, true);
+        for written in self
+            .ignore_rules
+            .iter()
+            .chain(self.per_file_ignores.values().flatten())
+        {
+            selector(written, Some("cannot be ignored"));
         }
         for key in self.severity.keys() {
-            selector(key, true);
-        }
-        for rules in self.per_file_ignores.values() {
-            for written in rules {
-                selector(written, true);
-            }
+            selector(key, Some("keeps its severity"));
         }
         let mut compile = |written: &Spanned<String>| match AnchoredGlob::new(written.get_ref()) {
             Ok(glob) => Some(glob),
