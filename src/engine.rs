@@ -21,8 +21,8 @@ use crate::model::{
 use crate::parse::{AliasUse, Node, Syntax, parse_with_aliases};
 use crate::read::{Decoded, ReadError, Symlinks, decode, read_file};
 use crate::rules::{
-    ANALYSIS_LIMIT, IO_ERROR, PARSE_ERROR, Registry, check_assertion, describe_assertion, is_engine_rule,
-    shared_limits,
+    ANALYSIS_LIMIT, IO_ERROR, PARSE_ERROR, RegisteredRule, Registry, check_assertion, describe_assertion,
+    is_engine_rule, shared_limits,
 };
 use crate::secrets::{Secrets, Unparsed, unparsed_values};
 use crate::settings::FileIgnores;
@@ -346,6 +346,12 @@ fn run_rules(
             ))
         })
         .collect();
+    // Asked once per run, not once per file.
+    let enabled: Vec<&'static RegisteredRule> = registry
+        .rules()
+        .iter()
+        .filter(|rule| settings.enabled(&rule.meta.id))
+        .collect();
     let per_file: Vec<(Vec<Finding>, Secrets)> = models
         .par_iter()
         .zip(loaded.par_iter())
@@ -358,7 +364,7 @@ fn run_rules(
                 } else {
                     FileIgnores::default()
                 };
-                check_file(model, file.context_only, registry, settings, &ignores)
+                check_file(model, file.context_only, registry, &enabled, &ignores)
             }
             None => (Vec::new(), Secrets::default()),
         })
@@ -431,7 +437,7 @@ fn check_file(
     model: &FileModel<'_>,
     context_only: bool,
     registry: &'static Registry,
-    settings: &RuleSettings,
+    rules: &[&'static RegisteredRule],
     ignores: &FileIgnores<'_>,
 ) -> (Vec<Finding>, Secrets) {
     let mut findings: Vec<Finding> = Vec::new();
@@ -443,8 +449,8 @@ fn check_file(
                 .map(|err| engine_finding(registry, PARSE_ERROR, err.span, err.message.clone())),
         );
         let mut diagnostics: Vec<Diagnostic> = Vec::new();
-        for rule in registry.rules() {
-            if !settings.enabled(&rule.meta.id) || ignores.covers(&rule.meta.id) {
+        for rule in rules {
+            if ignores.covers(&rule.meta.id) {
                 continue;
             }
             rule.check(model, &mut diagnostics);
