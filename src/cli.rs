@@ -79,8 +79,8 @@ pub struct CheckArgs {
     #[arg(long, value_name = "GLOB")]
     pub exclude: Vec<String>,
 
-    /// Apply --exclude to paths named on the command line too, matching the path and each
-    /// of its directories (for pre-commit)
+    /// Apply --exclude (and `exclude` of .iamlint.toml) to paths named on the command line
+    /// too, matching the path and each of its directories (for pre-commit)
     #[arg(long)]
     pub force_exclude: bool,
 
