@@ -59,30 +59,43 @@ pub struct CheckArgs {
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
 
-    /// Exit with 1 when a finding has at least this severity
-    #[arg(long, value_enum, default_value_t = FailOn::Warning)]
-    pub fail_on: FailOn,
+    /// Exit with 1 when a finding has at least this severity [default: `fail-on` of
+    /// .iamlint.toml, else warning]
+    #[arg(long, value_enum)]
+    pub fail_on: Option<FailOn>,
+
+    /// Print the number of findings of each rule instead of the findings (a JSON array
+    /// with --format json)
+    #[arg(long)]
+    pub statistics: bool,
 
     /// When walking directories, check files matching this glob instead of *.json, *.yaml,
     /// *.yml and *.template; repeatable
     #[arg(long, value_name = "GLOB")]
     pub include: Vec<String>,
 
-    /// Skip files and directories matching this glob; repeatable
+    /// Skip files and directories matching this glob; repeatable, added to `exclude` of
+    /// .iamlint.toml
     #[arg(long, value_name = "GLOB")]
     pub exclude: Vec<String>,
 
-    /// Apply --exclude to paths named on the command line too, matching the path and each
-    /// of its directories (for pre-commit)
+    /// Apply --exclude (and `exclude` of .iamlint.toml) to paths named on the command line
+    /// too, matching the path and each of its directories (for pre-commit)
     #[arg(long)]
     pub force_exclude: bool,
 
-    /// Only run these rules (ids or groups such as `rds`); repeatable
+    /// Only run these rules (ids or groups such as `rds`); repeatable. Replaces the
+    /// `select`, `ignore` and `off` severities of .iamlint.toml
     #[arg(long, value_name = "RULE")]
     pub select: Vec<String>,
 
-    /// Do not run these rules (ids or groups); repeatable. parse-error and io-error are
-    /// always reported: a file that was not checked must not pass silently
+    /// Run these rules too (ids or groups); repeatable
+    #[arg(long, value_name = "RULE")]
+    pub extend_select: Vec<String>,
+
+    /// Do not run these rules (ids or groups); repeatable. parse-error, io-error and
+    /// analysis-limit are always reported: a file that was not checked must not pass
+    /// silently
     #[arg(long, value_name = "RULE")]
     pub ignore: Vec<String>,
 
@@ -104,14 +117,15 @@ pub struct CheckArgs {
     pub config: ConfigArgs,
 }
 
-/// Where principals, SCPs and assertions come from.
+/// Where principals, SCPs, assertions and rule settings come from.
 #[derive(Debug, Args)]
 pub struct ConfigArgs {
     /// The config file [default: the nearest .iamlint.toml in the current directory or above]
     #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
     pub config: Option<String>,
 
-    /// Do not read any .iamlint.toml: every policy file stands alone
+    /// Do not read any .iamlint.toml: every policy file stands alone, and the rule
+    /// settings are the command line's
     #[arg(long)]
     pub no_config: bool,
 }

@@ -1,17 +1,23 @@
 //! `.iamlint.toml`: the principals that plain policy files form, the organization's
-//! service control policies, and assertions about what must never (or always) be allowed.
-//! Found upward from the current directory, or named with `--config`; paths and globs in
+//! service control policies, assertions about what must never (or always) be allowed, and
+//! the rule settings of `[lint]` ([`lint`]). Found upward from the current directory, or named with `--config`; paths and globs in
 //! it are relative to the file's own directory.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
+use toml::Spanned;
 use walkdir::WalkDir;
 
 use crate::finding::Severity;
 use crate::read::read_text;
 use crate::repository;
+
+mod lint;
+mod vocabulary;
+
+pub use lint::{Level, LintConfig, PerFileIgnores};
 
 pub const FILE_NAME: &str = ".iamlint.toml";
 
@@ -24,6 +30,8 @@ pub struct Config {
     pub organization: OrganizationConfig,
     #[serde(default, rename = "assert")]
     pub asserts: Vec<Assertion>,
+    #[serde(default)]
+    pub lint: LintConfig,
     /// The directory the file is in; globs are relative to it.
     #[serde(skip)]
     pub root: PathBuf,
@@ -81,21 +89,53 @@ fn default_severity() -> Severity {
 
 /// The requests an assertion is about: every action on every resource, with this context.
 #[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(from = "WrittenRequestPattern")]
 pub struct RequestPattern {
     pub actions: Vec<String>,
-    #[serde(default = "any_resource")]
     pub resources: Vec<String>,
     /// Condition keys and their values (a string, or a list for multivalued keys).
-    #[serde(default)]
     pub context: BTreeMap<String, ContextValue>,
+    /// The actions and condition keys where they are written, for errors.
+    pub written: WrittenRequestPattern,
+}
+
+/// A [`RequestPattern`] as written, with the place of each action and condition key.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WrittenRequestPattern {
+    pub actions: Vec<Spanned<String>>,
+    #[serde(default = "any_resource")]
+    resources: Vec<String>,
+    #[serde(default)]
+    context: BTreeMap<Spanned<String>, ContextValue>,
+}
+
+impl WrittenRequestPattern {
+    pub fn keys(&self) -> impl Iterator<Item = &Spanned<String>> {
+        self.context.keys()
+    }
+}
+
+impl From<WrittenRequestPattern> for RequestPattern {
+    fn from(written: WrittenRequestPattern) -> RequestPattern {
+        RequestPattern {
+            actions: written.actions.iter().map(|a| a.get_ref().clone()).collect(),
+            resources: written.resources.clone(),
+            context: written
+                .context
+                .iter()
+                .map(|(k, v)| (k.get_ref().clone(), v.clone()))
+                .collect(),
+            written,
+        }
+    }
 }
 
 fn any_resource() -> Vec<String> {
     vec!["*".to_string()]
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize)]
 #[serde(untagged)]
 pub enum ContextValue {
     One(String),
@@ -118,13 +158,8 @@ impl Config {
     /// errors, the line and column.
     pub fn load(path: &Path) -> Result<Config, String> {
         let text = read_text(path)?;
-        let mut config: Config = toml::from_str(&text).map_err(|e| {
-            let at = e.span().map(|span| {
-                let at = crate::source::LineIndex::new(&text).line_col(&text, span.start);
-                format!(":{}:{}", at.line, at.column)
-            });
-            format!("{}{}: {}", path.display(), at.unwrap_or_default(), e.message())
-        })?;
+        let mut config: Config =
+            toml::from_str(&text).map_err(|e| located(path, &text, e.span(), e.message()))?;
         config.root = path.parent().map_or_else(PathBuf::new, Path::to_path_buf);
         config.repository = repository::root_of(if config.root.as_os_str().is_empty() {
             Path::new(".")
@@ -133,7 +168,23 @@ impl Config {
         });
         config.path = path.to_path_buf();
         config.validate()?;
+        let asserts: Vec<String> = config.assert_ids().collect();
+        config
+            .lint
+            .check(&config.root, &asserts)
+            .map_err(|(span, message)| located(path, &text, Some(span), &message))?;
+        for assertion in &config.asserts {
+            for pattern in assertion.deny.iter().chain(&assertion.allow) {
+                vocabulary::check_request(&pattern.written)
+                    .map_err(|(span, message)| located(path, &text, Some(span), &message))?;
+            }
+        }
         Ok(config)
+    }
+
+    /// The rule ids of the assertions: `assert/<name>`.
+    pub fn assert_ids(&self) -> impl Iterator<Item = String> + '_ {
+        self.asserts.iter().map(|a| format!("assert/{}", a.name))
     }
 
     /// The config that applies in `dir`: the nearest `.iamlint.toml` in it or above it.
@@ -273,6 +324,15 @@ impl Config {
     }
 }
 
+/// A message about the config at `path`, at the line and column of byte `at` of its text.
+fn located(path: &Path, text: &str, at: Option<std::ops::Range<usize>>, message: &str) -> String {
+    let at = at.map(|span| {
+        let at = crate::source::LineIndex::new(text).line_col(text, span.start);
+        format!(":{}:{}", at.line, at.column)
+    });
+    format!("{}{}: {message}", path.display(), at.unwrap_or_default())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -327,6 +387,156 @@ deny = { actions = ["rds:CreateDBInstance"], context = { "rds:ManageMasterUserPa
         ] {
             let err = parse(text).unwrap_err();
             assert!(err.contains(expected), "{text:?}: {err}");
+        }
+    }
+
+    #[test]
+    fn reads_the_lint_table() {
+        let config = parse(
+            r#"
+[lint]
+select = ["iam", "rds/guard-inverted"]
+extend-select = ["rds"]
+ignore = ["iam/resource-star"]
+severity = { "iam/missing-version" = "error", "rds" = "off" }
+per-file-ignores = { "legacy/**" = ["iam/"], "examples/*.json" = ["iam/resource-star"] }
+exclude = ["vendor", "./generated/"]
+fail-on = "error"
+"#,
+        )
+        .unwrap();
+        let lint = &config.lint;
+        assert_eq!(lint.select.as_ref().unwrap()[1].get_ref(), "rds/guard-inverted");
+        assert_eq!(lint.ignore_rules[0].get_ref(), "iam/resource-star");
+        assert_eq!(lint.fail_on, Some(Severity::Error));
+        assert!(lint.inline_suppressions, "on unless turned off");
+        assert_eq!(lint.exclude_globs.as_ref().unwrap().globs.len(), 2);
+        let per_file = lint.per_file.as_ref().unwrap();
+        let legacy = config.root.join("legacy/old/app.json");
+        assert_eq!(per_file.for_path(&legacy), ["iam/"]);
+        assert!(
+            per_file
+                .for_path(&config.root.join("examples/deep/a.json"))
+                .is_empty()
+        );
+        assert!(
+            !parse("[lint]\ninline-suppressions = false\n")
+                .unwrap()
+                .lint
+                .inline_suppressions
+        );
+        assert!(parse("").unwrap().lint.inline_suppressions);
+    }
+
+    #[test]
+    fn lint_errors_point_at_the_line_and_column() {
+        for (text, expected) in [
+            ("[lint]\nselct = []\n", ":2:1: unknown field `selct`"),
+            (
+                "[lint]\nselect = [\"iam\", \"iam/resource-stars\"]\n",
+                ":2:18: unknown rule or group `iam/resource-stars`; did you mean `iam/resource-star`?",
+            ),
+            (
+                "[lint]\nignore = [\"rdss\"]\n",
+                ":2:11: unknown rule or group `rdss`; did you mean `rds`?",
+            ),
+            (
+                "[lint]\nextend-select = [\"nothing-like-it\"]\n",
+                "`iamlint rules` lists them",
+            ),
+            (
+                "[lint]\nseverity = { \"iam\" = \"warn\" }\n",
+                ":2:22: unknown variant `warn`, expected one of `off`, `info`, `warning`, `error`",
+            ),
+            (
+                "[lint]\nseverity = { \"iam/resorce-star\" = \"off\" }\n",
+                ":2:14: unknown rule or group",
+            ),
+            (
+                "[lint]\nseverity = { \"parse-error\" = \"off\" }\n",
+                ":2:14: `parse-error` is reported by the engine",
+            ),
+            (
+                "[lint]\nignore = [\"io-error\"]\n",
+                ":2:11: `io-error` is reported by the engine and cannot be ignored",
+            ),
+            (
+                "[lint]\nper-file-ignores = { \"a\" = [\"analysis-limit\"] }\n",
+                ":2:29: `analysis-limit` is reported by the engine and cannot be ignored",
+            ),
+            (
+                "[lint]\nseverity = { \"analysis-limit\" = \"info\" }\n",
+                ":2:14: `analysis-limit` is reported by the engine and keeps its severity",
+            ),
+            (
+                "[lint]\nper-file-ignores = { \"a/**\" = [\"iam/resource-star\", \"assert/x\"] }\n",
+                ":2:53: unknown rule or group `assert/x`",
+            ),
+            (
+                "[lint]\nexclude = [\"/etc/**\"]\n",
+                ":2:12: `/etc/**` is an absolute path",
+            ),
+            (
+                "[lint]\nexclude = [\"a\", \"../up/*.json\"]\n",
+                ":2:17: `../up/*.json` leads out of the config's directory",
+            ),
+            ("[lint]\nexclude = [\"a/./b\"]\n", ":2:12: `a/./b` never matches"),
+            ("[lint]\nexclude = [\"\"]\n", ":2:12: `` is empty"),
+            (
+                "[lint]\nper-file-ignores = { \"a/[b\" = [\"iam\"] }\n",
+                ":2:22: `a/[b` is not a valid glob",
+            ),
+            ("[lint]\nfail-on = \"warn\"\n", ":2:11: unknown variant `warn`"),
+            ("[lint]\ninline-suppressions = \"no\"\n", ":2:23: invalid type"),
+        ] {
+            let err = parse(text).unwrap_err();
+            assert!(err.contains(expected), "{text:?}: {err}");
+        }
+        // A rule id of an assertion of the same file is known.
+        parse("[lint]\nselect = [\"assert/x\"]\n[[assert]]\nname = \"x\"\ndeny = { actions = [\"s3:GetObject\"] }\n")
+            .unwrap();
+    }
+
+    #[test]
+    fn assertions_name_actions_and_keys_the_catalog_knows() {
+        let assert = |deny: &str| parse(&format!("[[assert]]\nname = \"x\"\ndeny = {deny}\n"));
+        for deny in [
+            r#"{ actions = ["rds:CreateDBInstance", "rds:Restore*", "*"] }"#,
+            r#"{ actions = ["rds:CreateDBInstance"], context = { "rds:ManageMasterUserPassword" = "false", "aws:SourceIp" = "10.0.0.1" } }"#,
+            r#"{ actions = ["s3:GetObject"], context = { "aws:ResourceTag/team" = "a", "s3:ExistingObjectTag/x" = "b" } }"#,
+        ] {
+            assert(deny).unwrap();
+        }
+        for (deny, expected) in [
+            (
+                r#"{ actions = ["rds:CreateDBInstanse"] }"#,
+                ":3:21: `rds` has no action `CreateDBInstanse` in iamlint's catalog; did you mean `rds:CreateDBInstance`?",
+            ),
+            (
+                r#"{ actions = ["s3:GetObject", "rds:Frob*"] }"#,
+                ":3:37: `rds:Frob*` matches no action of `rds`",
+            ),
+            (
+                r#"{ actions = ["rdss:CreateDBInstance"] }"#,
+                "did you mean `rds:CreateDBInstance`?",
+            ),
+            (r#"{ actions = ["*:Get*"] }"#, "names the service of its actions"),
+            (r#"{ actions = ["CreateDBInstance"] }"#, "is not an action"),
+            (
+                r#"{ actions = ["rds:CreateDBInstance"], context = { "rds:ManageMasterUserPasword" = "false" } }"#,
+                ":3:58: `rds:ManageMasterUserPasword` is not a condition key of `rds` (the services of `actions`); did you mean `rds:ManageMasterUserPassword`?",
+            ),
+            (
+                r#"{ actions = ["rds:CreateDBInstance"], context = { "s3:prefix" = "a" } }"#,
+                "`s3:prefix` is not a condition key of `rds`",
+            ),
+            (
+                r#"{ actions = ["rds:CreateDBInstance"], context = { "aws:SourceIq" = "a" } }"#,
+                "`aws:SourceIq` is not a global condition key; did you mean `aws:SourceIp`?",
+            ),
+        ] {
+            let err = assert(deny).unwrap_err();
+            assert!(err.contains(expected), "{deny}: {err}");
         }
     }
 }

@@ -22,27 +22,18 @@ use crate::model::{
 use crate::parse::{AliasUse, Node, Syntax, logical_location, parse_with_aliases};
 use crate::read::{Decoded, ReadError, Symlinks, decode, read_file};
 use crate::rules::{
-    ANALYSIS_LIMIT, IO_ERROR, PARSE_ERROR, Registry, check_assertion, describe_assertion, shared_limits,
+    ANALYSIS_LIMIT, IO_ERROR, PARSE_ERROR, RegisteredRule, Registry, check_assertion, describe_assertion,
+    is_engine_rule, shared_limits,
 };
 use crate::secrets::{Secrets, Unparsed, unparsed_values};
+use crate::settings::FileIgnores;
 use crate::source::{FileId, SourceMap, Span};
 
 pub use crate::read::MAX_FILE_BYTES;
 
-/// Which rules run. Engine rules (`parse-error`, `io-error`) always do.
-#[derive(Clone, Debug, Default)]
-pub struct Selection {
-    /// Rule ids or prefixes (`rds`, `rds/guard-inverted`); empty means all.
-    pub select: Vec<String>,
-    pub ignore: Vec<String>,
-}
-
-impl Selection {
-    pub fn enabled(&self, id: &str) -> bool {
-        let hit = |p: &String| id == p || id.starts_with(&format!("{}/", p.trim_end_matches('/')));
-        (self.select.is_empty() || self.select.iter().any(hit)) && !self.ignore.iter().any(hit)
-    }
-}
+/// Which rules run, at what severity, and where (see [`crate::settings`]). Engine rules
+/// (`parse-error`, `io-error`, `analysis-limit`) always run and keep their severity.
+pub use crate::settings::{RuleSettings, Selection};
 
 #[derive(Default)]
 pub struct Outcome {
@@ -129,7 +120,7 @@ pub fn check(
     inputs: &[Input],
     stdin: Option<&[u8]>,
     registry: &'static Registry,
-    selection: &Selection,
+    settings: &RuleSettings,
 ) -> Outcome {
     let (modules, files): (Vec<&Input>, Vec<&Input>) = inputs.iter().partition(|input| match input {
         Input::File { path, .. } | Input::Unreadable { path, .. } => {
@@ -151,7 +142,7 @@ pub fn check(
         outcome.append(run_rules(
             &mut loaded,
             registry,
-            selection,
+            settings,
             &ResolvedConfig::default(),
         ));
     }
@@ -168,8 +159,35 @@ pub fn check(
             .clone();
         seen.insert((f.rule, (key, f.span.start, f.span.end), f.message.clone()))
     });
+    stamp_settings(&mut outcome, settings);
     outcome.sort();
     outcome
+}
+
+/// Applies what the settings say about findings already made: the configured severity,
+/// and `per-file-ignores` matched against the file each finding points at (a Terraform
+/// module's findings point into several files, a principal's into any of its policies).
+/// Engine rules are left as they are: they are always reported.
+fn stamp_settings(outcome: &mut Outcome, settings: &RuleSettings) {
+    let mut ignores: HashMap<FileId, FileIgnores<'_>> = HashMap::new();
+    let sources = &outcome.sources;
+    outcome.findings.retain_mut(|finding| {
+        if is_engine_rule(finding.rule) {
+            return true;
+        }
+        if settings.has_per_file_ignores() {
+            let file = finding.span.file;
+            let ignores = ignores.entry(file).or_insert_with(|| {
+                let source = sources.get(file);
+                settings.ignored_in(source.raw_path.as_deref().unwrap_or(Path::new(&source.path)))
+            });
+            if ignores.covers(finding.rule) {
+                return false;
+            }
+        }
+        finding.severity = settings.severity(finding.rule, finding.severity);
+        true
+    });
 }
 
 /// Checks inputs with the principals, SCPs and assertions of a config. The files the
@@ -179,11 +197,11 @@ pub fn check_with_config(
     inputs: &[Input],
     stdin: Option<&[u8]>,
     registry: &'static Registry,
-    selection: &Selection,
+    settings: &RuleSettings,
     config: Option<&Config>,
 ) -> Result<Outcome, String> {
     let Some(config) = config else {
-        return Ok(check(inputs, stdin, registry, selection));
+        return Ok(check(inputs, stdin, registry, settings));
     };
     let mut keys: HashMap<PathBuf, usize> = inputs
         .iter()
@@ -264,12 +282,17 @@ pub fn check_with_config(
     }
     loaded.append(&mut context);
     terraform::load_modules(&mut loaded, inputs, stdin, registry);
-    let mut outcome = run_rules(&mut loaded, registry, selection, &resolved);
+    let mut outcome = run_rules(&mut loaded, registry, settings, &resolved);
+    stamp_settings(&mut outcome, settings);
     outcome.project_rules = config
         .asserts
         .iter()
-        .filter(|a| selection.enabled(&format!("assert/{}", a.name)))
         .map(describe_assertion)
+        .filter(|rule| settings.enabled(&rule.id))
+        .map(|rule| ProjectRule {
+            severity: settings.severity(&rule.id, rule.severity),
+            ..rule
+        })
         .collect();
     Ok(outcome)
 }
@@ -304,7 +327,7 @@ fn load_all(
 fn run_rules(
     loaded: &mut [Loaded],
     registry: &'static Registry,
-    selection: &Selection,
+    settings: &RuleSettings,
     config: &ResolvedConfig<'_>,
 ) -> Outcome {
     let models: Vec<Option<FileModel<'_>>> = loaded
@@ -326,15 +349,30 @@ fn run_rules(
             ))
         })
         .collect();
+    // Asked once per run, not once per file.
+    let enabled: Vec<&'static RegisteredRule> = registry
+        .rules()
+        .iter()
+        .filter(|rule| settings.enabled(&rule.meta.id))
+        .collect();
     let per_file: Vec<(Vec<Finding>, Secrets)> = models
         .par_iter()
         .zip(loaded.par_iter())
         .map(|(model, file)| match model {
-            Some(model) => check_file(model, file.context_only, registry, selection),
+            Some(model) => {
+                // A module's findings may point into any of its files: they are matched
+                // against `per-file-ignores` once made (`stamp_settings`).
+                let ignores = if file.texts.is_empty() {
+                    settings.ignored_in(file.raw_path.as_deref().unwrap_or(Path::new(&file.path)))
+                } else {
+                    FileIgnores::default()
+                };
+                check_file(model, file.context_only, registry, &enabled, &ignores)
+            }
             None => (Vec::new(), Secrets::default()),
         })
         .collect();
-    let cross_file = check_principals(&models, loaded, registry, selection, config);
+    let cross_file = check_principals(&models, loaded, registry, settings, config);
     drop(models);
 
     let mut sources = SourceMap::default();
@@ -405,12 +443,14 @@ fn run_rules(
     out
 }
 
-/// The per-file rules over one model, and what of the file no report may print.
+/// The per-file rules over one model, and what of the file no report may print. The rules
+/// that `per-file-ignores` turns off for the file do not run.
 fn check_file(
     model: &FileModel<'_>,
     context_only: bool,
     registry: &'static Registry,
-    selection: &Selection,
+    rules: &[&'static RegisteredRule],
+    ignores: &FileIgnores<'_>,
 ) -> (Vec<Finding>, Secrets) {
     let mut findings: Vec<Finding> = Vec::new();
     if !context_only {
@@ -421,8 +461,8 @@ fn check_file(
                 .map(|err| engine_finding(registry, PARSE_ERROR, err.span, err.message.clone())),
         );
         let mut diagnostics: Vec<Diagnostic> = Vec::new();
-        for rule in registry.rules() {
-            if !selection.enabled(&rule.meta.id) {
+        for rule in rules {
+            if ignores.covers(&rule.meta.id) {
                 continue;
             }
             rule.check(model, &mut diagnostics);
@@ -449,7 +489,7 @@ fn check_principals(
     models: &[Option<FileModel<'_>>],
     loaded: &[Loaded],
     registry: &'static Registry,
-    selection: &Selection,
+    settings: &RuleSettings,
     config: &ResolvedConfig<'_>,
 ) -> Vec<Finding> {
     let project = Project {
@@ -461,7 +501,7 @@ fn check_principals(
     let mut findings: Vec<Finding> = registry
         .rules()
         .par_iter()
-        .filter(|rule| selection.enabled(&rule.meta.id))
+        .filter(|rule| settings.enabled(&rule.meta.id))
         .flat_map_iter(|rule| {
             let mut diagnostics: Vec<Diagnostic> = Vec::new();
             rule.check_project(&project, &mut diagnostics);
@@ -473,7 +513,7 @@ fn check_principals(
     let mut diagnostics: Vec<Diagnostic> = Vec::new();
     for assertion in &config.asserts {
         let id = format!("assert/{}", assertion.name);
-        if !selection.enabled(&id) {
+        if !settings.enabled(&id) {
             continue;
         }
         check_assertion(assertion, &project, &mut diagnostics);

@@ -5,7 +5,7 @@
 //!
 //! ```
 //! use iamlint::discover::Input;
-//! use iamlint::engine::{Selection, check};
+//! use iamlint::engine::{RuleSettings, check};
 //! use iamlint::rules::Registry;
 //!
 //! let policy = r#"{"Version": "2012-10-17", "Statement": [{
@@ -13,7 +13,7 @@
 //!     "Condition": {"Bool": {"rds:ManageMasterUserPassword": false}}}]}"#;
 //! let input = Input::Stdin { name: "guard.json".into() };
 //! let registry = Registry::global().expect("embedded rules load");
-//! let outcome = check(&[input], Some(policy.as_bytes()), registry, &Selection::default());
+//! let outcome = check(&[input], Some(policy.as_bytes()), registry, &RuleSettings::default());
 //! let rules: Vec<&str> = outcome.findings.iter().map(|f| f.rule).collect();
 //! assert_eq!(rules, ["rds/guard-bypass-modify", "rds/guard-incomplete"]);
 //! ```
@@ -34,5 +34,6 @@ pub mod report;
 pub mod repository;
 pub mod rules;
 pub mod secrets;
+pub mod settings;
 pub mod simulate;
 pub mod source;

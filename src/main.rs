@@ -7,10 +7,10 @@ use std::process::ExitCode;
 use clap::Parser;
 
 use iamlint::baseline::Baseline;
-use iamlint::cli::{CheckArgs, Cli, ColorChoice, Command, ConfigArgs, ListFormat, SimulateArgs};
+use iamlint::cli::{CheckArgs, Cli, ColorChoice, Command, ConfigArgs, FailOn, ListFormat, SimulateArgs};
 use iamlint::config::Config;
 use iamlint::discover::{Filters, discover};
-use iamlint::engine::{Selection, check_with_config};
+use iamlint::engine::{RuleSettings, Selection, check_with_config};
 use iamlint::report::escape::{escape, escape_lines};
 use iamlint::report::{self, Report};
 use iamlint::rules::Registry;
@@ -91,29 +91,18 @@ fn run_check(args: CheckArgs, registry: &'static Registry) -> Result<ExitCode, S
             .map(|p| glob::Pattern::new(p).map_err(|e| format!("invalid glob `{p}`: {e}")))
             .collect()
     };
+    let config = load_config(&args.config)?;
     let filters = Filters {
         include: glob(&args.include)?,
         exclude: glob(&args.exclude)?,
+        config_exclude: config.as_ref().and_then(|c| c.lint.exclude_globs.clone()),
         force_exclude: args.force_exclude,
     };
-    let config = load_config(&args.config)?;
-    let asserts: Vec<String> = config
-        .iter()
-        .flat_map(|c| &c.asserts)
-        .map(|a| format!("assert/{}", a.name))
-        .collect();
-    for id in args.select.iter().chain(&args.ignore) {
-        let id_or_group =
-            |rule: &str| rule == id || rule.starts_with(&format!("{}/", id.trim_end_matches('/')));
-        let known = registry.rules().iter().any(|r| id_or_group(&r.meta.id))
-            || asserts.iter().any(|a| id_or_group(a));
-        if !known {
-            return Err(format!(
-                "unknown rule or group `{id}`; `iamlint rules` lists them"
-            ));
-        }
+    let asserts: Vec<String> = config.iter().flat_map(Config::assert_ids).collect();
+    for id in args.select.iter().chain(&args.extend_select).chain(&args.ignore) {
+        registry.check_selector(id, &asserts)?;
     }
-    let inputs = discover(&args.paths, &args.stdin_filename, &filters)?;
+    let inputs = discover(&args.paths, &args.stdin_filename, &filters);
     // Read through the same byte budget as a file: one byte past the cap is enough to
     // report it as too large.
     let stdin = if args.paths.iter().any(|p| p.as_os_str() == "-") {
@@ -123,8 +112,9 @@ fn run_check(args: CheckArgs, registry: &'static Registry) -> Result<ExitCode, S
     } else {
         None
     };
-    let selection = Selection {
-        select: args.select,
+    let command_line = Selection {
+        select: (!args.select.is_empty()).then_some(args.select),
+        extend_select: args.extend_select,
         ignore: args.ignore,
     };
     // A baseline that cannot be read stops the run before the work.
@@ -132,7 +122,11 @@ fn run_check(args: CheckArgs, registry: &'static Registry) -> Result<ExitCode, S
         Some(path) if args.write_baseline.is_none() => Some(Baseline::load(path)?),
         _ => None,
     };
-    let mut outcome = check_with_config(&inputs, stdin.as_deref(), registry, &selection, config.as_ref())?;
+    let settings = match &config {
+        Some(config) => RuleSettings::new(command_line, &config.lint),
+        None => RuleSettings::from_command_line(command_line),
+    };
+    let mut outcome = check_with_config(&inputs, stdin.as_deref(), registry, &settings, config.as_ref())?;
     let mut baseline_notes = Vec::new();
     // A baseline just written is applied like one read: what it cannot hold is reported.
     let baseline = match &args.write_baseline {
@@ -192,9 +186,19 @@ fn run_check(args: CheckArgs, registry: &'static Registry) -> Result<ExitCode, S
     // line of a report that may hold hundreds of thousands of findings.
     let mut stdout = io::BufWriter::with_capacity(1 << 16, io::stdout().lock());
     // After a closed pipe (`iamlint check | head`) the exit code still tells the findings.
-    let written = report::write(args.format, &report, &mut stdout);
+    let written = if args.statistics {
+        report::write_statistics(args.format, &report, &mut stdout)
+    } else {
+        report::write(args.format, &report, &mut stdout)
+    };
     finish_output(written, &mut stdout)?;
-    let threshold = args.fail_on.threshold();
+    let threshold = match args.fail_on {
+        Some(fail_on) => fail_on.threshold(),
+        None => config
+            .as_ref()
+            .and_then(|c| c.lint.fail_on)
+            .unwrap_or(FailOn::Warning.threshold()),
+    };
     let failing = outcome.findings.iter().any(|f| f.severity >= threshold);
     Ok(if failing {
         ExitCode::from(1)

@@ -151,7 +151,7 @@ fn a_pipe_closed_after_the_first_line_ends_check_quietly() {
 #[test]
 fn a_closed_stderr_changes_nothing_but_what_stderr_would_show() {
     // A usage error: the message is lost, the exit code is not.
-    let output = stderr_closed(&["check", "no/such/file.json"]);
+    let output = stderr_closed(&["check", "--select", "no-such-rule", "."]);
     assert_eq!(code(&output), 2);
     assert_eq!(stdout(&output), "");
 

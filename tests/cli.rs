@@ -35,9 +35,6 @@ fn exit_code_follows_fail_on() {
 
 #[test]
 fn usage_errors_exit_two() {
-    let missing = iamlint(&["check", "no/such/path.json"]);
-    assert_eq!(code(&missing), 2);
-    assert!(stderr(&missing).contains("no/such/path.json: no such file or directory"));
     assert_eq!(code(&iamlint(&["check", "--format", "xml", CLEAN])), 2);
     assert_eq!(code(&iamlint(&["check", "--no-such-flag"])), 2);
     assert_eq!(
@@ -45,6 +42,112 @@ fn usage_errors_exit_two() {
         2
     );
     assert_eq!(code(&iamlint(&["explain", "no-such-rule"])), 2);
+    let typo = iamlint(&["check", "--extend-select", "iam/resource-stars", CLEAN]);
+    assert_eq!(code(&typo), 2);
+    assert!(
+        stderr(&typo)
+            .contains("unknown rule or group `iam/resource-stars`; did you mean `iam/resource-star`?"),
+        "{}",
+        stderr(&typo)
+    );
+}
+
+#[test]
+fn a_path_that_does_not_exist_is_an_io_error_and_the_rest_is_checked() {
+    let output = iamlint(&[
+        "check",
+        "--format",
+        "json",
+        "no/such/path.json",
+        CLEAN,
+        "no/such/dir",
+    ]);
+    assert_eq!(code(&output), 1, "io-error is an error");
+    let report = json(&output);
+    let findings = report["findings"].as_array().unwrap();
+    let missing: Vec<_> = findings
+        .iter()
+        .map(|f| {
+            (
+                f["file"].as_str().unwrap(),
+                f["rule"].as_str().unwrap(),
+                f["line"].as_u64(),
+                f["column"].as_u64(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        missing,
+        [
+            ("no/such/dir", "io-error", Some(1), Some(1)),
+            ("no/such/path.json", "io-error", Some(1), Some(1)),
+        ]
+    );
+    assert_eq!(findings[1]["message"], "cannot read: no such file or directory");
+    assert_eq!(report["summary"]["files"], 3);
+    let gnu = iamlint(&["check", "--format", "gnu", "missing/main.tf"]);
+    assert_eq!(
+        stdout(&gnu),
+        "missing/main.tf:1:1: error: cannot read: no such file or directory [io-error]\n"
+    );
+}
+
+#[test]
+fn a_run_that_checks_no_file_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("package.json"), "{\"name\": \"x\"}").unwrap();
+    let output = common::iamlint_in(dir.path(), &["check", "."]);
+    assert_eq!(code(&output), 0);
+    assert!(
+        stderr(&output).contains(
+            "iamlint: note: no IAM policy document, CloudFormation template or Terraform configuration found in ."
+        ),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn statistics_count_findings_per_rule_most_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let policy = r#"{"Statement": [{"Effect": "Allow", "Action": ["s3:GetObject", "s3:PutObject"], "Resource": "*"}]}"#;
+    for name in ["a.json", "b.json"] {
+        fs::write(dir.path().join(name), policy).unwrap();
+    }
+    fs::write(
+        dir.path().join("c.json"),
+        r#"{"Version": "2012-10-17", "Statement": []}"#,
+    )
+    .unwrap();
+    let text = common::iamlint_in(dir.path(), &["check", "--no-config", "--statistics", "."]);
+    assert_eq!(code(&text), 1, "the exit code is the findings'");
+    insta::assert_snapshot!(stdout(&text));
+    // gnu, sarif and github print the same table; json an array.
+    let gnu = common::iamlint_in(
+        dir.path(),
+        &["check", "--no-config", "--statistics", "--format", "gnu", "."],
+    );
+    assert_eq!(stdout(&gnu), stdout(&text));
+    let json_out = common::iamlint_in(
+        dir.path(),
+        &["check", "--no-config", "--statistics", "--format", "json", "."],
+    );
+    let counts = json(&json_out);
+    let counts: Vec<(&str, u64)> = counts
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["rule"].as_str().unwrap(), c["count"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(counts[0], ("iam/missing-version", 2));
+    assert!(
+        counts
+            .windows(2)
+            .all(|w| w[0].1 > w[1].1 || (w[0].1 == w[1].1 && w[0].0 < w[1].0)),
+        "{counts:?}"
+    );
+    let clean = iamlint(&["check", "--statistics", CLEAN]);
+    assert_eq!((code(&clean), stdout(&clean)), (0, String::new()));
 }
 
 #[test]

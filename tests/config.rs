@@ -214,3 +214,256 @@ deny = { actions = ["rds:DeleteDBInstance"] }
         stdout(&output)
     );
 }
+
+/// A project whose three policies each break `iam/missing-version` (a warning) and
+/// `iam/resource-star` (an info), with a Terraform module whose two findings point into
+/// its two files, and `config` as its `.iamlint.toml`.
+fn lint_project(config: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let policy = r#"{"Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}"#;
+    for file in ["iam/app.json", "legacy/old.json", "examples/demo.json"] {
+        std::fs::create_dir_all(d.join(file).parent().unwrap()).unwrap();
+        std::fs::write(d.join(file), policy).unwrap();
+    }
+    std::fs::create_dir(d.join("tf")).unwrap();
+    for file in ["db.tf", "variables.tf"] {
+        std::fs::copy(
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("testdata/examples/terraform")
+                .join(file),
+            d.join("tf").join(file),
+        )
+        .unwrap();
+    }
+    std::fs::write(d.join(".iamlint.toml"), config).unwrap();
+    dir
+}
+
+/// `file severity rule` of each finding of a JSON report, paths without the leading `./`.
+fn findings(output: &Output) -> Vec<String> {
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout)
+        .unwrap_or_else(|_| panic!("{}", String::from_utf8_lossy(&output.stderr)));
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            let file = f["file"].as_str().unwrap().trim_start_matches("./");
+            format!(
+                "{file} {} {}",
+                f["severity"].as_str().unwrap(),
+                f["rule"].as_str().unwrap()
+            )
+        })
+        .collect()
+}
+
+fn check_json(dir: &Path, args: &[&str]) -> (Vec<String>, Option<i32>) {
+    let mut all = vec!["check", "--format", "json"];
+    all.extend(args);
+    let output = iamlint_in(dir, &all);
+    (findings(&output), output.status.code())
+}
+
+#[test]
+fn lint_select_ignore_and_extend_select_come_from_the_config() {
+    let dir = lint_project("[lint]\nselect = [\"iam/missing-version\"]\n");
+    let (found, code) = check_json(dir.path(), &["."]);
+    assert_eq!(
+        found,
+        [
+            "examples/demo.json warning iam/missing-version",
+            "iam/app.json warning iam/missing-version",
+            "legacy/old.json warning iam/missing-version",
+        ]
+    );
+    assert_eq!(code, Some(1));
+
+    let dir = lint_project("[lint]\nignore = [\"iam\"]\n");
+    let (found, _) = check_json(dir.path(), &["."]);
+    assert_eq!(
+        found,
+        [
+            "tf/db.tf error rds/managed-password-conflict",
+            "tf/variables.tf error rds/hardcoded-master-password",
+        ]
+    );
+
+    let dir = lint_project(
+        "[lint]\nselect = [\"rds/\"]\nextend-select = [\"iam/resource-star\"]\nignore = [\"rds/managed-password-conflict\"]\n",
+    );
+    let (found, _) = check_json(dir.path(), &["."]);
+    assert_eq!(
+        found,
+        [
+            "examples/demo.json info iam/resource-star",
+            "iam/app.json info iam/resource-star",
+            "legacy/old.json info iam/resource-star",
+            "tf/variables.tf error rds/hardcoded-master-password",
+        ]
+    );
+}
+
+#[test]
+fn lint_flags_override_the_config() {
+    let dir = lint_project("[lint]\nselect = [\"iam/missing-version\"]\nignore = [\"iam/resource-star\"]\n");
+    let d = dir.path();
+    // --select replaces the config's select and ignore.
+    let (found, code) = check_json(d, &["--select", "iam/resource-star", "iam/app.json"]);
+    assert_eq!(found, ["iam/app.json info iam/resource-star"]);
+    assert_eq!(code, Some(0));
+    // --extend-select adds to them, and wins over the config's ignore.
+    let (found, _) = check_json(d, &["--extend-select", "iam/resource-star", "iam/app.json"]);
+    assert_eq!(
+        found,
+        [
+            "iam/app.json warning iam/missing-version",
+            "iam/app.json info iam/resource-star"
+        ]
+    );
+    // --ignore adds to the config's ignore.
+    let (found, code) = check_json(d, &["--ignore", "iam/missing-version", "iam/app.json"]);
+    assert!(found.is_empty(), "{found:?}");
+    assert_eq!(code, Some(0));
+    // Without the config, nothing of it applies.
+    let (found, _) = check_json(d, &["--no-config", "iam/app.json"]);
+    assert_eq!(found.len(), 2, "{found:?}");
+}
+
+#[test]
+fn lint_severity_is_stamped_on_every_finding_and_decides_the_exit_code() {
+    // An info does not fail the run; raised to an error, it does, in every format.
+    let only_star = "[lint]\nselect = [\"iam/resource-star\"]\n";
+    let dir = lint_project(only_star);
+    assert_eq!(check_json(dir.path(), &["iam/app.json"]).1, Some(0));
+    let dir = lint_project(&format!(
+        "{only_star}severity = {{ \"iam/resource-star\" = \"error\" }}\n"
+    ));
+    let (found, code) = check_json(dir.path(), &["iam/app.json"]);
+    assert_eq!(found, ["iam/app.json error iam/resource-star"]);
+    assert_eq!(code, Some(1));
+    let gnu = iamlint_in(dir.path(), &["check", "--format", "gnu", "iam/app.json"]);
+    assert!(stdout(&gnu).contains(": error: "), "{}", stdout(&gnu));
+    let sarif: serde_json::Value = serde_json::from_slice(
+        &iamlint_in(dir.path(), &["check", "--format", "sarif", "iam/app.json"]).stdout,
+    )
+    .unwrap();
+    assert_eq!(sarif["runs"][0]["results"][0]["level"], "error");
+
+    // The most specific key wins; `off` turns a rule off.
+    let dir = lint_project(
+        "[lint]\nseverity = { \"iam\" = \"error\", \"iam/resource-star\" = \"off\", \"rds\" = \"info\" }\n",
+    );
+    let (found, code) = check_json(dir.path(), &["iam/app.json", "tf"]);
+    assert_eq!(
+        found,
+        [
+            "iam/app.json error iam/missing-version",
+            "tf/db.tf info rds/managed-password-conflict",
+            "tf/variables.tf info rds/hardcoded-master-password",
+        ]
+    );
+    assert_eq!(code, Some(1));
+    // A warning lowered to an info passes.
+    let dir = lint_project("[lint]\nseverity = { \"iam\" = \"info\", \"rds\" = \"off\" }\n");
+    assert_eq!(check_json(dir.path(), &["."]).1, Some(0));
+}
+
+#[test]
+fn lint_per_file_ignores_match_the_file_a_finding_points_at() {
+    let dir = lint_project(
+        r#"[lint]
+per-file-ignores = { "legacy" = ["iam/"], "examples/*.json" = ["iam/resource-star"], "tf/variables.tf" = ["rds"] }
+"#,
+    );
+    let (found, _) = check_json(dir.path(), &["."]);
+    // The module's finding in variables.tf is dropped, the one in db.tf stays.
+    assert_eq!(
+        found,
+        [
+            "examples/demo.json warning iam/missing-version",
+            "iam/app.json warning iam/missing-version",
+            "iam/app.json info iam/resource-star",
+            "tf/db.tf error rds/managed-password-conflict",
+        ]
+    );
+    // Globs are relative to the config's directory, wherever iamlint runs from.
+    let (found, _) = check_json(&dir.path().join("legacy"), &["old.json"]);
+    assert!(found.is_empty(), "{found:?}");
+    let (found, _) = check_json(&dir.path().join("iam"), &["app.json"]);
+    assert_eq!(found.len(), 2, "{found:?}");
+}
+
+#[test]
+fn lint_exclude_merges_with_the_flag_and_spares_named_files_without_force_exclude() {
+    let dir = lint_project(
+        "[lint]\nexclude = [\"legacy\", \"examples/*.json\"]\nselect = [\"iam/missing-version\"]\n",
+    );
+    let d = dir.path();
+    let (found, _) = check_json(d, &["."]);
+    assert_eq!(found, ["iam/app.json warning iam/missing-version"]);
+    let (found, _) = check_json(d, &["--exclude", "iam", "."]);
+    assert!(found.is_empty(), "{found:?}");
+    // pre-commit names the files: checked unless --force-exclude.
+    let (found, _) = check_json(d, &["legacy/old.json"]);
+    assert_eq!(found, ["legacy/old.json warning iam/missing-version"]);
+    let output = iamlint_in(
+        d,
+        &[
+            "check",
+            "--format",
+            "json",
+            "--force-exclude",
+            "legacy/old.json",
+            "iam/app.json",
+        ],
+    );
+    assert_eq!(findings(&output), ["iam/app.json warning iam/missing-version"]);
+    // A glob with `/` is anchored at the config's directory.
+    let output = iamlint_in(
+        &d.join("iam"),
+        &[
+            "check",
+            "--format",
+            "json",
+            "--force-exclude",
+            "../examples/demo.json",
+        ],
+    );
+    assert!(findings(&output).is_empty());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("no IAM policy document"));
+}
+
+#[test]
+fn lint_fail_on_sets_the_threshold_and_the_flag_overrides_it() {
+    let dir = lint_project("[lint]\nfail-on = \"error\"\nselect = [\"iam\"]\n");
+    assert_eq!(check_json(dir.path(), &["."]).1, Some(0));
+    assert_eq!(check_json(dir.path(), &["--fail-on", "warning", "."]).1, Some(1));
+    let dir = lint_project("[lint]\nfail-on = \"info\"\nselect = [\"iam/resource-star\"]\n");
+    assert_eq!(check_json(dir.path(), &["."]).1, Some(1));
+}
+
+#[test]
+fn lint_and_assertion_errors_exit_two_at_their_line_and_column() {
+    for (config, expected) in [
+        (
+            "[lint]\nselect = [\"iam/resource-stars\"]\n",
+            ".iamlint.toml:2:11: unknown rule or group `iam/resource-stars`; did you mean `iam/resource-star`?",
+        ),
+        (
+            "[lint]\nper-file-ignores = { \"../x/*.json\" = [\"iam\"] }\n",
+            ".iamlint.toml:2:22: `../x/*.json` leads out",
+        ),
+        (
+            "[[assert]]\nname = \"x\"\ndeny = { actions = [\"rds:CreateDBInstanse\"] }\n",
+            ".iamlint.toml:3:21: `rds` has no action `CreateDBInstanse` in iamlint's catalog; did you mean `rds:CreateDBInstance`?",
+        ),
+    ] {
+        let dir = lint_project(config);
+        let output = iamlint_in(dir.path(), &["check", "."]);
+        assert_eq!(output.status.code(), Some(2), "{config}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains(expected), "{stderr}");
+    }
+}

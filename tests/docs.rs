@@ -49,3 +49,21 @@ fn coverage_table_names_only_existing_rules() {
     }
     assert!(named > 100, "docs/coverage.md names only {named} rules");
 }
+
+#[test]
+fn readme_lint_example_is_a_valid_config() {
+    let readme = fs::read_to_string("README.md").unwrap();
+    let section = readme.split("### Rule settings: `[lint]`").nth(1).unwrap();
+    let example = section
+        .split("```toml\n")
+        .nth(1)
+        .unwrap()
+        .split("```")
+        .next()
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(".iamlint.toml");
+    fs::write(&path, example).unwrap();
+    let config = iamlint::config::Config::load(&path).unwrap();
+    assert!(config.lint.per_file.is_some() && config.lint.exclude_globs.is_some());
+}

@@ -6,17 +6,17 @@
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
 use iamlint::discover::Input;
-use iamlint::engine::{Selection, check};
+use iamlint::engine::{RuleSettings, Selection, check};
 use iamlint::rules::Registry;
 
 /// The findings of `rule` on a policy document given as text.
 fn findings(rule: &str, policy: &str) -> Vec<String> {
     let registry = Registry::global().unwrap();
     assert!(registry.get(rule).is_some(), "{rule} is not registered");
-    let selection = Selection {
-        select: vec![rule.to_string()],
-        ignore: Vec::new(),
-    };
+    let selection = RuleSettings::from_command_line(Selection {
+        select: Some(vec![rule.to_string()]),
+        ..Selection::default()
+    });
     let input = Input::Stdin {
         name: "fresh.json".into(),
     };

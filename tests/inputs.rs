@@ -391,13 +391,13 @@ fn a_named_fifo_is_refused_without_waiting_for_a_writer() {
 #[cfg(unix)]
 fn a_walked_file_swapped_for_a_fifo_is_refused() {
     use iamlint::discover::{Filters, discover};
-    use iamlint::engine::{Selection, check};
+    use iamlint::engine::{RuleSettings, check};
 
     let dir = tempfile::tempdir().unwrap();
     let policy = dir.path().join("policy.json");
     fs::write(&policy, ADMIN_POLICY).unwrap();
     fs::write(dir.path().join("main.tf"), "").unwrap();
-    let inputs = discover(&[dir.path().to_path_buf()], "<stdin>", &Filters::default()).unwrap();
+    let inputs = discover(&[dir.path().to_path_buf()], "<stdin>", &Filters::default());
     assert_eq!(inputs.len(), 2);
     // Between the walk and the read, both files become FIFOs with no writer.
     fs::remove_file(&policy).unwrap();
@@ -406,7 +406,7 @@ fn a_walked_file_swapped_for_a_fifo_is_refused() {
     mkfifo(&dir.path().join("main.tf"));
     let (sender, receiver) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
-        let outcome = check(&inputs, None, common::registry(), &Selection::default());
+        let outcome = check(&inputs, None, common::registry(), &RuleSettings::default());
         let found: Vec<(String, String)> = outcome
             .findings
             .iter()

@@ -305,9 +305,10 @@ fn stderr_notes_and_errors_are_escaped() {
     assert_eq!(code(&output), 0);
     let err = stderr(&output);
     assert!(err.contains("x\\u{a}::error::note\\u{1b}[2J.json"), "{err}");
+    // A path that does not exist is a finding of its own, in every format.
+    assert_every_text_format(dir.path(), &["no\n::error::such\u{1b}]8;;x\u{7}.json"]);
     for args in [
         vec!["check", name],
-        vec!["check", "no\n::error::such\u{1b}]8;;x\u{7}.json"],
         vec!["check", "--select", "rds/\r::error::rule", name],
         vec!["check", "--include", "[\u{1b}[31m", name],
         vec!["explain", "::error::\u{9b}31m"],

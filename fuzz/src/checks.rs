@@ -9,7 +9,7 @@
 use std::path::Path;
 
 use iamlint::discover::Input;
-use iamlint::engine::{Outcome, Selection, check};
+use iamlint::engine::{Outcome, RuleSettings, check};
 use iamlint::finding::Severity;
 use iamlint::model::terraform::{FileProblem, Lowered, ModuleFile, is_plan, lower_module, lower_plan};
 use iamlint::model::{DocumentKind, FileModel, Language, Texts};
@@ -250,7 +250,7 @@ fn end_to_end(data: &[u8]) {
         Decoded::Invalid { prefix, .. } => input_name(&prefix),
     };
     let inputs = [Input::Stdin { name: name.into() }];
-    let outcome = check(&inputs, Some(data), registry(), &Selection::default());
+    let outcome = check(&inputs, Some(data), registry(), &RuleSettings::default());
     assert_outcome_spans(&outcome);
     for format in [Format::Json, Format::Sarif] {
         let out = render(&outcome, format, false);

@@ -10,6 +10,7 @@ mod json;
 mod json_text;
 mod sarif;
 pub mod simulate;
+mod statistics;
 
 use std::io::{self, Write};
 
@@ -48,6 +49,11 @@ pub fn write(format: Format, report: &Report<'_>, out: &mut dyn Write) -> io::Re
         Format::Sarif => sarif::write(report, out),
         Format::Github => github::write(report, out),
     }
+}
+
+/// `--statistics`: the number of findings of each rule instead of the findings.
+pub fn write_statistics(format: Format, report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
+    statistics::write(format, report, out)
 }
 
 /// A span resolved to a path and 1-based lines and columns (the end is exclusive).

@@ -19,6 +19,9 @@ use crate::model::{FileModel, Project};
 pub use budget::Budget;
 
 pub use assertion::{check_assertion, describe_assertion};
+/// The catalog's vocabulary, for the config's assertions.
+pub use iam::conditions::{KeyRef, resolve_key};
+pub use iam::{ActionRef, nearest, resolve_action};
 
 include!(concat!(env!("OUT_DIR"), "/rule_files.rs"));
 
@@ -35,6 +38,15 @@ pub const ANALYSIS_LIMIT: &str = "analysis-limit";
 /// `--select`/`--ignore` say, and are always reported.
 pub fn is_engine_rule(id: &str) -> bool {
     matches!(id, PARSE_ERROR | IO_ERROR | ANALYSIS_LIMIT)
+}
+
+/// Whether a selector (a rule id, or a group such as `rds`, `rds/` or `iam/resource`)
+/// names the rule `id`: a group names the ids below it, component by component.
+pub fn selects(selector: &str, id: &str) -> bool {
+    id == selector
+        || id
+            .strip_prefix(selector.trim_end_matches('/'))
+            .is_some_and(|rest| rest.starts_with('/'))
 }
 
 /// Headings every rule's documentation has, in this order.
@@ -165,6 +177,30 @@ impl Registry {
 
     pub fn get(&self, id: &str) -> Option<&RegisteredRule> {
         self.rules.iter().find(|r| r.meta.id == id)
+    }
+
+    /// Checks a rule selector (`--select`, `[lint] select`...): a rule id or a group (`iam`,
+    /// `iam/`, `assert`) of the registry or of `project_ids` (the config's `assert/<name>`).
+    /// `Err` is the message, with the nearest id or group when one is a plausible typo.
+    pub fn check_selector(&self, selector: &str, project_ids: &[String]) -> Result<(), String> {
+        let ids = || {
+            self.rules
+                .iter()
+                .map(|r| r.meta.id.as_str())
+                .chain(project_ids.iter().map(String::as_str))
+        };
+        if ids().any(|id| selects(selector, id)) {
+            return Ok(());
+        }
+        let groups: Vec<&str> = ids()
+            .filter_map(|id| id.rsplit_once('/').map(|(g, _)| g))
+            .collect();
+        let wanted = selector.trim_end_matches('/');
+        let hint = match iam::nearest(wanted, ids().chain(groups.iter().copied())) {
+            Some(near) => format!("did you mean `{near}`?"),
+            None => "`iamlint rules` lists them".to_string(),
+        };
+        Err(format!("unknown rule or group `{selector}`; {hint}"))
     }
 
     /// The id as a `'static` string, for findings of engine rules.

@@ -7,7 +7,7 @@ use std::io::Write;
 use std::process::{Command, Output, Stdio};
 
 use iamlint::discover::{Filters, discover};
-use iamlint::engine::{Outcome, Selection, check};
+use iamlint::engine::{Outcome, RuleSettings, check};
 use iamlint::report::{self, Format, Report};
 use iamlint::rules::Registry;
 
@@ -17,8 +17,8 @@ pub fn registry() -> &'static Registry {
 
 pub fn run(paths: &[&str]) -> Outcome {
     let paths: Vec<std::path::PathBuf> = paths.iter().map(std::path::PathBuf::from).collect();
-    let inputs = discover(&paths, "<stdin>", &Filters::default()).expect("fixture paths exist");
-    check(&inputs, None, registry(), &Selection::default())
+    let inputs = discover(&paths, "<stdin>", &Filters::default());
+    check(&inputs, None, registry(), &RuleSettings::default())
 }
 
 pub fn render(outcome: &Outcome, format: Format) -> String {
