@@ -18,11 +18,15 @@ use serde::{Deserialize, Serialize};
 use crate::engine::Outcome;
 use crate::finding::Finding;
 use crate::fingerprint::{Fnv, Redactions, Whitespace};
-use crate::read::read_text;
+use crate::read::read_text_within;
 use crate::rules::{ANALYSIS_LIMIT, IO_ERROR, PARSE_ERROR};
 
 /// The version of the file format; a file of another version is refused.
 const VERSION: u32 = 1;
+
+/// The largest baseline read: an entry takes about 300 bytes, so this holds some 800,000
+/// findings, where the 16 MiB cap of the inputs would hold 50,000.
+const MAX_BASELINE_BYTES: u64 = 256 * 1024 * 1024;
 
 /// The baseline file: sorted entries, one per finding.
 #[derive(Debug, Serialize, Deserialize)]
@@ -94,7 +98,7 @@ impl Baseline {
     /// Reads a baseline written by [`write`]. Errors name the file and, for JSON errors,
     /// the line and column.
     pub fn load(path: &Path) -> Result<Baseline, String> {
-        let text = read_text(path)?;
+        let text = read_text_within(path, MAX_BASELINE_BYTES)?;
         let file: BaselineFile = serde_json::from_str(&text).map_err(|e| {
             format!(
                 "{}:{}:{}: not an iamlint baseline: {e}",
@@ -110,15 +114,24 @@ impl Baseline {
                 file.version
             ));
         }
+        Ok(Baseline::new(directory_of(path)?, file.entries))
+    }
+
+    fn new(dir: PathBuf, entries: Vec<Entry>) -> Baseline {
         let mut counts: HashMap<Key, usize> = HashMap::new();
-        for entry in &file.entries {
+        for entry in &entries {
             *counts.entry(entry.key()).or_insert(0) += 1;
         }
-        Ok(Baseline {
-            dir: directory_of(path)?,
-            counts,
-            entries: file.entries,
-        })
+        Baseline { dir, counts, entries }
+    }
+
+    /// The number of entries.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
     }
 
     /// Removes from `outcome` every finding the baseline holds (for a key it holds N times,
@@ -153,8 +166,8 @@ impl Baseline {
 
 /// Writes the findings of `outcome` as a baseline at `path`, keeping the entries of an
 /// earlier baseline there for files this run did not check that still exist (a run over
-/// some files does not forget the others). Returns the number of entries written.
-pub fn write(path: &Path, outcome: &Outcome) -> Result<usize, String> {
+/// some files does not forget the others). Returns the baseline written, to apply.
+pub fn write(path: &Path, outcome: &Outcome) -> Result<Baseline, String> {
     let dir = directory_of(path)?;
     let keys = Keys::new(outcome, &dir)?;
     let mut occurrences: HashMap<Key, usize> = HashMap::new();
@@ -197,7 +210,7 @@ pub fn write(path: &Path, outcome: &Outcome) -> Result<usize, String> {
     std::fs::write(&temporary, text)
         .and_then(|()| std::fs::rename(&temporary, path))
         .map_err(|e| format!("{}: cannot write the baseline: {e}", path.display()))?;
-    Ok(file.entries.len())
+    Ok(Baseline::new(dir, file.entries))
 }
 
 /// The key of each finding of a run (`None` for findings never recorded) and the files the

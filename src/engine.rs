@@ -760,9 +760,7 @@ fn read(input: &Input, stdin: Option<&[u8]>) -> Result<(Read, bool), String> {
             };
             match read_file(path, symlinks) {
                 Ok(bytes) => Ok((decoded(bytes), *explicit)),
-                Err(ReadError::TooLarge(size)) => {
-                    Ok((Read::TooLarge(ReadError::TooLarge(size).to_string()), *explicit))
-                }
+                Err(err @ ReadError::TooLarge { .. }) => Ok((Read::TooLarge(err.to_string()), *explicit)),
                 Err(err) => Err(err.to_string()),
             }
         }

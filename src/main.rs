@@ -131,13 +131,14 @@ fn run_check(args: CheckArgs, registry: &'static Registry) -> Result<ExitCode, S
     // A baseline just written is applied like one read: what it cannot hold is reported.
     let baseline = match &args.write_baseline {
         Some(path) => {
-            let entries = iamlint::baseline::write(path, &outcome)?;
+            let written = iamlint::baseline::write(path, &outcome)?;
             baseline_notes.push(format!(
-                "wrote {entries} baseline entr{} to {}",
-                if entries == 1 { "y" } else { "ies" },
+                "wrote {} baseline entr{} to {}",
+                written.len(),
+                if written.len() == 1 { "y" } else { "ies" },
                 path.display()
             ));
-            Some(Baseline::load(path)?)
+            Some(written)
         }
         None => baseline,
     };

@@ -21,8 +21,11 @@ pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
 pub enum ReadError {
     /// A FIFO, a device, a socket, a directory, or a symbolic link where none may be.
     NotRegular(&'static str),
-    /// Larger than the cap: the size when the metadata tells it.
-    TooLarge(Option<u64>),
+    /// Larger than `limit`: the size when the metadata tells it.
+    TooLarge {
+        size: Option<u64>,
+        limit: u64,
+    },
     Io(io::Error),
 }
 
@@ -30,15 +33,15 @@ impl std::fmt::Display for ReadError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             ReadError::NotRegular(kind) => write!(f, "not a regular file ({kind}); not read"),
-            ReadError::TooLarge(Some(size)) => write!(
+            ReadError::TooLarge {
+                size: Some(size),
+                limit,
+            } => write!(
                 f,
-                "file is {size} bytes, larger than the {MAX_FILE_BYTES}-byte limit; not checked"
+                "file is {size} bytes, larger than the {limit}-byte limit; not checked"
             ),
-            ReadError::TooLarge(None) => {
-                write!(
-                    f,
-                    "file is larger than the {MAX_FILE_BYTES}-byte limit; not checked"
-                )
+            ReadError::TooLarge { size: None, limit } => {
+                write!(f, "file is larger than the {limit}-byte limit; not checked")
             }
             ReadError::Io(err) => write!(f, "cannot read: {err}"),
         }
@@ -62,6 +65,11 @@ pub enum Symlinks {
 
 /// Reads a regular file through the byte budget.
 pub fn read_file(path: &Path, symlinks: Symlinks) -> Result<Vec<u8>, ReadError> {
+    read_file_within(path, symlinks, MAX_FILE_BYTES)
+}
+
+/// Reads a regular file of at most `limit` bytes.
+fn read_file_within(path: &Path, symlinks: Symlinks, limit: u64) -> Result<Vec<u8>, ReadError> {
     // Refuse what is visibly not a regular file without opening it (opening some devices
     // has effects); the check on the open descriptor below closes the race.
     let metadata = match symlinks {
@@ -69,21 +77,31 @@ pub fn read_file(path: &Path, symlinks: Symlinks) -> Result<Vec<u8>, ReadError> 
         Symlinks::Refuse => std::fs::symlink_metadata(path)?,
     };
     regular(&metadata)?;
-    if metadata.len() > MAX_FILE_BYTES {
-        return Err(ReadError::TooLarge(Some(metadata.len())));
+    if metadata.len() > limit {
+        return Err(ReadError::TooLarge {
+            size: Some(metadata.len()),
+            limit,
+        });
     }
     let file = open(path, symlinks)?;
     let metadata = file.metadata()?;
     regular(&metadata)?;
-    read_capped(file, metadata.len())
+    read_capped(file, metadata.len(), limit)
 }
 
 /// A file a command reads for itself (a config, a policy given to `simulate`) as text,
 /// through the same checks as an input (a regular file, the cap, UTF-8 or UTF-16 with a
 /// byte order mark); links are followed. `Err` names the file.
 pub fn read_text(path: &Path) -> Result<String, String> {
+    read_text_within(path, MAX_FILE_BYTES)
+}
+
+/// [`read_text`] with another cap than the inputs': for a file iamlint writes itself and
+/// is named on the command line (a baseline), which grows with the findings of a whole
+/// repository.
+pub fn read_text_within(path: &Path, limit: u64) -> Result<String, String> {
     let shown = path.display();
-    let bytes = read_file(path, Symlinks::Follow).map_err(|err| match err {
+    let bytes = read_file_within(path, Symlinks::Follow, limit).map_err(|err| match err {
         ReadError::Io(err) => format!("cannot read {shown}: {err}"),
         other => format!("{shown}: {other}"),
     })?;
@@ -96,18 +114,23 @@ pub fn read_text(path: &Path) -> Result<String, String> {
 /// Reads at most the cap plus one byte (standard input, which the engine then reports as
 /// too large when it is). `size_hint` (a file's size, 0 when unknown) sizes the buffer.
 pub fn read_budget(reader: impl Read, size_hint: u64) -> io::Result<Vec<u8>> {
-    let mut bytes = Vec::with_capacity(usize::try_from(size_hint.min(MAX_FILE_BYTES) + 1).unwrap_or(0));
-    reader.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes)?;
+    read_up_to(reader, size_hint, MAX_FILE_BYTES)
+}
+
+fn read_up_to(reader: impl Read, size_hint: u64, limit: u64) -> io::Result<Vec<u8>> {
+    let mut bytes = Vec::with_capacity(usize::try_from(size_hint.min(limit) + 1).unwrap_or(0));
+    reader.take(limit + 1).read_to_end(&mut bytes)?;
     Ok(bytes)
 }
 
-/// Reads at most the cap plus one byte; more than the cap is [`ReadError::TooLarge`].
-fn read_capped(reader: impl Read, size_hint: u64) -> Result<Vec<u8>, ReadError> {
-    let bytes = read_budget(reader, size_hint)?;
-    if bytes.len() as u64 > MAX_FILE_BYTES {
-        return Err(ReadError::TooLarge(
-            (size_hint > MAX_FILE_BYTES).then_some(size_hint),
-        ));
+/// Reads at most `limit` plus one byte; more than `limit` is [`ReadError::TooLarge`].
+fn read_capped(reader: impl Read, size_hint: u64, limit: u64) -> Result<Vec<u8>, ReadError> {
+    let bytes = read_up_to(reader, size_hint, limit)?;
+    if bytes.len() as u64 > limit {
+        return Err(ReadError::TooLarge {
+            size: (size_hint > limit).then_some(size_hint),
+            limit,
+        });
     }
     Ok(bytes)
 }
@@ -288,12 +311,30 @@ mod tests {
     }
 
     #[test]
+    fn a_file_iamlint_writes_itself_may_have_its_own_cap() {
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        let path = dir.path().join("baseline.json");
+        std::fs::write(&path, "x".repeat(100)).expect("written");
+        let err = read_text_within(&path, 50).expect_err("over its cap");
+        assert!(
+            err.ends_with("file is 100 bytes, larger than the 50-byte limit; not checked"),
+            "{err}"
+        );
+        assert_eq!(read_text_within(&path, 100).map(|t| t.len()), Ok(100));
+    }
+
+    #[test]
     fn the_budget_stops_one_byte_past_the_cap() {
         let endless = std::io::repeat(b'x');
-        assert!(matches!(read_capped(endless, 0), Err(ReadError::TooLarge(None))));
+        assert!(matches!(
+            read_capped(endless, 0, MAX_FILE_BYTES),
+            Err(ReadError::TooLarge { size: None, .. })
+        ));
         let exact = std::io::repeat(b'x').take(MAX_FILE_BYTES);
         assert_eq!(
-            read_capped(exact, MAX_FILE_BYTES).map(|b| b.len() as u64).ok(),
+            read_capped(exact, MAX_FILE_BYTES, MAX_FILE_BYTES)
+                .map(|b| b.len() as u64)
+                .ok(),
             Some(MAX_FILE_BYTES)
         );
     }
