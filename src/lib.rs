@@ -34,3 +34,4 @@ pub mod rules;
 pub mod secrets;
 pub mod simulate;
 pub mod source;
+pub mod suppress;

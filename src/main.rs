@@ -13,6 +13,7 @@ use iamlint::engine::{Selection, check_with_config};
 use iamlint::report::escape::{escape, escape_lines};
 use iamlint::report::{self, Report};
 use iamlint::rules::Registry;
+use iamlint::suppress;
 
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -102,8 +103,7 @@ fn run_check(args: CheckArgs, registry: &'static Registry) -> Result<ExitCode, S
         .map(|a| format!("assert/{}", a.name))
         .collect();
     for id in args.select.iter().chain(&args.ignore) {
-        let id_or_group =
-            |rule: &str| rule == id || rule.starts_with(&format!("{}/", id.trim_end_matches('/')));
+        let id_or_group = |rule: &str| iamlint::engine::matches_rule(id, rule);
         let known = registry.rules().iter().any(|r| id_or_group(&r.meta.id))
             || asserts.iter().any(|a| id_or_group(a));
         if !known {
@@ -126,7 +126,16 @@ fn run_check(args: CheckArgs, registry: &'static Registry) -> Result<ExitCode, S
         select: args.select,
         ignore: args.ignore,
     };
-    let outcome = check_with_config(&inputs, stdin.as_deref(), registry, &selection, config.as_ref())?;
+    let mut outcome = check_with_config(&inputs, stdin.as_deref(), registry, &selection, config.as_ref())?;
+    suppress::apply(
+        &mut outcome,
+        registry,
+        &|rule, _path| selection.enabled(rule),
+        suppress::Options {
+            inline: !args.no_inline_suppressions,
+            today: suppress::Date::today(),
+        },
+    );
 
     let color = match args.color {
         ColorChoice::Always => true,

@@ -60,13 +60,18 @@ pub fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
     let c = counts(&report.outcome.findings);
     let files = report.outcome.files_checked;
     let files = format!("{files} file{}", if files == 1 { "" } else { "s" });
+    // Suppressed findings are not shown, but how many there are is.
+    let suppressed = match report.outcome.suppressed.len() {
+        0 => String::new(),
+        n => format!(" ({n} suppressed)"),
+    };
     if report.outcome.findings.is_empty() {
-        writeln!(out, "Checked {files}: no findings.")
+        writeln!(out, "Checked {files}: no findings{suppressed}.")
     } else {
         let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
         writeln!(
             out,
-            "Checked {files}: {}, {}, {}.",
+            "Checked {files}: {}, {}, {}{suppressed}.",
             plural(c.errors, "error"),
             plural(c.warnings, "warning"),
             plural(c.infos, "info")

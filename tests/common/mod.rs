@@ -18,7 +18,18 @@ pub fn registry() -> &'static Registry {
 pub fn run(paths: &[&str]) -> Outcome {
     let paths: Vec<std::path::PathBuf> = paths.iter().map(std::path::PathBuf::from).collect();
     let inputs = discover(&paths, "<stdin>", &Filters::default()).expect("fixture paths exist");
-    check(&inputs, None, registry(), &Selection::default())
+    let mut outcome = check(&inputs, None, registry(), &Selection::default());
+    // What the binary does after the engine: suppressions apply (dates are far from today).
+    iamlint::suppress::apply(
+        &mut outcome,
+        registry(),
+        &|_, _| true,
+        iamlint::suppress::Options {
+            inline: true,
+            today: iamlint::suppress::Date::today(),
+        },
+    );
+    outcome
 }
 
 pub fn render(outcome: &Outcome, format: Format) -> String {

@@ -1,0 +1,481 @@
+//! Suppressions: a layer between the engine and the reporters. Rules never know about
+//! them. Each is read once per file, from the file's own syntax, while the engine holds
+//! its tree ([`from_tree`], [`from_hcl`]: comments in YAML and Terraform, `Metadata` in
+//! CloudFormation), into a [`Suppression`] whose [`Scope`] is a value: a byte range, or a
+//! whole file. [`apply`] then matches the stamped findings against them through an index
+//! per file, moves the suppressed ones to [`Outcome::suppressed`] (so that the exit code
+//! and every reporter that reads `findings` leave them out by construction), and reports
+//! suppressions that are malformed, expired or unused as `iamlint/` findings.
+//!
+//! Another source of suppressions (the config's `[[lint.ignore]]`, a baseline) is another
+//! producer of [`Suppression`] values with [`SuppressionKind::External`]; a statement named
+//! by its `Sid` is resolved to the statement's [`Scope::Range`] while the tree is loaded.
+
+mod comment;
+mod date;
+mod metadata;
+
+use std::collections::HashMap;
+
+pub use date::Date;
+
+use crate::engine::{Outcome, matches_rule};
+use crate::finding::Finding;
+use crate::parse::hcl::Body;
+use crate::parse::{Node, Syntax};
+use crate::rules::{
+    EXPIRED_SUPPRESSION, INVALID_SUPPRESSION, Registry, UNUSED_SUPPRESSION, is_engine_rule,
+    is_suppression_rule, nearest,
+};
+use crate::source::{FileId, Span};
+
+/// Where a suppression is written: SARIF's `suppression.kind`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SuppressionKind {
+    /// In the file the finding is about (a comment, `Metadata`).
+    InSource,
+    /// Elsewhere (the config).
+    External,
+}
+
+impl SuppressionKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SuppressionKind::InSource => "inSource",
+            SuppressionKind::External => "external",
+        }
+    }
+}
+
+/// What a suppression covers: the findings that start inside it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scope {
+    /// A byte range: an element of the file (a resource, a statement, a line).
+    Range(Span),
+    /// Every finding of a file.
+    File(FileId),
+}
+
+impl Scope {
+    pub fn file(self) -> FileId {
+        match self {
+            Scope::Range(span) => span.file,
+            Scope::File(file) => file,
+        }
+    }
+}
+
+/// A rule id or group as written in a suppression, and where.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RuleName {
+    pub id: String,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Suppression {
+    pub kind: SuppressionKind,
+    pub scope: Scope,
+    /// Where it is written: an unused or expired one is reported here.
+    pub span: Span,
+    /// Rule ids and groups (`iam`), never empty.
+    pub rules: Vec<RuleName>,
+    pub reason: String,
+    /// The last day it applies (UTC), and where that is written.
+    pub until: Option<(Date, Span)>,
+    /// Whether problems with it are reported: not in a file read only as context (a
+    /// Terraform module's file that was not named), whose suppressions still apply.
+    pub reported: bool,
+}
+
+/// A suppression written wrong: reported as `iamlint/invalid-suppression`, never applied.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Malformed {
+    pub span: Span,
+    pub message: String,
+    pub help: Option<String>,
+}
+
+/// What one file says about its own findings.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FileSuppressions {
+    pub suppressions: Vec<Suppression>,
+    pub malformed: Vec<Malformed>,
+}
+
+impl FileSuppressions {
+    /// The same, for a file read only as context: applied, never reported.
+    pub fn quiet(mut self) -> FileSuppressions {
+        self.malformed.clear();
+        for s in &mut self.suppressions {
+            s.reported = false;
+        }
+        self
+    }
+}
+
+/// A finding that a suppression hides from the exit code and the text reports; JSON and
+/// SARIF still list it, with why.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Suppressed {
+    pub finding: Finding,
+    pub kind: SuppressionKind,
+    pub reason: String,
+    pub until: Option<Date>,
+}
+
+/// The suppressions of a JSON or YAML file: its comments (YAML) and, for a CloudFormation
+/// template, its `Metadata`.
+pub fn from_tree(file: FileId, text: &str, root: &Node, syntax: Syntax, template: bool) -> FileSuppressions {
+    let mut out = FileSuppressions::default();
+    // Most files have none: one search, and nothing else is built.
+    if !text.contains("iamlint") {
+        return out;
+    }
+    if syntax == Syntax::Yaml {
+        comment::read(
+            file,
+            text,
+            comment::CommentSyntax::Yaml,
+            &comment::Layout::yaml(root),
+            &mut out,
+        );
+    }
+    if template {
+        metadata::read(file, root, &mut out);
+    }
+    out
+}
+
+/// The suppression comments of a Terraform `.tf` file.
+pub fn from_hcl(file: FileId, text: &str, body: &Body) -> FileSuppressions {
+    let mut out = FileSuppressions::default();
+    if text.contains("iamlint") {
+        comment::read(
+            file,
+            text,
+            comment::CommentSyntax::Hcl,
+            &comment::Layout::hcl(body),
+            &mut out,
+        );
+    }
+    out
+}
+
+/// How [`apply`] runs.
+#[derive(Clone, Copy, Debug)]
+pub struct Options {
+    /// Whether suppressions written in the checked files apply (`--no-inline-suppressions`
+    /// turns them off: then they are neither applied nor checked).
+    pub inline: bool,
+    /// The day `until` dates are compared with.
+    pub today: Date,
+}
+
+/// Matches the outcome's findings against its suppressions. `enabled(rule, path)` says
+/// whether a rule runs on a file: a suppression of a rule that did not run is not unused,
+/// and the `iamlint/` rules report only where they are enabled.
+pub fn apply(
+    outcome: &mut Outcome,
+    registry: &'static Registry,
+    enabled: &dyn Fn(&str, &str) -> bool,
+    options: Options,
+) {
+    let mut suppressions = std::mem::take(&mut outcome.suppressions);
+    let malformed = std::mem::take(&mut outcome.malformed_suppressions);
+    if !options.inline {
+        suppressions.retain(|s| s.kind != SuppressionKind::InSource);
+    }
+    if suppressions.is_empty() && malformed.is_empty() {
+        return;
+    }
+    let mut reports = Reports {
+        registry,
+        outcome,
+        enabled,
+        findings: Vec::new(),
+    };
+    if options.inline {
+        for m in malformed {
+            reports.add(INVALID_SUPPRESSION, m.span, m.message, m.help);
+        }
+    }
+    let known = KnownRules::new(registry, reports.outcome);
+    for s in &mut suppressions {
+        s.rules.retain(|name| match known.check(&name.id) {
+            Ok(()) => true,
+            Err((message, help)) => {
+                if s.reported {
+                    reports.add(INVALID_SUPPRESSION, name.span, message, help);
+                }
+                false
+            }
+        });
+    }
+    suppressions.retain(|s| !s.rules.is_empty());
+    suppressions.retain(|s| match s.until {
+        Some((date, span)) if date < options.today => {
+            if s.reported {
+                let ids: Vec<&str> = s.rules.iter().map(|r| r.id.as_str()).collect();
+                reports.add(
+                    EXPIRED_SUPPRESSION,
+                    span,
+                    format!("suppression of {} expired on {date}", quoted(&ids)),
+                    Some(
+                        "fix the findings it hid (they are reported again), or renew it with a new date and reason"
+                            .to_string(),
+                    ),
+                );
+            }
+            false
+        }
+        _ => true,
+    });
+
+    let index = Index::new(&suppressions);
+    let mut used: Vec<Vec<bool>> = suppressions.iter().map(|s| vec![false; s.rules.len()]).collect();
+    let mut kept = Vec::with_capacity(reports.outcome.findings.len());
+    for finding in std::mem::take(&mut reports.outcome.findings) {
+        let hit = (!is_engine_rule(finding.rule) && !is_suppression_rule(finding.rule))
+            .then(|| index.find(&suppressions, &finding))
+            .flatten();
+        match hit {
+            Some((s, rule)) => {
+                used[s][rule] = true;
+                let by = &suppressions[s];
+                reports.outcome.suppressed.push(Suppressed {
+                    finding,
+                    kind: by.kind,
+                    reason: by.reason.clone(),
+                    until: by.until.map(|(date, _)| date),
+                });
+            }
+            None => kept.push(finding),
+        }
+    }
+    reports.outcome.findings = kept;
+
+    for (s, used) in suppressions.iter().zip(&used) {
+        if !s.reported {
+            continue;
+        }
+        let path = reports.outcome.sources.get(s.scope.file()).path.clone();
+        let unused: Vec<&RuleName> = s
+            .rules
+            .iter()
+            .zip(used)
+            .filter(|(name, used)| !**used && known.any_enabled(&name.id, &path, enabled))
+            .map(|(name, _)| name)
+            .collect();
+        let help = || {
+            Some(
+                "remove it: a suppression that hides nothing would hide the next finding of its rule here"
+                    .to_string(),
+            )
+        };
+        if unused.len() == s.rules.len() {
+            let ids: Vec<&str> = unused.iter().map(|r| r.id.as_str()).collect();
+            reports.add(
+                UNUSED_SUPPRESSION,
+                s.span,
+                format!("suppression of {} matches no finding", quoted(&ids)),
+                help(),
+            );
+        } else {
+            for name in unused {
+                reports.add(
+                    UNUSED_SUPPRESSION,
+                    name.span,
+                    format!("`{}` in this suppression matches no finding", name.id),
+                    Some("remove it from the list".to_string()),
+                );
+            }
+        }
+    }
+    let Reports {
+        findings, outcome, ..
+    } = reports;
+    outcome.findings.extend(findings);
+    outcome.sort();
+}
+
+/// `a`, `a` and `b`, `a`, `b` and `c`: rule ids in backquotes.
+fn quoted(ids: &[&str]) -> String {
+    let ids: Vec<String> = ids.iter().map(|id| format!("`{id}`")).collect();
+    match ids.split_last() {
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+        None => String::new(),
+    }
+}
+
+/// The findings of the `iamlint/` rules, made where the rule is enabled.
+struct Reports<'o> {
+    registry: &'static Registry,
+    outcome: &'o mut Outcome,
+    enabled: &'o dyn Fn(&str, &str) -> bool,
+    findings: Vec<Finding>,
+}
+
+impl Reports<'_> {
+    fn add(&mut self, rule: &str, span: Span, message: String, help: Option<String>) {
+        let path = &self.outcome.sources.get(span.file).path;
+        if !(self.enabled)(rule, path) {
+            return;
+        }
+        let Some(registered) = self.registry.get(rule) else {
+            return;
+        };
+        self.findings.push(Finding {
+            rule: registered.meta.id.as_str(),
+            severity: registered.meta.severity,
+            span,
+            message,
+            help,
+            labels: Vec::new(),
+        });
+    }
+}
+
+/// The rule ids a suppression may name: the registry's and the config's assertions.
+struct KnownRules {
+    ids: Vec<String>,
+}
+
+impl KnownRules {
+    fn new(registry: &Registry, outcome: &Outcome) -> KnownRules {
+        let ids = registry
+            .rules()
+            .iter()
+            .map(|r| r.meta.id.clone())
+            .chain(outcome.project_rules.iter().map(|r| r.id.clone()))
+            .collect();
+        KnownRules { ids }
+    }
+
+    /// `Err` with a message and help when `id` names no rule or group, or one whose
+    /// findings cannot be suppressed.
+    fn check(&self, id: &str) -> Result<(), (String, Option<String>)> {
+        let bare = id.trim_end_matches('/');
+        if bare == "iamlint" || is_suppression_rule(bare) {
+            return Err((
+                format!("`{id}` cannot be suppressed"),
+                Some(
+                    "a suppression that hides findings about suppressions would let them rot; `--ignore` turns the rule off for a run"
+                        .to_string(),
+                ),
+            ));
+        }
+        if is_engine_rule(bare) {
+            return Err((
+                format!("`{id}` cannot be suppressed"),
+                Some("a file that was not fully checked must not pass silently".to_string()),
+            ));
+        }
+        if self.ids.iter().any(|known| matches_rule(id, known)) {
+            return Ok(());
+        }
+        let groups = self
+            .ids
+            .iter()
+            .filter_map(|known| known.split_once('/').map(|(g, _)| g));
+        let suggestion = nearest(id, self.ids.iter().map(String::as_str).chain(groups));
+        Err((
+            format!("unknown rule `{id}` in a suppression"),
+            Some(match suggestion {
+                Some(s) => format!("did you mean `{s}`? `iamlint rules` lists the ids"),
+                None => "`iamlint rules` lists the ids".to_string(),
+            }),
+        ))
+    }
+
+    /// Whether a rule the id or group names runs on `path`.
+    fn any_enabled(&self, id: &str, path: &str, enabled: &dyn Fn(&str, &str) -> bool) -> bool {
+        self.ids
+            .iter()
+            .any(|known| matches_rule(id, known) && enabled(known, path))
+    }
+}
+
+/// The suppressions of each file, for finding the ones that cover a position without
+/// looking at the others.
+struct Index {
+    files: HashMap<FileId, FileIndex>,
+}
+
+#[derive(Default)]
+struct FileIndex {
+    /// Ranges by start: (start, end, suppression).
+    ranges: Vec<(u32, u32, usize)>,
+    /// The largest end among `ranges[..=i]`: a backward scan stops where it is behind.
+    reach: Vec<u32>,
+    whole: Vec<usize>,
+}
+
+impl Index {
+    fn new(suppressions: &[Suppression]) -> Index {
+        let mut files: HashMap<FileId, FileIndex> = HashMap::new();
+        for (i, s) in suppressions.iter().enumerate() {
+            let file = files.entry(s.scope.file()).or_default();
+            match s.scope {
+                Scope::Range(span) => file.ranges.push((span.start, span.end, i)),
+                Scope::File(_) => file.whole.push(i),
+            }
+        }
+        for file in files.values_mut() {
+            file.ranges.sort_unstable();
+            let mut reach = 0;
+            file.reach = file
+                .ranges
+                .iter()
+                .map(|&(_, end, _)| {
+                    reach = reach.max(end);
+                    reach
+                })
+                .collect();
+        }
+        Index { files }
+    }
+
+    /// The narrowest suppression that covers the finding's start and names its rule,
+    /// and which of its names does.
+    fn find(&self, suppressions: &[Suppression], finding: &Finding) -> Option<(usize, usize)> {
+        let file = self.files.get(&finding.span.file)?;
+        let at = finding.span.start;
+        let names = |i: usize| {
+            suppressions[i]
+                .rules
+                .iter()
+                .position(|name| matches_rule(&name.id, finding.rule))
+                .map(|rule| (i, rule))
+        };
+        let upto = file.ranges.partition_point(|&(start, _, _)| start <= at);
+        let mut best: Option<(u32, (usize, usize))> = None;
+        for j in (0..upto).rev() {
+            if file.reach[j] <= at {
+                break;
+            }
+            let (start, end, i) = file.ranges[j];
+            if end > at
+                && let Some(hit) = names(i)
+                && best.is_none_or(|(width, _)| end - start < width)
+            {
+                best = Some((end - start, hit));
+            }
+        }
+        best.map(|(_, hit)| hit)
+            .or_else(|| file.whole.iter().find_map(|&i| names(i)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lists_ids() {
+        assert_eq!(quoted(&["a"]), "`a`");
+        assert_eq!(quoted(&["a", "b"]), "`a` and `b`");
+        assert_eq!(quoted(&["a", "b", "c"]), "`a`, `b` and `c`");
+    }
+}
