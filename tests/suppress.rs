@@ -284,3 +284,54 @@ fn sarif_fingerprints_do_not_depend_on_suppressions() {
             .all(|r| r.get("suppressions").is_none())
     );
 }
+
+/// The config's `[[lint.ignore]]` form, as the engine will feed it: a producer of the
+/// same suppressions, matched by the same layer, `external` in SARIF.
+#[test]
+fn config_entries_are_external_suppressions() {
+    use iamlint::source::FileId;
+    use iamlint::suppress::{ConfigIgnore, Date, Options, apply, from_config};
+
+    let path = "testdata/iam/resource-star/fail-pass-role.json";
+    let text = std::fs::read_to_string(path).unwrap();
+    let mut outcome = common::check_only(&[path]);
+    assert!(outcome.findings.iter().any(|f| f.rule == "iam/resource-star"));
+    let root = iamlint::parse::parse(FileId(0), &text, iamlint::parse::Syntax::Json).unwrap();
+    let entry = |rules: &[&str], until: Option<&str>| ConfigIgnore {
+        rules: rules.iter().map(|r| r.to_string()).collect(),
+        sid: None,
+        reason: "reviewed in SEC-123".to_string(),
+        until: until.map(|d| Date::parse(d).unwrap()),
+    };
+    let entries = [
+        entry(&["iam/resource-star"], None),
+        entry(&["rds"], None),
+        entry(&["iam"], Some("2020-01-31")),
+    ];
+    outcome.suppressions = from_config(FileId(0), &root, entries.iter().enumerate());
+    let options = Options {
+        inline: false,
+        today: Date::today(),
+    };
+    let applied = apply(&mut outcome, common::registry(), &|_, _| true, options);
+    assert_eq!(applied.used_entries.into_iter().collect::<Vec<_>>(), [0]);
+    assert_eq!(applied.expired_entries.into_iter().collect::<Vec<_>>(), [2]);
+    assert!(outcome.findings.iter().all(|f| f.rule != "iam/resource-star"));
+    assert!(
+        outcome.findings.iter().all(|f| !f.rule.starts_with("iamlint/")),
+        "reported by the caller"
+    );
+    let sarif: Value =
+        serde_json::from_str(&common::render(&outcome, iamlint::report::Format::Sarif)).unwrap();
+    let kinds: Vec<&Value> = sarif["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|r| r.get("suppressions"))
+        .map(|s| &s[0]["kind"])
+        .collect();
+    assert!(
+        !kinds.is_empty() && kinds.iter().all(|k| *k == "external"),
+        "{kinds:?}"
+    );
+}

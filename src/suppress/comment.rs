@@ -333,6 +333,7 @@ pub(super) fn read(
             reason: directive.reason,
             until: directive.until,
             reported: true,
+            entry: None,
         });
     }
 }

@@ -157,6 +157,7 @@ fn read_item(item: &Node, scope: Scope, malformed: &mut impl FnMut(Span, &str)) 
         reason,
         until,
         reported: true,
+        entry: None,
     })
 }
 

@@ -12,11 +12,13 @@
 //! by its `Sid` is resolved to the statement's [`Scope::Range`] while the tree is loaded.
 
 mod comment;
+mod config;
 mod date;
 mod metadata;
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
+pub use config::{ConfigIgnore, from_config};
 pub use date::Date;
 
 use crate::engine::{Outcome, matches_rule};
@@ -84,8 +86,11 @@ pub struct Suppression {
     /// The last day it applies (UTC), and where that is written.
     pub until: Option<(Date, Span)>,
     /// Whether problems with it are reported: not in a file read only as context (a
-    /// Terraform module's file that was not named), whose suppressions still apply.
+    /// Terraform module's file that was not named), whose suppressions still apply, nor
+    /// for one from the config, which the caller reports against the config file.
     pub reported: bool,
+    /// The index of the config entry it comes from ([`from_config`]).
+    pub entry: Option<usize>,
 }
 
 /// A suppression written wrong: reported as `iamlint/invalid-suppression`, never applied.
@@ -162,6 +167,16 @@ pub fn from_hcl(file: FileId, text: &str, body: &Body) -> FileSuppressions {
     out
 }
 
+/// What [`apply`] found out about the config's entries, for the caller to report against
+/// the config file: an entry in neither set (and whose rules ran) suppressed nothing.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Applied {
+    /// Entries that suppressed at least one finding.
+    pub used_entries: BTreeSet<usize>,
+    /// Entries whose `until` has passed: they no longer apply.
+    pub expired_entries: BTreeSet<usize>,
+}
+
 /// How [`apply`] runs.
 #[derive(Clone, Copy, Debug)]
 pub struct Options {
@@ -180,14 +195,15 @@ pub fn apply(
     registry: &'static Registry,
     enabled: &dyn Fn(&str, &str) -> bool,
     options: Options,
-) {
+) -> Applied {
+    let mut applied = Applied::default();
     let mut suppressions = std::mem::take(&mut outcome.suppressions);
     let malformed = std::mem::take(&mut outcome.malformed_suppressions);
     if !options.inline {
         suppressions.retain(|s| s.kind != SuppressionKind::InSource);
     }
     if suppressions.is_empty() && malformed.is_empty() {
-        return;
+        return applied;
     }
     let mut reports = Reports {
         registry,
@@ -215,6 +231,7 @@ pub fn apply(
     suppressions.retain(|s| !s.rules.is_empty());
     suppressions.retain(|s| match s.until {
         Some((date, span)) if date < options.today => {
+            applied.expired_entries.extend(s.entry);
             if s.reported {
                 let ids: Vec<&str> = s.rules.iter().map(|r| r.id.as_str()).collect();
                 reports.add(
@@ -256,6 +273,9 @@ pub fn apply(
     reports.outcome.findings = kept;
 
     for (s, used) in suppressions.iter().zip(&used) {
+        if used.iter().any(|&u| u) {
+            applied.used_entries.extend(s.entry);
+        }
         if !s.reported {
             continue;
         }
@@ -297,6 +317,7 @@ pub fn apply(
     } = reports;
     outcome.findings.extend(findings);
     outcome.sort();
+    applied
 }
 
 /// `a`, `a` and `b`, `a`, `b` and `c`: rule ids in backquotes.
