@@ -20,6 +20,7 @@
 //! lexer here skips every literal the tree holds. Comments inside a Terraform conditional
 //! or `for` expression, whose strings the tree does not keep, are not read.
 
+use std::collections::HashMap;
 use std::ops::Range;
 
 use super::{Date, FileSuppressions, Malformed, RuleName, Scope, Suppression, SuppressionKind};
@@ -148,8 +149,9 @@ impl Layout {
 
     /// Whether `at` lies inside an expression whose strings are unknown.
     fn in_opaque(&self, at: u32) -> bool {
+        // Opaque expressions are leaves of the tree: they never overlap.
         let i = self.opaque.partition_point(|&(start, _)| start <= at);
-        self.opaque[..i].iter().rev().any(|&(_, end)| end > at)
+        i > 0 && self.opaque[i - 1].1 > at
     }
 
     /// The end of the elements that start in `line`, or of the line.
@@ -247,8 +249,35 @@ pub(super) fn read(
             end
         }
     };
-    let is_comment_start = |at: usize| comments.binary_search_by(|c| c.start.cmp(&at)).is_ok();
-    for comment in &comments {
+    // For each comment alone on its line, the next line with code. Computed last to first,
+    // so that a run of comment lines is walked once, however many suppressions it holds.
+    let mut targets: Vec<Option<Range<usize>>> = vec![None; comments.len()];
+    for (i, comment) in comments.iter().enumerate().rev() {
+        if !text[line_start(comment.start)..comment.start].trim().is_empty() {
+            continue;
+        }
+        let mut at = text[comment.start..]
+            .find('\n')
+            .map_or(text.len(), |n| comment.start + n);
+        targets[i] = loop {
+            if at >= text.len() {
+                break None;
+            }
+            let next = at + 1;
+            let end = line_end(next);
+            let code = next + (text[next..end].len() - text[next..end].trim_start().len());
+            if code < end {
+                match comments.binary_search_by(|c| c.start.cmp(&code)) {
+                    Ok(j) => break targets[j].clone(),
+                    Err(_) => break Some(next..end),
+                }
+            }
+            at = text[next..].find('\n').map_or(text.len(), |n| next + n);
+        };
+    }
+    // Many suppressions may name one line: its reach is computed once.
+    let mut reaches: HashMap<usize, usize> = HashMap::new();
+    for (i, comment) in comments.iter().enumerate() {
         if layout.in_opaque(comment.start as u32) {
             continue;
         }
@@ -293,21 +322,7 @@ pub(super) fn read(
             Form::Line => {
                 let mut line = start..line_end(comment.start);
                 if own_line {
-                    // The next line with code on it.
-                    let mut at = line.end;
-                    let target = loop {
-                        if at >= text.len() {
-                            break None;
-                        }
-                        let next = at + 1;
-                        let end = line_end(next.min(text.len()));
-                        let code = text[next..end].len() - text[next..end].trim_start().len() + next;
-                        if code < end && !is_comment_start(code) {
-                            break Some(next..end);
-                        }
-                        at = text[next..].find('\n').map_or(text.len(), |n| next + n);
-                    };
-                    match target {
+                    match targets[i].clone() {
                         Some(target) => line = target,
                         None => {
                             out.malformed.push(Malformed {
@@ -322,7 +337,10 @@ pub(super) fn read(
                         }
                     }
                 }
-                Scope::Range(Span::new(file, line.start, layout.reach(line)))
+                let reach = *reaches
+                    .entry(line.start)
+                    .or_insert_with(|| layout.reach(line.clone()));
+                Scope::Range(Span::new(file, line.start, reach))
             }
         };
         out.suppressions.push(Suppression {

@@ -249,13 +249,13 @@ pub fn apply(
         _ => true,
     });
 
-    let index = Index::new(&suppressions);
+    let hits = Index::new(&suppressions).matches(&reports.outcome.findings);
     let mut used: Vec<Vec<bool>> = suppressions.iter().map(|s| vec![false; s.rules.len()]).collect();
     let mut kept = Vec::with_capacity(reports.outcome.findings.len());
-    for finding in std::mem::take(&mut reports.outcome.findings) {
-        let hit = (!is_engine_rule(finding.rule) && !is_suppression_rule(finding.rule))
-            .then(|| index.find(&suppressions, &finding))
-            .flatten();
+    for (finding, hit) in std::mem::take(&mut reports.outcome.findings)
+        .into_iter()
+        .zip(hits)
+    {
         match hit {
             Some((s, rule)) => {
                 used[s][rule] = true;
@@ -418,74 +418,117 @@ impl KnownRules {
     }
 }
 
-/// The suppressions of each file, for finding the ones that cover a position without
-/// looking at the others.
+/// The suppressions of each file, by scope: a finding is matched against the scopes that
+/// cover it, never against the others.
 struct Index {
-    files: HashMap<FileId, FileIndex>,
+    files: HashMap<FileId, FileScopes>,
 }
 
 #[derive(Default)]
-struct FileIndex {
-    /// Ranges by start: (start, end, suppression).
-    ranges: Vec<(u32, u32, usize)>,
-    /// The largest end among `ranges[..=i]`: a backward scan stops where it is behind.
-    reach: Vec<u32>,
-    whole: Vec<usize>,
+struct FileScopes {
+    /// Each distinct range once, by start and, among equal starts, outer first:
+    /// (start, end, what it suppresses).
+    ranges: Vec<(u32, u32, Names)>,
+    whole: Names,
+}
+
+/// The rule names of the suppressions of one scope, each to the first suppression (and
+/// its name) that gives it.
+#[derive(Default)]
+struct Names(HashMap<String, (usize, usize)>);
+
+impl Names {
+    fn add(&mut self, index: usize, suppression: &Suppression) {
+        for (rule, name) in suppression.rules.iter().enumerate() {
+            self.0
+                .entry(name.id.trim_end_matches('/').to_string())
+                .or_insert((index, rule));
+        }
+    }
+
+    /// The suppression that names `rule`: by its id, or by a group it belongs to.
+    fn find(&self, rule: &str) -> Option<(usize, usize)> {
+        self.0.get(rule).copied().or_else(|| {
+            rule.match_indices('/')
+                .find_map(|(at, _)| self.0.get(&rule[..at]).copied())
+        })
+    }
 }
 
 impl Index {
     fn new(suppressions: &[Suppression]) -> Index {
-        let mut files: HashMap<FileId, FileIndex> = HashMap::new();
+        let mut files: HashMap<FileId, FileScopes> = HashMap::new();
+        let mut slots: HashMap<(FileId, u32, u32), usize> = HashMap::new();
         for (i, s) in suppressions.iter().enumerate() {
             let file = files.entry(s.scope.file()).or_default();
             match s.scope {
-                Scope::Range(span) => file.ranges.push((span.start, span.end, i)),
-                Scope::File(_) => file.whole.push(i),
+                Scope::Range(span) => {
+                    let slot = *slots.entry((span.file, span.start, span.end)).or_insert_with(|| {
+                        file.ranges.push((span.start, span.end, Names::default()));
+                        file.ranges.len() - 1
+                    });
+                    file.ranges[slot].2.add(i, s);
+                }
+                Scope::File(_) => file.whole.add(i, s),
             }
         }
         for file in files.values_mut() {
-            file.ranges.sort_unstable();
-            let mut reach = 0;
-            file.reach = file
-                .ranges
-                .iter()
-                .map(|&(_, end, _)| {
-                    reach = reach.max(end);
-                    reach
-                })
-                .collect();
+            file.ranges
+                .sort_unstable_by_key(|&(start, end, _)| (start, std::cmp::Reverse(end)));
         }
         Index { files }
     }
 
-    /// The narrowest suppression that covers the finding's start and names its rule,
-    /// and which of its names does.
-    fn find(&self, suppressions: &[Suppression], finding: &Finding) -> Option<(usize, usize)> {
-        let file = self.files.get(&finding.span.file)?;
-        let at = finding.span.start;
-        let names = |i: usize| {
-            suppressions[i]
-                .rules
-                .iter()
-                .position(|name| matches_rule(&name.id, finding.rule))
-                .map(|rule| (i, rule))
-        };
-        let upto = file.ranges.partition_point(|&(start, _, _)| start <= at);
-        let mut best: Option<(u32, (usize, usize))> = None;
-        for j in (0..upto).rev() {
-            if file.reach[j] <= at {
-                break;
+    /// For each finding, the narrowest suppression that covers its start and names its
+    /// rule, and which of its names does. One sweep per file over its findings and its
+    /// ranges, both by start, with the ranges that cover the current position on a stack
+    /// (scopes are elements of a tree and lines: they nest), innermost on top.
+    fn matches(&self, findings: &[Finding]) -> Vec<Option<(usize, usize)>> {
+        let mut hits = vec![None; findings.len()];
+        let mut order: Vec<usize> = (0..findings.len())
+            .filter(|&i| {
+                let rule = findings[i].rule;
+                !is_engine_rule(rule)
+                    && !is_suppression_rule(rule)
+                    && self.files.contains_key(&findings[i].span.file)
+            })
+            .collect();
+        order.sort_by_key(|&i| (findings[i].span.file, findings[i].span.start));
+        let mut current = None;
+        let mut next = 0;
+        let mut stack: Vec<usize> = Vec::new();
+        for i in order {
+            let finding = &findings[i];
+            let Some(file) = self.files.get(&finding.span.file) else {
+                continue;
+            };
+            if current != Some(finding.span.file) {
+                current = Some(finding.span.file);
+                next = 0;
+                stack.clear();
             }
-            let (start, end, i) = file.ranges[j];
-            if end > at
-                && let Some(hit) = names(i)
-                && best.is_none_or(|(width, _)| end - start < width)
+            let at = finding.span.start;
+            let ended = |stack: &mut Vec<usize>, at: u32| {
+                while stack.last().is_some_and(|&top| file.ranges[top].1 <= at) {
+                    stack.pop();
+                }
+            };
+            while let Some(&(start, _, _)) = file.ranges.get(next)
+                && start <= at
             {
-                best = Some((end - start, hit));
+                ended(&mut stack, start);
+                stack.push(next);
+                next += 1;
             }
+            ended(&mut stack, at);
+            hits[i] = stack
+                .iter()
+                .rev()
+                .filter(|&&r| file.ranges[r].1 > at)
+                .find_map(|&r| file.ranges[r].2.find(finding.rule))
+                .or_else(|| file.whole.find(finding.rule));
         }
-        best.map(|(_, hit)| hit)
-            .or_else(|| file.whole.iter().find_map(|&i| names(i)))
+        hits
     }
 }
 
