@@ -335,3 +335,18 @@ fn config_entries_are_external_suppressions() {
         "{kinds:?}"
     );
 }
+
+#[test]
+fn explain_says_how_to_suppress_each_rule() {
+    let text = stdout(&iamlint(&["explain", "rds/master-password-not-managed"]));
+    assert!(text.contains("## Suppressing it"), "{text}");
+    assert!(text.contains("`# iamlint: ignore[rds/master-password-not-managed] reason: ...`"));
+    assert!(text.contains(r#"{"rule": "rds/master-password-not-managed", "reason": "..."}"#));
+    for rule in ["parse-error", "iamlint/unused-suppression"] {
+        let text = stdout(&iamlint(&["explain", rule]));
+        assert!(
+            text.contains(&format!("Findings of `{rule}` cannot be suppressed")),
+            "{text}"
+        );
+    }
+}
