@@ -131,10 +131,7 @@ fn run_check(args: CheckArgs, registry: &'static Registry) -> Result<ExitCode, S
         &mut outcome,
         registry,
         &|rule, _path| selection.enabled(rule),
-        suppress::Options {
-            inline: !args.no_inline_suppressions,
-            today: suppress::Date::today(),
-        },
+        suppress::Options::today(!args.no_inline_suppressions),
     );
 
     let color = match args.color {

@@ -256,10 +256,7 @@ fn end_to_end(data: &[u8]) {
         &mut outcome,
         registry(),
         &|_, _| true,
-        iamlint::suppress::Options {
-            inline: true,
-            today: iamlint::suppress::Date::today(),
-        },
+        iamlint::suppress::Options::today(true),
     );
     assert_outcome_spans(&outcome);
     for format in [Format::Json, Format::Sarif] {

@@ -187,6 +187,16 @@ pub struct Options {
     pub today: Date,
 }
 
+impl Options {
+    /// As the binary runs: `until` dates compared with today (UTC).
+    pub fn today(inline: bool) -> Options {
+        Options {
+            inline,
+            today: Date::today(),
+        }
+    }
+}
+
 /// Matches the outcome's findings against its suppressions. `enabled(rule, path)` says
 /// whether a rule runs on a file: a suppression of a rule that did not run is not unused,
 /// and the `iamlint/` rules report only where they are enabled.

@@ -29,10 +29,7 @@ pub fn run(paths: &[&str]) -> Outcome {
         &mut outcome,
         registry(),
         &|_, _| true,
-        iamlint::suppress::Options {
-            inline: true,
-            today: iamlint::suppress::Date::today(),
-        },
+        iamlint::suppress::Options::today(true),
     );
     outcome
 }
