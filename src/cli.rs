@@ -109,6 +109,11 @@ pub struct CheckArgs {
     #[arg(long, value_name = "FILE")]
     pub write_baseline: Option<PathBuf>,
 
+    /// Ignore the suppressions written in the checked files (`# iamlint: ignore[...]`
+    /// comments and CloudFormation `Metadata`), so that every finding is reported
+    #[arg(long)]
+    pub no_inline_suppressions: bool,
+
     /// The name to report for standard input (`-`); its extension picks the syntax
     #[arg(long, value_name = "PATH", default_value = "<stdin>")]
     pub stdin_filename: String,

@@ -28,6 +28,7 @@ use crate::rules::{
 use crate::secrets::{Secrets, Unparsed, unparsed_values};
 use crate::settings::FileIgnores;
 use crate::source::{FileId, SourceMap, Span};
+use crate::suppress::{FileSuppressions, Malformed, Scope, Suppressed, Suppression};
 
 pub use crate::read::MAX_FILE_BYTES;
 
@@ -51,6 +52,13 @@ pub struct Outcome {
     pub project_rules: Vec<ProjectRule>,
     /// What `--baseline` left out, when one was applied.
     pub baseline: Option<BaselineSummary>,
+    /// What the checked files say about their own findings, read while their trees were
+    /// loaded; [`crate::suppress::apply`] matches them against `findings`.
+    pub suppressions: Vec<Suppression>,
+    pub malformed_suppressions: Vec<Malformed>,
+    /// Findings that a suppression hides, in the order of `findings`: not counted toward
+    /// the exit code, listed by the JSON and SARIF reports.
+    pub suppressed: Vec<Suppressed>,
 }
 
 impl Outcome {
@@ -72,16 +80,43 @@ impl Outcome {
         self.notes.extend(other.notes);
         self.files_checked += other.files_checked;
         self.project_rules.extend(other.project_rules);
+        self.suppressions
+            .extend(other.suppressions.into_iter().map(|mut s| {
+                s.span = moved(s.span);
+                s.scope = match s.scope {
+                    Scope::Range(span) => Scope::Range(moved(span)),
+                    Scope::File(file) => Scope::File(FileId(file.0 + offset)),
+                };
+                for name in &mut s.rules {
+                    name.span = moved(name.span);
+                }
+                if let Some((_, span)) = &mut s.until {
+                    *span = moved(*span);
+                }
+                s
+            }));
+        self.malformed_suppressions
+            .extend(other.malformed_suppressions.into_iter().map(|mut m| {
+                m.span = moved(m.span);
+                m
+            }));
     }
 
     /// Findings by file, position and rule.
-    fn sort(&mut self) {
+    pub(crate) fn sort(&mut self) {
         let sources = &self.sources;
-        self.findings.sort_by(|a, b| {
-            let path = |f: &Finding| sources.get(f.span.file).path.as_str();
-            (path(a), a.span.start, a.rule, a.span.end).cmp(&(path(b), b.span.start, b.rule, b.span.end))
-        });
+        self.findings.sort_by(|a, b| finding_order(sources, a, b));
     }
+
+    /// The order of [`Outcome::findings`] (and of [`Outcome::suppressed`]).
+    pub fn order(&self, a: &Finding, b: &Finding) -> std::cmp::Ordering {
+        finding_order(&self.sources, a, b)
+    }
+}
+
+fn finding_order(sources: &SourceMap, a: &Finding, b: &Finding) -> std::cmp::Ordering {
+    let path = |f: &Finding| sources.get(f.span.file).path.as_str();
+    (path(a), a.span.start, a.rule, a.span.end).cmp(&(path(b), b.span.start, b.rule, b.span.end))
 }
 
 /// One input after reading and parsing: what the engine itself has to say about it, and
@@ -107,6 +142,8 @@ struct Loaded {
     language: Language,
     /// For a Terraform module, the text of every file its spans may point into.
     texts: Vec<(FileId, Arc<str>)>,
+    /// The file's suppressions, read while its tree is at hand.
+    suppressions: FileSuppressions,
 }
 
 /// How many files a run without a config checks at a time: their trees are dropped
@@ -384,6 +421,9 @@ fn run_rules(
         files_checked: 0,
         project_rules: Vec::new(),
         baseline: None,
+        suppressions: Vec::new(),
+        malformed_suppressions: Vec::new(),
+        suppressed: Vec::new(),
     };
     // A Terraform module's findings may point into files of its directory that were not
     // named: those are reported only when they label a named file (a variable's literal
@@ -408,6 +448,12 @@ fn run_rules(
         out.redactions
             .extend(crate::secrets::through_aliases(secrets.spans, &file.aliases));
         secret_values.extend(secrets.values);
+        let mut suppressions = std::mem::take(&mut file.suppressions);
+        if file.context_only {
+            suppressions = suppressions.quiet();
+        }
+        out.suppressions.extend(suppressions.suppressions);
+        out.malformed_suppressions.extend(suppressions.malformed);
         if file.context_only {
             continue;
         }
@@ -603,6 +649,7 @@ impl Loaded {
             context_only: false,
             language,
             texts: Vec::new(),
+            suppressions: FileSuppressions::default(),
         }
     }
 }
@@ -705,6 +752,8 @@ fn load(file: FileId, input: &Input, stdin: Option<&[u8]>, registry: &'static Re
         return outcome;
     };
     outcome.checked = true;
+    outcome.suppressions =
+        crate::suppress::from_tree(file, &text, &root, syntax, kind == DocumentKind::Template);
     outcome.root = Some((root, kind));
     outcome
 }

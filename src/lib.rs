@@ -37,3 +37,4 @@ pub mod secrets;
 pub mod settings;
 pub mod simulate;
 pub mod source;
+pub mod suppress;

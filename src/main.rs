@@ -2,6 +2,7 @@
 //! code (0 clean, 1 findings at or above `--fail-on`, 2 usage error).
 
 use std::io::{self, IsTerminal, Write};
+use std::path::Path;
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -14,6 +15,7 @@ use iamlint::engine::{RuleSettings, Selection, check_with_config};
 use iamlint::report::escape::{escape, escape_lines};
 use iamlint::report::{self, Report};
 use iamlint::rules::Registry;
+use iamlint::suppress;
 
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -127,6 +129,14 @@ fn run_check(args: CheckArgs, registry: &'static Registry) -> Result<ExitCode, S
         None => RuleSettings::from_command_line(command_line),
     };
     let mut outcome = check_with_config(&inputs, stdin.as_deref(), registry, &settings, config.as_ref())?;
+    // Suppressions before the baseline: a suppressed finding is neither recorded nor matched.
+    let inline = !args.no_inline_suppressions && config.as_ref().is_none_or(|c| c.lint.inline_suppressions);
+    suppress::apply(
+        &mut outcome,
+        registry,
+        &|rule, path| settings.enabled(rule) && !settings.ignored_in(Path::new(path)).covers(rule),
+        suppress::Options::today(inline),
+    );
     let mut baseline_notes = Vec::new();
     // A baseline just written is applied like one read: what it cannot hold is reported.
     let baseline = match &args.write_baseline {

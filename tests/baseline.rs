@@ -281,3 +281,36 @@ fn an_unreadable_baseline_is_a_usage_error() {
         assert!(stderr(&output).contains(expected), "{}", stderr(&output));
     }
 }
+
+#[test]
+fn a_suppressed_finding_is_not_recorded() {
+    let template = "Resources:
+  Role:
+    Type: AWS::IAM::Policy
+    Properties:
+      PolicyName: p
+      PolicyDocument:
+        Version: \"2012-10-17\"
+        Statement:
+          - Effect: Allow
+            Action: s3:GetObjekt # iamlint: ignore[iam/unknown-action] reason: kept on purpose
+            Resource: \"*\"
+          - Effect: Allow
+            Action: ec2:DescribeInstanses
+            Resource: \"*\"
+";
+    let dir = repository(&[("t.yaml", template)]);
+    check(dir.path(), &[".", "--write-baseline", "baseline.json"]);
+    let baseline = fs::read_to_string(dir.path().join("baseline.json")).unwrap();
+    assert_eq!(baseline.matches("\"rule\"").count(), 1, "{baseline}");
+    let output = iamlint_in(
+        dir.path(),
+        &["check", "--no-config", ".", "--baseline", "baseline.json"],
+    );
+    assert_eq!(code(&output), 0);
+    assert!(
+        stdout(&output).contains("no findings (1 in the baseline, 1 suppressed)."),
+        "{}",
+        stdout(&output)
+    );
+}

@@ -285,3 +285,46 @@ fn a_plan_of_thousands_of_attachments_is_lowered_with_each_one_resolved() {
     let message = missing[0]["message"].as_str().unwrap();
     assert!(message.contains("(for role `aws_iam_role.r4999`)"), "{message}");
 }
+
+#[test]
+fn suppressions_stacked_by_the_100000_name_one_line() {
+    let n = 100_000;
+    let mut text = String::from("Version: \"2012-10-17\"\nStatement:\n");
+    for _ in 0..n {
+        text.push_str("  # iamlint: ignore[iam/resource-star] reason: x\n");
+    }
+    text.push_str("  - Effect: Allow\n    Action: s3:GetObject\n    Resource: \"*\"\n");
+    let findings = check("stacked.yaml", &text);
+    // The first one suppresses the finding; every other one is unused.
+    assert!(of_rule(&findings, "iam/resource-star").is_empty());
+    let unused = of_rule(&findings, "iamlint/unused-suppression");
+    assert_eq!(unused.len(), n - 1);
+    assert_eq!(at(unused[0]), (4, 3));
+}
+
+#[test]
+fn suppressions_of_30000_statements_inside_one_outer_suppression() {
+    // The outer comment covers every statement, so a scan back over the scopes that
+    // start before a finding would visit them all for each finding.
+    let n = 30_000;
+    let mut text = String::from(
+        "Version: \"2012-10-17\"\n# iamlint: ignore[iam/pass-role-star] reason: outer\nStatement:\n",
+    );
+    for i in 0..n {
+        let action = if i == n - 1 {
+            "iam:PassRole"
+        } else {
+            "s3:GetObject"
+        };
+        text.push_str(&format!(
+            "  - Effect: Allow\n    Action: {action}\n    Resource: \"*\" # iamlint: ignore[iam/resource-star] reason: inner\n"
+        ));
+    }
+    let findings = check("nested.yaml", &text);
+    assert!(of_rule(&findings, "iam/resource-star").is_empty());
+    assert!(
+        of_rule(&findings, "iam/pass-role-star").is_empty(),
+        "the outer one applies"
+    );
+    assert!(of_rule(&findings, "iamlint/unused-suppression").is_empty());
+}

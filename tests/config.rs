@@ -467,3 +467,29 @@ fn lint_and_assertion_errors_exit_two_at_their_line_and_column() {
         assert!(stderr.contains(expected), "{stderr}");
     }
 }
+
+/// `[lint] inline-suppressions = false` is `--no-inline-suppressions` for the repository.
+#[test]
+fn inline_suppressions_can_be_turned_off_in_the_config() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("p.yaml"),
+        "Version: \"2012-10-17\"\nStatement:\n  - Effect: Allow\n    Action: s3:GetObjekt # iamlint: ignore[iam/unknown-action] reason: on purpose\n    Resource: \"*\"\n",
+    )
+    .unwrap();
+    let suppressed = iamlint_in(dir.path(), &["check", "--format", "gnu", "p.yaml"]);
+    assert_eq!(hits(&suppressed), Vec::<String>::new(), "{}", stdout(&suppressed));
+    std::fs::write(
+        dir.path().join(".iamlint.toml"),
+        "[lint]\ninline-suppressions = false\n",
+    )
+    .unwrap();
+    let reported = iamlint_in(dir.path(), &["check", "--format", "gnu", "p.yaml"]);
+    assert_eq!(
+        hits(&reported),
+        ["p.yaml:4:13 iam/unknown-action"],
+        "{}",
+        stdout(&reported)
+    );
+    assert_eq!(reported.status.code(), Some(1));
+}

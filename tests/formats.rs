@@ -93,12 +93,15 @@ fn assert_contracts(what: &str, outcome: &Outcome) {
                     let value: serde_json::Value =
                         serde_json::from_str(&output).unwrap_or_else(|e| panic!("{label}: not JSON: {e}"));
                     assert_eq!(value["findings"].as_array().unwrap().len(), findings, "{label}");
+                    let suppressed = value["suppressed_findings"].as_array().unwrap().len();
+                    assert_eq!(suppressed, outcome.suppressed.len(), "{label}");
                 }
                 Format::Sarif => {
                     let value: serde_json::Value =
                         serde_json::from_str(&output).unwrap_or_else(|e| panic!("{label}: not JSON: {e}"));
                     let results = value["runs"][0]["results"].as_array().unwrap();
-                    assert_eq!(results.len(), findings, "{label}");
+                    // Suppressed findings are results too, with `suppressions`.
+                    assert_eq!(results.len(), findings + outcome.suppressed.len(), "{label}");
                 }
                 Format::Gnu | Format::Github => {
                     assert_eq!(output.lines().count(), findings, "{label}: one line per finding");

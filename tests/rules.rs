@@ -77,9 +77,10 @@ fn every_rule_has_pass_and_fail_fixtures_in_json_and_yaml() {
     // And no fixture folder for a rule that does not exist.
     for group in fs::read_dir("testdata").unwrap().flatten() {
         let name = group.file_name().to_string_lossy().into_owned();
-        // The README's examples, whole projects with a config (tests/config.rs), and
-        // inputs that once broke the tool (tests of their own; every format runs on them).
-        if name == "examples" || name == "projects" || name == "hostile" {
+        // The README's examples, whole projects with a config (tests/config.rs), inputs
+        // that once broke the tool (tests of their own; every format runs on them), and
+        // suppressions of every form (tests/suppress.rs).
+        if name == "examples" || name == "projects" || name == "hostile" || name == "suppressions" {
             continue;
         }
         let is_rule = rules.contains(&name);
@@ -148,7 +149,8 @@ fn every_rds_rule_fails_in_terraform_and_in_a_plan() {
                 parent.starts_with("pass-")
                     || parent.starts_with("fail-")
                     || entry.starts_with("testdata/examples")
-                    || entry.starts_with("testdata/hostile"),
+                    || entry.starts_with("testdata/hostile")
+                    || entry.starts_with("testdata/suppressions"),
                 "{}: a .tf fixture lives in its own pass-*/fail-* directory",
                 entry.display()
             );

@@ -250,7 +250,14 @@ fn end_to_end(data: &[u8]) {
         Decoded::Invalid { prefix, .. } => input_name(&prefix),
     };
     let inputs = [Input::Stdin { name: name.into() }];
-    let outcome = check(&inputs, Some(data), registry(), &RuleSettings::default());
+    let mut outcome = check(&inputs, Some(data), registry(), &RuleSettings::default());
+    // Then the suppression layer, as the binary runs it.
+    iamlint::suppress::apply(
+        &mut outcome,
+        registry(),
+        &|_, _| true,
+        iamlint::suppress::Options::today(true),
+    );
     assert_outcome_spans(&outcome);
     for format in [Format::Json, Format::Sarif] {
         let out = render(&outcome, format, false);
@@ -350,6 +357,9 @@ fn assert_outcome_spans(outcome: &Outcome) {
         for label in &finding.labels {
             in_a_file(label.span, finding.rule);
         }
+    }
+    for suppressed in &outcome.suppressed {
+        in_a_file(suppressed.finding.span, suppressed.finding.rule);
     }
     for &redaction in &outcome.redactions {
         in_a_file(redaction, "redaction");

@@ -264,7 +264,12 @@ impl Context<'_> {
                 hcl::parse(file, &member.text)
             };
             match parsed {
-                Ok(body) => bodies.push((file, member.text.clone(), body)),
+                Ok(body) => {
+                    if !member.path.to_ascii_lowercase().ends_with(".json") {
+                        member.suppressions = crate::suppress::from_hcl(file, &member.text, &body);
+                    }
+                    bodies.push((file, member.text.clone(), body))
+                }
                 Err(err) => {
                     member.findings.push(finding(PARSE_ERROR, err.span, err.message));
                     let syntax = unparsed_syntax(&member.path);

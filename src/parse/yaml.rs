@@ -299,7 +299,12 @@ impl Builder<'_> {
     /// the last child. Flow collections end at their closing bracket.
     fn container_span(&self, start: usize, end_start: usize, end: usize, last: Option<usize>) -> Span {
         let end = if end > end_start {
-            end
+            // The end event runs on to the next token, past spaces and a comment: the
+            // collection ends at its bracket.
+            match self.text.as_bytes().get(end_start) {
+                Some(b']' | b'}') => end_start + 1,
+                _ => end,
+            }
         } else {
             last.unwrap_or(start).max(start)
         };
@@ -353,6 +358,11 @@ impl Builder<'_> {
         let mut value_end = end;
         if matches!(style, ScalarStyle::Literal | ScalarStyle::Folded) {
             value_end = value_start + self.text[value_start..end].trim_end().len();
+        }
+        // saphyr ends a quoted scalar where the next token starts, after the spaces and a
+        // comment that follow it: the value ends at its closing quote.
+        if let Some(close) = closing_quote(&self.text[value_start..end], style) {
+            value_end = value_start + close;
         }
         let span = Span::new(self.file, value_start, value_end);
         let value = match (&tag, style) {
@@ -462,6 +472,30 @@ impl Size {
 /// saphyr writes the non-specific tag `!` as an empty handle with suffix `!`.
 fn is_non_specific(tag: &Tag) -> bool {
     (tag.handle.is_empty() && tag.suffix == "!") || (tag.handle == "!" && tag.suffix.is_empty())
+}
+
+/// The end of a quoted scalar that starts `text` (after its closing quote); `None` for
+/// other styles, or when `text` does not start with the quote.
+fn closing_quote(text: &str, style: ScalarStyle) -> Option<usize> {
+    let quote = match style {
+        ScalarStyle::DoubleQuoted => b'"',
+        ScalarStyle::SingleQuoted => b'\'',
+        _ => return None,
+    };
+    let bytes = text.as_bytes();
+    if bytes.first() != Some(&quote) {
+        return None;
+    }
+    let mut i = 1;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' if quote == b'"' => i += 2,
+            b'\'' if quote == b'\'' && bytes.get(i + 1) == Some(&b'\'') => i += 2,
+            b if b == quote => return Some(i + 1),
+            _ => i += 1,
+        }
+    }
+    None
 }
 
 /// `!GetAtt Resource.Attribute` -> `["Resource", "Attribute"]`, each with its own span.
@@ -658,6 +692,18 @@ mod tests {
         let root = parse_str(text);
         let outer = root.get("Outer").unwrap();
         assert_eq!(&text[outer.span.range()], "K: v\n  L: w");
+    }
+
+    #[test]
+    fn quoted_scalars_end_at_their_closing_quote() {
+        let text = "A: \"*\" # c\nB: 'it''s' # d\nC: [\"x\", 'y']  # e\nD: \"a\\\"b\"   \nE: \"multi\n  line\" # f\n";
+        let root = parse_str(text);
+        let shown = |key: &str| &text[root.get(key).unwrap().span.range()];
+        assert_eq!(shown("A"), "\"*\"");
+        assert_eq!(shown("B"), "'it''s'");
+        assert_eq!(shown("C"), "[\"x\", 'y']");
+        assert_eq!(shown("D"), "\"a\\\"b\"");
+        assert_eq!(shown("E"), "\"multi\n  line\"");
     }
 
     #[test]

@@ -60,18 +60,26 @@ pub fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
     let c = counts(&report.outcome.findings);
     let files = report.outcome.files_checked;
     let files = format!("{files} file{}", if files == 1 { "" } else { "s" });
-    // Findings a baseline left out are counted, not shown.
-    let baselined = match report.outcome.baseline {
-        Some(b) if b.matched > 0 => format!(" ({} in the baseline)", b.matched),
-        _ => String::new(),
+    // Findings a baseline left out and suppressed findings are counted, not shown.
+    let mut left_out = Vec::new();
+    if let Some(b) = report.outcome.baseline.filter(|b| b.matched > 0) {
+        left_out.push(format!("{} in the baseline", b.matched));
+    }
+    if !report.outcome.suppressed.is_empty() {
+        left_out.push(format!("{} suppressed", report.outcome.suppressed.len()));
+    }
+    let left_out = if left_out.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", left_out.join(", "))
     };
     if report.outcome.findings.is_empty() {
-        writeln!(out, "Checked {files}: no findings{baselined}.")
+        writeln!(out, "Checked {files}: no findings{left_out}.")
     } else {
         let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
         writeln!(
             out,
-            "Checked {files}: {}, {}, {}{baselined}.",
+            "Checked {files}: {}, {}, {}{left_out}.",
             plural(c.errors, "error"),
             plural(c.warnings, "warning"),
             plural(c.infos, "info")

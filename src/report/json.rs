@@ -1,15 +1,19 @@
 //! The JSON report: a stable contract (`"version": 1`). Fields are only ever added.
+//! `findings` holds what counts toward the exit code; `suppressed_findings` what a
+//! suppression hides, each with a `suppressed` object saying which kind, why and until when.
 
 use std::io::{self, Write};
 
 use serde::Serialize;
 
 use super::{Locator, Report, counts, json_text};
+use crate::finding::Finding;
 
 #[derive(Serialize)]
 struct JsonReport<'a> {
     version: u32,
     findings: Vec<JsonFinding<'a>>,
+    suppressed_findings: Vec<JsonSuppressedFinding<'a>>,
     summary: Summary,
 }
 
@@ -28,6 +32,23 @@ struct JsonFinding<'a> {
 }
 
 #[derive(Serialize)]
+struct JsonSuppressedFinding<'a> {
+    #[serde(flatten)]
+    finding: JsonFinding<'a>,
+    suppressed: JsonSuppression<'a>,
+}
+
+#[derive(Serialize)]
+struct JsonSuppression<'a> {
+    /// `inSource` (a comment or `Metadata` of the file) or `external` (the config), as
+    /// SARIF names them.
+    kind: &'a str,
+    reason: &'a str,
+    /// `YYYY-MM-DD`, the last day the suppression applies.
+    until: Option<String>,
+}
+
+#[derive(Serialize)]
 struct JsonLabel<'a> {
     message: &'a str,
     file: &'a str,
@@ -41,55 +62,72 @@ struct Summary {
     errors: usize,
     warnings: usize,
     infos: usize,
+    suppressed: usize,
     /// Present when a baseline was applied.
     #[serde(skip_serializing_if = "Option::is_none")]
     baseline: Option<crate::baseline::BaselineSummary>,
 }
 
+fn json_finding<'a>(f: &'a Finding, locator: &Locator<'a>) -> JsonFinding<'a> {
+    let at = locator.locate(f.span);
+    JsonFinding {
+        rule: f.rule,
+        severity: f.severity.as_str(),
+        message: &f.message,
+        file: at.path,
+        line: at.start.line,
+        column: at.start.column,
+        end_line: at.end.line,
+        end_column: at.end.column,
+        help: f.help.as_deref(),
+        labels: f
+            .labels
+            .iter()
+            .map(|l| {
+                let at = locator.locate(l.span);
+                JsonLabel {
+                    message: &l.message,
+                    file: at.path,
+                    line: at.start.line,
+                    column: at.start.column,
+                }
+            })
+            .collect(),
+    }
+}
+
 pub fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
-    let locator = Locator::new(report.outcome);
-    let findings = report
-        .outcome
+    let outcome = report.outcome;
+    let locator = Locator::new(outcome);
+    let findings = outcome
         .findings
         .iter()
-        .map(|f| {
-            let at = locator.locate(f.span);
-            JsonFinding {
-                rule: f.rule,
-                severity: f.severity.as_str(),
-                message: &f.message,
-                file: at.path,
-                line: at.start.line,
-                column: at.start.column,
-                end_line: at.end.line,
-                end_column: at.end.column,
-                help: f.help.as_deref(),
-                labels: f
-                    .labels
-                    .iter()
-                    .map(|l| {
-                        let at = locator.locate(l.span);
-                        JsonLabel {
-                            message: &l.message,
-                            file: at.path,
-                            line: at.start.line,
-                            column: at.start.column,
-                        }
-                    })
-                    .collect(),
-            }
+        .map(|f| json_finding(f, &locator))
+        .collect();
+    let suppressed_findings = outcome
+        .suppressed
+        .iter()
+        .map(|s| JsonSuppressedFinding {
+            finding: json_finding(&s.finding, &locator),
+            suppressed: JsonSuppression {
+                kind: s.kind.as_str(),
+                reason: &s.reason,
+                until: s.until.map(|d| d.to_string()),
+            },
         })
         .collect();
-    let c = counts(&report.outcome.findings);
+    let c = counts(&outcome.findings);
     let json = JsonReport {
         version: 1,
         findings,
+        suppressed_findings,
         summary: Summary {
-            files: report.outcome.files_checked,
+            files: outcome.files_checked,
             errors: c.errors,
             warnings: c.warnings,
             infos: c.infos,
-            baseline: report.outcome.baseline,
+            suppressed: outcome.suppressed.len(),
+            baseline: outcome.baseline,
         },
     };
     json_text::write_pretty(out, &json)?;

@@ -144,6 +144,11 @@ pub fn explain(rule: &crate::rules::RegisteredRule, out: &mut dyn Write) -> io::
         "# {} ({})\n\n{}\n\n{}",
         meta.id, meta.severity, meta.summary, meta.docs
     )?;
+    writeln!(
+        out,
+        "\n## Suppressing it\n\n{}",
+        crate::rules::how_to_suppress(&meta.id)
+    )?;
     writeln!(out, "\nDocumentation: {}", meta.help_uri())
 }
 
@@ -152,6 +157,9 @@ pub fn explain(rule: &crate::rules::RegisteredRule, out: &mut dyn Write) -> io::
 pub fn rules_index_markdown(registry: &Registry) -> String {
     let mut out = String::from(
         "# Rules\n\n<!-- Generated from rules/*.md by `UPDATE_DOCS=1 cargo test --test docs`; do not edit. -->\n\n\
+         A deliberate finding is suppressed where it is, with a reason: `# iamlint: ignore[RULE] reason: ...` \
+         in YAML and Terraform, `Metadata: {iamlint: {ignore: [{rule: RULE, reason: ...}]}}` in CloudFormation \
+         (see [Suppressing findings](../README.md#suppressing-findings)); `iamlint explain RULE` shows it for each rule.\n\n\
          | Rule | Severity | Kind | Summary |\n|---|---|---|---|\n",
     );
     for rule in registry.rules() {

@@ -14,9 +14,11 @@ use serde_json::{Value, json};
 
 use super::json_text::Streamed;
 use super::{Locator, Report};
+use crate::engine::Outcome;
 use crate::finding::{Finding, Severity};
 use crate::fingerprint::{Fnv, Redactions, Whitespace};
 use crate::source::{FileId, SourceFile, Span};
+use crate::suppress::Suppressed;
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 
@@ -45,7 +47,7 @@ pub fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
             summary: &r.meta.summary,
             docs: &r.meta.docs,
             help_uri: Some(r.meta.help_uri()),
-            group: if r.meta.kind() == "engine" {
+            group: if crate::rules::is_engine_rule(&r.meta.id) {
                 "engine"
             } else {
                 group(&r.meta.id)
@@ -63,7 +65,11 @@ pub fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
     }));
     let mut rule_index: HashMap<&str, usize> = rules.iter().enumerate().map(|(i, r)| (r.id, i)).collect();
     // A finding of a rule neither knows still gets a descriptor: results must name one.
-    for finding in &outcome.findings {
+    for finding in outcome
+        .findings
+        .iter()
+        .chain(outcome.suppressed.iter().map(|s| &s.finding))
+    {
         if !rule_index.contains_key(finding.rule) {
             rule_index.insert(finding.rule, rules.len());
             rules.push(RuleText {
@@ -79,8 +85,10 @@ pub fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
     let descriptors: Vec<Value> = rules.iter().map(descriptor).collect();
 
     let mut fingerprints = Fingerprints::new(outcome);
-    // Built one at a time as they are written.
-    let results = outcome.findings.iter().map(|f| {
+    // Built one at a time as they are written. Suppressed findings are results too, with
+    // `suppressions` (code scanning shows them as dismissed), in the same order as if
+    // they were not suppressed, so that no fingerprint depends on a suppression.
+    let results = all_findings(outcome).map(|(f, suppressed)| {
         let location = |span: Span| {
             let at = locator.locate(span);
             json!({
@@ -125,6 +133,16 @@ pub fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
         if !related.is_empty() {
             result["relatedLocations"] = json!(related);
         }
+        if let Some(suppressed) = suppressed {
+            let mut suppression = json!({
+                "kind": suppressed.kind.as_str(),
+                "justification": suppressed.reason,
+            });
+            if let Some(until) = suppressed.until {
+                suppression["properties"] = json!({ "until": until.to_string() });
+            }
+            result["suppressions"] = json!([suppression]);
+        }
         result
     });
 
@@ -148,6 +166,24 @@ pub fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
     };
     super::json_text::write_pretty(out, &sarif)?;
     writeln!(out)
+}
+
+/// Every finding, suppressed or not, in the order of the outcome.
+fn all_findings(outcome: &Outcome) -> impl Iterator<Item = (&Finding, Option<&Suppressed>)> {
+    let mut reported = outcome.findings.iter().peekable();
+    let mut suppressed = outcome.suppressed.iter().peekable();
+    std::iter::from_fn(move || {
+        let suppressed_first = match (reported.peek(), suppressed.peek()) {
+            (Some(f), Some(s)) => outcome.order(&s.finding, f).is_lt(),
+            (None, Some(_)) => true,
+            _ => false,
+        };
+        if suppressed_first {
+            suppressed.next().map(|s| (&s.finding, Some(s)))
+        } else {
+            reported.next().map(|f| (f, None))
+        }
+    })
 }
 
 /// The log's envelope, its keys in the order serde_json writes a `Value`'s (sorted).

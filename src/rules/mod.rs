@@ -34,6 +34,17 @@ pub const IO_ERROR: &str = "io-error";
 /// A rule that stopped early because it spent a budget (see [`Diagnostic::analysis_limit`]).
 pub const ANALYSIS_LIMIT: &str = "analysis-limit";
 
+/// Rules the suppression layer reports ([`crate::suppress`]): about suppressions, not
+/// about what the files say. They follow `--select`/`--ignore`, and cannot be suppressed.
+pub const INVALID_SUPPRESSION: &str = "iamlint/invalid-suppression";
+pub const UNUSED_SUPPRESSION: &str = "iamlint/unused-suppression";
+pub const EXPIRED_SUPPRESSION: &str = "iamlint/expired-suppression";
+
+/// Whether a rule is one of the suppression layer's (the `iamlint` group).
+pub fn is_suppression_rule(id: &str) -> bool {
+    id.starts_with("iamlint/")
+}
+
 /// Whether the engine reports a rule itself: such rules have no check, run whatever
 /// `--select`/`--ignore` say, and are always reported.
 pub fn is_engine_rule(id: &str) -> bool {
@@ -47,6 +58,23 @@ pub fn selects(selector: &str, id: &str) -> bool {
         || id
             .strip_prefix(selector.trim_end_matches('/'))
             .is_some_and(|rest| rest.starts_with('/'))
+}
+
+/// How a finding of the rule is suppressed where it is deliberate, for `iamlint explain`
+/// (the same for every rule, so written once rather than in each rule file).
+pub fn how_to_suppress(id: &str) -> String {
+    if is_engine_rule(id) || is_suppression_rule(id) {
+        return format!(
+            "Findings of `{id}` cannot be suppressed: they are about files that were not fully checked or about suppressions themselves."
+        );
+    }
+    format!(
+        "Where a finding is deliberate, say so next to it, with the reason: in YAML and Terraform a comment on \
+         the line before the element or at the end of its line, `# iamlint: ignore[{id}] reason: ...` (optionally \
+         `until=YYYY-MM-DD` before `reason:`); in a CloudFormation template (JSON or YAML), the resource's or the \
+         template's `Metadata`: `{{\"iamlint\": {{\"ignore\": [{{\"rule\": \"{id}\", \"reason\": \"...\"}}]}}}}`. \
+         The README's \"Suppressing findings\" has the details."
+    )
 }
 
 /// Headings every rule's documentation has, in this order.
@@ -90,10 +118,11 @@ pub struct RuleMeta {
 }
 
 impl RuleMeta {
-    /// How the rule is implemented: `engine` (reported by the engine itself), `query`
+    /// How the rule is implemented: `engine` (reported by the engine or the suppression
+    /// layer itself), `query`
     /// (a JSONPath query in its rule file) or `rust`.
     pub fn kind(&self) -> &'static str {
-        if is_engine_rule(&self.id) {
+        if is_engine_rule(&self.id) || is_suppression_rule(&self.id) {
             "engine"
         } else if self.declarative {
             "query"
@@ -152,7 +181,7 @@ impl Registry {
                 )),
                 None => implementation(&front.id),
             };
-            if check.is_none() && !is_engine_rule(&front.id) {
+            if check.is_none() && !is_engine_rule(&front.id) && !is_suppression_rule(&front.id) {
                 return Err(format!("{file}: rule {} has no implementation", front.id));
             }
             rules.push(RegisteredRule {

@@ -15,10 +15,23 @@ pub fn registry() -> &'static Registry {
     Registry::global().expect("the embedded rule files load")
 }
 
-pub fn run(paths: &[&str]) -> Outcome {
+/// The engine alone, before the suppression layer.
+pub fn check_only(paths: &[&str]) -> Outcome {
     let paths: Vec<std::path::PathBuf> = paths.iter().map(std::path::PathBuf::from).collect();
     let inputs = discover(&paths, "<stdin>", &Filters::default());
     check(&inputs, None, registry(), &RuleSettings::default())
+}
+
+pub fn run(paths: &[&str]) -> Outcome {
+    let mut outcome = check_only(paths);
+    // What the binary does after the engine: suppressions apply (dates are far from today).
+    iamlint::suppress::apply(
+        &mut outcome,
+        registry(),
+        &|_, _| true,
+        iamlint::suppress::Options::today(true),
+    );
+    outcome
 }
 
 pub fn render(outcome: &Outcome, format: Format) -> String {
