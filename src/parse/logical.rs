@@ -111,11 +111,16 @@ fn item_name(item: &Node) -> Option<(&'static str, &str)> {
     let Value::Object(entries) = &item.value else {
         return None;
     };
+    // A name is among the first keys of a real statement; an object of 300,000 keys is
+    // not searched for one at every finding inside it.
     ITEM_NAMES.iter().find_map(|&name| {
-        entries.iter().find_map(|e| match &e.value.value {
-            Value::String(value) if e.key == name => Some((name, value.as_str())),
-            _ => None,
-        })
+        entries
+            .iter()
+            .take(SCAN_LIMIT)
+            .find_map(|e| match &e.value.value {
+                Value::String(value) if e.key == name => Some((name, value.as_str())),
+                _ => None,
+            })
     })
 }
 
@@ -171,6 +176,15 @@ mod tests {
             location_of(&moved, r#""ec2:*""#),
             location_of(POLICY, r#""ec2:*""#)
         );
+    }
+
+    #[test]
+    fn an_object_with_many_keys_is_not_searched_for_a_name_at_every_finding() {
+        let keys: Vec<String> = (0..100).map(|i| format!("\"k{i}\": 1")).collect();
+        let text = format!("{{\"Statement\": [{{{}, \"Sid\": \"Late\"}}]}}", keys.join(", "));
+        assert_eq!(location_of(&text, "\"k99\""), "Statement[]/k99");
+        let text = format!("{{\"Statement\": [{{\"Sid\": \"Early\", {}}}]}}", keys.join(", "));
+        assert_eq!(location_of(&text, "\"k99\""), "Statement[Sid=\"Early\"]/k99");
     }
 
     #[test]
