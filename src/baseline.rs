@@ -15,6 +15,7 @@ use std::path::{Component, Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use crate::discover::normal;
 use crate::engine::Outcome;
 use crate::finding::Finding;
 use crate::fingerprint::{Fnv, Redactions, Whitespace};
@@ -262,13 +263,13 @@ impl Keys {
 fn directory_of(path: &Path) -> Result<PathBuf, String> {
     let cwd = std::env::current_dir().map_err(|e| format!("cannot read the current directory: {e}"))?;
     let dir = cwd.join(path);
-    Ok(normalize(dir.parent().unwrap_or(&dir)))
+    Ok(normal(dir.parent().unwrap_or(&dir)))
 }
 
 /// `path` relative to `dir` (both absolute), with `/` separators, through `..` where it is
 /// not inside. Lexical: `a/../b` is `b`, links are not followed.
 fn relative_to(dir: &Path, path: &Path) -> String {
-    let path = normalize(path);
+    let path = normal(path);
     let dir: Vec<Component> = dir.components().collect();
     let parts: Vec<Component> = path.components().collect();
     let common = dir.iter().zip(&parts).take_while(|(a, b)| a == b).count();
@@ -279,21 +280,6 @@ fn relative_to(dir: &Path, path: &Path) -> String {
             .map(|c| c.as_os_str().to_string_lossy().into_owned()),
     );
     out.join("/")
-}
-
-/// Drops `.` and resolves `..` lexically.
-fn normalize(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for component in path.components() {
-        match component {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                out.pop();
-            }
-            other => out.push(other),
-        }
-    }
-    out
 }
 
 #[cfg(test)]

@@ -211,8 +211,9 @@ impl AnchoredGlobs {
     }
 }
 
-/// `path` without `.` components, and with each `..` removing the component before it.
-fn normal(path: &Path) -> PathBuf {
+/// `path` without `.` components, and with each `..` removing the component before it
+/// (lexically: links are not followed).
+pub(crate) fn normal(path: &Path) -> PathBuf {
     let mut out = PathBuf::new();
     for component in path.components() {
         match component {
