@@ -137,32 +137,7 @@ fn run_check(args: CheckArgs, registry: &'static Registry) -> Result<ExitCode, S
         &|rule, path| settings.enabled(rule) && !settings.ignored_in(Path::new(path)).covers(rule),
         suppress::Options::today(inline),
     );
-    let mut baseline_notes = Vec::new();
-    // A baseline just written is applied like one read: what it cannot hold is reported.
-    let baseline = match &args.write_baseline {
-        Some(path) => {
-            let written = iamlint::baseline::write(path, &outcome)?;
-            baseline_notes.push(format!(
-                "wrote {} baseline entr{} to {}",
-                written.len(),
-                if written.len() == 1 { "y" } else { "ies" },
-                path.display()
-            ));
-            Some(written)
-        }
-        None => baseline,
-    };
-    if let Some(baseline) = baseline {
-        let summary = baseline.apply(&mut outcome)?;
-        if summary.fixed > 0 && args.write_baseline.is_none() {
-            baseline_notes.push(format!(
-                "{} entr{} of the baseline no longer occur: run with --write-baseline to trim them",
-                summary.fixed,
-                if summary.fixed == 1 { "y" } else { "ies" }
-            ));
-        }
-        outcome.baseline = Some(summary);
-    }
+    let baseline_notes = apply_baseline(baseline, args.write_baseline.as_deref(), &mut outcome)?;
 
     let color = match args.color {
         ColorChoice::Always => true,
@@ -216,6 +191,44 @@ fn run_check(args: CheckArgs, registry: &'static Registry) -> Result<ExitCode, S
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// Writes the baseline of `--write-baseline`, or applies the one of `--baseline`, and says
+/// what it did in notes for stderr. A baseline just written is applied like one read: what
+/// it cannot hold (parse and I/O errors) is reported.
+fn apply_baseline(
+    read: Option<Baseline>,
+    write: Option<&Path>,
+    outcome: &mut iamlint::engine::Outcome,
+) -> Result<Vec<String>, String> {
+    let mut notes = Vec::new();
+    let entries = |n: usize| if n == 1 { "entry" } else { "entries" };
+    let baseline = match write {
+        Some(path) => {
+            let written = iamlint::baseline::write(path, outcome)?;
+            notes.push(format!(
+                "wrote {} baseline {} to {}",
+                written.len(),
+                entries(written.len()),
+                path.display()
+            ));
+            Some(written)
+        }
+        None => read,
+    };
+    if let Some(baseline) = baseline {
+        let summary = baseline.apply(outcome)?;
+        if summary.fixed > 0 && write.is_none() {
+            notes.push(format!(
+                "{} {} of the baseline no longer {}: run with --write-baseline to trim them",
+                summary.fixed,
+                entries(summary.fixed),
+                if summary.fixed == 1 { "occurs" } else { "occur" }
+            ));
+        }
+        outcome.baseline = Some(summary);
+    }
+    Ok(notes)
 }
 
 /// `--config FILE`, none with `--no-config`, else the nearest `.iamlint.toml`.

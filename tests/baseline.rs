@@ -163,7 +163,7 @@ fn a_changed_element_is_new_and_its_old_entry_is_fixed() {
     );
     assert!(
         stderr(&output)
-            .contains("1 entry of the baseline no longer occur: run with --write-baseline to trim them"),
+            .contains("1 entry of the baseline no longer occurs: run with --write-baseline to trim them"),
         "{}",
         stderr(&output)
     );
