@@ -134,7 +134,7 @@ fn run_check(args: CheckArgs, registry: &'static Registry) -> Result<ExitCode, S
     suppress::apply(
         &mut outcome,
         registry,
-        &|rule, path| settings.enabled(rule) && !settings.ignored_in(Path::new(path)).covers(rule),
+        &settings,
         suppress::Options::today(inline),
     );
     let baseline_notes = apply_baseline(baseline, args.write_baseline.as_deref(), &mut outcome)?;

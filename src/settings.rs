@@ -86,6 +86,12 @@ impl RuleSettings {
         self.command_line.apply(id, by_config)
     }
 
+    /// Whether rule `id` runs and reports on the file at `path` (as given or found): it is
+    /// enabled, and `per-file-ignores` does not name it for the file.
+    pub fn applies(&self, id: &str, path: &Path) -> bool {
+        self.enabled(id) && !self.ignored_in(path).covers(id)
+    }
+
     /// The severity of rule `id`'s findings: the configured one, else `default`.
     pub fn severity(&self, id: &str, default: Severity) -> Severity {
         self.level(id).and_then(Level::severity).unwrap_or(default)

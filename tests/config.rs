@@ -493,3 +493,37 @@ fn inline_suppressions_can_be_turned_off_in_the_config() {
     );
     assert_eq!(reported.status.code(), Some(1));
 }
+
+/// `[lint] severity` re-levels the findings of the suppression rules as any other's.
+#[test]
+fn the_suppression_rules_take_their_configured_severity() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("p.yaml"),
+        "Version: \"2012-10-17\"\nStatement:\n  - Effect: Allow\n    Action: s3:GetObject # iamlint: ignore[iam/unknown-action] reason: nothing to hide\n    Resource: \"arn:aws:s3:::b/*\"\n",
+    )
+    .unwrap();
+    let warned = iamlint_in(
+        dir.path(),
+        &["check", "--format", "gnu", "--fail-on", "error", "p.yaml"],
+    );
+    assert!(stdout(&warned).contains(": warning: "), "{}", stdout(&warned));
+    assert_eq!(warned.status.code(), Some(0));
+    std::fs::write(
+        dir.path().join(".iamlint.toml"),
+        "[lint]\nseverity = { \"iamlint/unused-suppression\" = \"error\" }\n",
+    )
+    .unwrap();
+    let raised = iamlint_in(
+        dir.path(),
+        &["check", "--format", "gnu", "--fail-on", "error", "p.yaml"],
+    );
+    assert_eq!(
+        hits(&raised),
+        ["p.yaml:4:26 iamlint/unused-suppression"],
+        "{}",
+        stdout(&raised)
+    );
+    assert!(stdout(&raised).contains(": error: "), "{}", stdout(&raised));
+    assert_eq!(raised.status.code(), Some(1));
+}

@@ -313,7 +313,12 @@ fn config_entries_are_external_suppressions() {
         inline: false,
         today: Date::today(),
     };
-    let applied = apply(&mut outcome, common::registry(), &|_, _| true, options);
+    let applied = apply(
+        &mut outcome,
+        common::registry(),
+        &iamlint::engine::RuleSettings::default(),
+        options,
+    );
     assert_eq!(applied.used_entries.into_iter().collect::<Vec<_>>(), [0]);
     assert_eq!(applied.expired_entries.into_iter().collect::<Vec<_>>(), [2]);
     assert!(outcome.findings.iter().all(|f| f.rule != "iam/resource-star"));

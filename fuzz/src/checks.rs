@@ -255,7 +255,7 @@ fn end_to_end(data: &[u8]) {
     iamlint::suppress::apply(
         &mut outcome,
         registry(),
-        &|_, _| true,
+        &RuleSettings::default(),
         iamlint::suppress::Options::today(true),
     );
     assert_outcome_spans(&outcome);

@@ -17,6 +17,7 @@ mod date;
 mod metadata;
 
 use std::collections::{BTreeSet, HashMap};
+use std::path::Path;
 
 pub use config::{ConfigIgnore, from_config};
 pub use date::Date;
@@ -30,6 +31,7 @@ use crate::rules::{
     EXPIRED_SUPPRESSION, INVALID_SUPPRESSION, Registry, UNUSED_SUPPRESSION, is_engine_rule,
     is_suppression_rule, nearest,
 };
+use crate::settings::RuleSettings;
 use crate::source::{FileId, Span};
 
 /// Where a suppression is written: SARIF's `suppression.kind`.
@@ -198,13 +200,14 @@ impl Options {
     }
 }
 
-/// Matches the outcome's findings against its suppressions. `enabled(rule, path)` says
-/// whether a rule runs on a file: a suppression of a rule that did not run is not unused,
-/// and the `iamlint/` rules report only where they are enabled.
+/// Matches the outcome's findings against its suppressions. `settings` say whether a rule
+/// runs on a file (a suppression of a rule that did not run is not unused, and the
+/// `iamlint/` rules report only where they are enabled) and the severity of the `iamlint/`
+/// rules' findings.
 pub fn apply(
     outcome: &mut Outcome,
     registry: &'static Registry,
-    enabled: &dyn Fn(&str, &str) -> bool,
+    settings: &RuleSettings,
     options: Options,
 ) -> Applied {
     let mut applied = Applied::default();
@@ -219,7 +222,7 @@ pub fn apply(
     let mut reports = Reports {
         registry,
         outcome,
-        enabled,
+        settings,
         findings: Vec::new(),
     };
     if options.inline {
@@ -295,7 +298,7 @@ pub fn apply(
             .rules
             .iter()
             .zip(used)
-            .filter(|(name, used)| !**used && known.any_enabled(&name.id, &path, enabled))
+            .filter(|(name, used)| !**used && known.any_enabled(&name.id, &path, settings))
             .map(|(name, _)| name)
             .collect();
         let help = || {
@@ -345,14 +348,14 @@ fn quoted(ids: &[&str]) -> String {
 struct Reports<'o> {
     registry: &'static Registry,
     outcome: &'o mut Outcome,
-    enabled: &'o dyn Fn(&str, &str) -> bool,
+    settings: &'o RuleSettings,
     findings: Vec<Finding>,
 }
 
 impl Reports<'_> {
     fn add(&mut self, rule: &str, span: Span, message: String, help: Option<String>) {
         let path = &self.outcome.sources.get(span.file).path;
-        if !(self.enabled)(rule, path) {
+        if !self.settings.applies(rule, Path::new(path)) {
             return;
         }
         let Some(registered) = self.registry.get(rule) else {
@@ -360,7 +363,7 @@ impl Reports<'_> {
         };
         self.findings.push(Finding {
             rule: registered.meta.id.as_str(),
-            severity: registered.meta.severity,
+            severity: self.settings.severity(rule, registered.meta.severity),
             span,
             message,
             help,
@@ -423,10 +426,10 @@ impl KnownRules {
     }
 
     /// Whether a rule the id or group names runs on `path`.
-    fn any_enabled(&self, id: &str, path: &str, enabled: &dyn Fn(&str, &str) -> bool) -> bool {
+    fn any_enabled(&self, id: &str, path: &str, settings: &RuleSettings) -> bool {
         self.ids
             .iter()
-            .any(|known| selects(id, known) && enabled(known, path))
+            .any(|known| selects(id, known) && settings.applies(known, Path::new(path)))
     }
 }
 
