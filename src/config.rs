@@ -17,7 +17,7 @@ use crate::repository;
 mod lint;
 mod vocabulary;
 
-pub use lint::{Level, LintConfig, PerFileIgnores};
+pub use lint::{IgnoreEntries, IgnoreEntry, Level, LintConfig, PerFileIgnores};
 
 pub const FILE_NAME: &str = ".iamlint.toml";
 
@@ -42,6 +42,9 @@ pub struct Config {
     /// The config file itself, for messages.
     #[serde(skip)]
     pub path: PathBuf,
+    /// Its text: findings about its `[[lint.ignore]]` entries point into it.
+    #[serde(skip)]
+    pub text: std::sync::Arc<str>,
 }
 
 /// One identity and every policy that applies to it.
@@ -158,15 +161,12 @@ impl Config {
     /// errors, the line and column.
     pub fn load(path: &Path) -> Result<Config, String> {
         let text = read_text(path)?;
-        let mut config: Config =
-            toml::from_str(&text).map_err(|e| located(path, &text, e.span(), e.message()))?;
+        let mut config: Config = toml::from_str(&text)
+            .map_err(|e| located(path, &text, e.span(), &with_hint(&text, e.span(), e.message())))?;
         config.root = path.parent().map_or_else(PathBuf::new, Path::to_path_buf);
-        config.repository = repository::root_of(if config.root.as_os_str().is_empty() {
-            Path::new(".")
-        } else {
-            &config.root
-        });
+        config.repository = repository::root_of(&config.root_or_dot());
         config.path = path.to_path_buf();
+        config.text = text.as_str().into();
         config.validate()?;
         let asserts: Vec<String> = config.assert_ids().collect();
         config
@@ -180,6 +180,26 @@ impl Config {
             }
         }
         Ok(config)
+    }
+
+    /// The directory the config is in, `.` for one in the current directory.
+    pub fn root_or_dot(&self) -> PathBuf {
+        if self.root.as_os_str().is_empty() {
+            PathBuf::from(".")
+        } else {
+            self.root.clone()
+        }
+    }
+
+    /// The config's path as findings show it: relative to the current directory when it is
+    /// under it (a found config's path is absolute), else as it is.
+    pub fn display_path(&self) -> String {
+        let cwd = std::env::current_dir().unwrap_or_default();
+        self.path
+            .strip_prefix(&cwd)
+            .unwrap_or(&self.path)
+            .to_string_lossy()
+            .into_owned()
     }
 
     /// The rule ids of the assertions: `assert/<name>`.
@@ -324,6 +344,23 @@ impl Config {
     }
 }
 
+/// A TOML error, with what to do where TOML's own message does not say it: `ignore = [...]`
+/// and `[[lint.ignore]]` are one key, and TOML allows only one of the two forms.
+fn with_hint(text: &str, at: Option<std::ops::Range<usize>>, message: &str) -> String {
+    let line_start = at.as_ref().map_or(0, |at| {
+        text[..at.start.min(text.len())].rfind('\n').map_or(0, |i| i + 1)
+    });
+    let line = text[line_start..].lines().next().unwrap_or_default();
+    let tables = |line: &str| line.replace(' ', "").starts_with("[[lint.ignore]]");
+    let clash = tables(line) || (line.trim_start().starts_with("ignore") && text.lines().any(tables));
+    if message.starts_with("duplicate key") && clash {
+        return format!(
+            "{message}: `ignore = [...]` and `[[lint.ignore]]` are the same key; write the whole list in one array, rule ids as strings and entries as inline tables: `ignore = [\"iam/missing-version\", {{ files = \"legacy/*.json\", rule = \"iam/resource-star\", reason = \"...\" }}]`"
+        );
+    }
+    message.to_string()
+}
+
 /// A message about the config at `path`, at the line and column of byte `at` of its text.
 fn located(path: &Path, text: &str, at: Option<std::ops::Range<usize>>, message: &str) -> String {
     let at = at.map(|span| {
@@ -407,6 +444,44 @@ fail-on = "error"
         .unwrap();
         let lint = &config.lint;
         assert_eq!(lint.select.as_ref().unwrap()[1].get_ref(), "rds/guard-inverted");
+        // Rule ids and `[[lint.ignore]]` entries in one array, as TOML requires of one key.
+        let mixed_config = parse(
+            r#"[lint]
+ignore = [
+  "iam/missing-version",
+  { files = "legacy/*.json", rule = "iam/resource-star", sid = "Read", reason = "SEC-1", until = 2027-03-31 },
+  { files = ["a.json", "b"], rules = ["iam", "rds"], reason = "sandbox", until = "2027-04-01" },
+]
+"#,
+        )
+        .unwrap();
+        let mixed = &mixed_config.lint;
+        assert_eq!(mixed.ignore_rules.len(), 1);
+        assert_eq!(
+            mixed.ignore_rules[0].span(),
+            20..41,
+            "the string, quotes included"
+        );
+        let [first, second] = &mixed.ignore_entries.entries[..] else {
+            panic!("two entries: {:?}", mixed.ignore_entries)
+        };
+        assert_eq!(first.ignore.sid.as_deref(), Some("Read"));
+        assert_eq!(
+            first.ignore.until,
+            Some(crate::suppress::Date::parse("2027-03-31").unwrap())
+        );
+        assert_eq!(second.ignore.rules, ["iam", "rds"]);
+        assert_eq!(second.rule_spans.len(), 2);
+        let naming = |path: &str| mixed.ignore_entries.naming(&mixed_config.root.join(path));
+        assert_eq!(naming("legacy/x.json"), [0]);
+        assert_eq!(
+            naming("legacy/a.json"),
+            [0, 1],
+            "a glob without `/` matches at any depth"
+        );
+        assert_eq!(naming("b/deep/c.json"), [1], "a directory's files");
+        assert_eq!(naming("a.json"), [1]);
+        assert!(naming("c.json").is_empty());
         assert_eq!(lint.ignore_rules[0].get_ref(), "iam/resource-star");
         assert_eq!(lint.fail_on, Some(Severity::Error));
         assert!(lint.inline_suppressions, "on unless turned off");
@@ -487,6 +562,59 @@ fail-on = "error"
                 ":2:22: `a/[b` is not a valid glob",
             ),
             ("[lint]\nfail-on = \"warn\"\n", ":2:11: unknown variant `warn`"),
+            // `[[lint.ignore]]` entries.
+            (
+                "[[lint.ignore]]\nfiles = \"a.json\"\nrule = \"iam\"\n",
+                ":1:1: this `[[lint.ignore]]` entry has no `reason`: say why",
+            ),
+            (
+                "[[lint.ignore]]\nrule = \"iam\"\nreason = \"x\"\n",
+                ":1:1: this `[[lint.ignore]]` entry has no `files`",
+            ),
+            (
+                "[[lint.ignore]]\nfiles = \"a.json\"\nrule = []\nreason = \"x\"\n",
+                ":1:1: this `[[lint.ignore]]` entry has no `rule`: the rule ids or groups it suppresses (a blanket ignore is not allowed)",
+            ),
+            (
+                "[[lint.ignore]]\nfiles = \"a.json\"\nrules = [\"iam\", \"iam/resorce-star\"]\nreason = \"x\"\n",
+                ":3:17: unknown rule or group `iam/resorce-star`; did you mean `iam/resource-star`?",
+            ),
+            (
+                "[[lint.ignore]]\nfiles = \"a.json\"\nrule = \"parse-error\"\nreason = \"x\"\n",
+                ":3:8: `parse-error` cannot be suppressed: a file that was not fully checked must not pass silently",
+            ),
+            (
+                "[[lint.ignore]]\nfiles = \"a.json\"\nrule = \"iamlint/unused-suppression\"\nreason = \"x\"\n",
+                ":3:8: `iamlint/unused-suppression` cannot be suppressed",
+            ),
+            (
+                "[[lint.ignore]]\nfiles = [\"a.json\", \"../b.json\"]\nrule = \"iam\"\nreason = \"x\"\n",
+                ":2:20: `../b.json` leads out of the config's directory",
+            ),
+            (
+                "[[lint.ignore]]\nfiles = \"a.json\"\nrule = \"iam\"\nreason = \"x\"\nuntil = \"2027-02-30\"\n",
+                ":5:9: `2027-02-30` is not a day of its month",
+            ),
+            (
+                "[[lint.ignore]]\nfiles = \"a.json\"\nrule = \"iam\"\nreason = \"x\"\nuntil = 2027-01-01T10:00:00Z\n",
+                ":5:9: `until` is the last day the entry applies, written YYYY-MM-DD",
+            ),
+            (
+                "[[lint.ignore]]\nfiles = \"a.json\"\nrule = \"iam\"\nreason = \"x\"\nsid = \"\"\n",
+                ":5:7: `sid` is empty",
+            ),
+            (
+                "[[lint.ignore]]\nfiles = \"a.json\"\nrule = \"iam\"\nreasn = \"x\"\n",
+                ":4:1: unknown field `reasn`",
+            ),
+            (
+                "[lint]\nignore = [3]\n",
+                ":2:11: invalid type: integer `3`, expected a rule id or group",
+            ),
+            (
+                "[lint]\nignore = [\"iam\"]\n[[lint.ignore]]\nfiles = \"a\"\n",
+                ":3:8: duplicate key: `ignore = [...]` and `[[lint.ignore]]` are the same key",
+            ),
             ("[lint]\ninline-suppressions = \"no\"\n", ":2:23: invalid type"),
         ] {
             let err = parse(text).unwrap_err();

@@ -167,7 +167,13 @@ impl AnchoredGlob {
                 .iter()
                 .any(|component| self.pattern.matches_with(component, options))
         } else {
-            (first..=last).any(|end| self.pattern.matches_with(&relative[..=end].join("/"), options))
+            // The path joined once; each ancestor is a prefix of it.
+            let joined = relative.join("/");
+            let mut end = 0;
+            relative.iter().enumerate().any(|(i, component)| {
+                end += component.len() + usize::from(i > 0);
+                i >= first && self.pattern.matches_with(&joined[..end], options)
+            })
         }
     }
 }

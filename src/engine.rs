@@ -12,7 +12,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use crate::baseline::BaselineSummary;
-use crate::config::{Assertion, Config};
+use crate::config::{Assertion, Config, IgnoreEntries};
 use crate::discover::Input;
 use crate::finding::{Diagnostic, Finding, ProjectRule, Severity};
 use crate::model::{
@@ -28,7 +28,7 @@ use crate::rules::{
 use crate::secrets::{Secrets, Unparsed, unparsed_values};
 use crate::settings::FileIgnores;
 use crate::source::{FileId, SourceMap, Span};
-use crate::suppress::{FileSuppressions, Malformed, Scope, Suppressed, Suppression};
+use crate::suppress::{FileSuppressions, Malformed, Scope, Suppressed, Suppression, from_config};
 
 pub use crate::read::MAX_FILE_BYTES;
 
@@ -59,6 +59,8 @@ pub struct Outcome {
     /// Findings that a suppression hides, in the order of `findings`: not counted toward
     /// the exit code, listed by the JSON and SARIF reports.
     pub suppressed: Vec<Suppressed>,
+    /// Which of the config's `[[lint.ignore]]` entries name each checked file (by index).
+    pub entries_naming: Vec<(FileId, usize)>,
 }
 
 impl Outcome {
@@ -100,6 +102,12 @@ impl Outcome {
                 m.span = moved(m.span);
                 m
             }));
+        self.entries_naming.extend(
+            other
+                .entries_naming
+                .into_iter()
+                .map(|(file, entry)| (FileId(file.0 + offset), entry)),
+        );
     }
 
     /// Findings by file, position and rule.
@@ -410,6 +418,7 @@ fn run_rules(
         })
         .collect();
     let cross_file = check_principals(&models, loaded, registry, settings, config);
+    let (external, entries_naming) = config_suppressions(&models, loaded, settings.ignore_entries());
     drop(models);
 
     let mut sources = SourceMap::default();
@@ -421,9 +430,10 @@ fn run_rules(
         files_checked: 0,
         project_rules: Vec::new(),
         baseline: None,
-        suppressions: Vec::new(),
+        suppressions: external,
         malformed_suppressions: Vec::new(),
         suppressed: Vec::new(),
+        entries_naming,
     };
     // A Terraform module's findings may point into files of its directory that were not
     // named: those are reported only when they label a named file (a variable's literal
@@ -487,6 +497,47 @@ fn run_rules(
     out.sources = sources;
     out.sort();
     out
+}
+
+/// The suppressions of the config's `[[lint.ignore]]` entries over the files of a batch:
+/// each file an entry's globs match (or a directory it is in), or, for an entry with a
+/// `Sid`, the statements with that `Sid` among the policies the model read from the file.
+/// Also which entries name each checked file, for the report of unused entries.
+fn config_suppressions(
+    models: &[Option<FileModel<'_>>],
+    loaded: &[Loaded],
+    ignores: &IgnoreEntries,
+) -> (Vec<Suppression>, Vec<(FileId, usize)>) {
+    let mut out = Vec::new();
+    let mut naming_checked = Vec::new();
+    if ignores.is_empty() {
+        return (out, naming_checked);
+    }
+    // The model that holds a file's policies: its own, or its Terraform module's.
+    let module_of: HashMap<usize, usize> = loaded
+        .iter()
+        .enumerate()
+        .flat_map(|(i, file)| file.texts.iter().map(move |(id, _)| (id.0 as usize, i)))
+        .collect();
+    for (i, file) in loaded.iter().enumerate() {
+        let naming = ignores.naming(file.raw_path.as_deref().unwrap_or(Path::new(&file.path)));
+        if naming.is_empty() {
+            continue;
+        }
+        let id = FileId(i as u32);
+        if !file.context_only {
+            naming_checked.extend(naming.iter().map(|&entry| (id, entry)));
+        }
+        let model = models
+            .get(module_of.get(&i).copied().unwrap_or(i))
+            .and_then(Option::as_ref);
+        let documents: Vec<&Node> = model
+            .map(|m| m.policies.iter().map(|p| p.source.as_ref()).collect())
+            .unwrap_or_default();
+        let entries = naming.into_iter().map(|e| (e, &ignores.entries[e].ignore));
+        out.extend(from_config(id, &documents, entries));
+    }
+    (out, naming_checked)
 }
 
 /// The per-file rules over one model, and what of the file no report may print. The rules

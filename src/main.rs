@@ -131,12 +131,20 @@ fn run_check(args: CheckArgs, registry: &'static Registry) -> Result<ExitCode, S
     let mut outcome = check_with_config(&inputs, stdin.as_deref(), registry, &settings, config.as_ref())?;
     // Suppressions before the baseline: a suppressed finding is neither recorded nor matched.
     let inline = !args.no_inline_suppressions && config.as_ref().is_none_or(|c| c.lint.inline_suppressions);
-    suppress::apply(
-        &mut outcome,
-        registry,
-        &settings,
-        suppress::Options::today(inline),
-    );
+    let options = suppress::Options::today(inline);
+    let applied = suppress::apply(&mut outcome, registry, &settings, options);
+    if let Some(config) = &config {
+        let run = (args.paths.as_slice(), &filters);
+        suppress::report_entries(
+            &mut outcome,
+            registry,
+            &settings,
+            config,
+            run,
+            &applied,
+            options.today,
+        );
+    }
     let baseline_notes = apply_baseline(baseline, args.write_baseline.as_deref(), &mut outcome)?;
 
     let color = match args.color {

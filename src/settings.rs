@@ -5,7 +5,7 @@
 
 use std::path::Path;
 
-use crate::config::{Level, LintConfig, PerFileIgnores};
+use crate::config::{IgnoreEntries, Level, LintConfig, PerFileIgnores};
 use crate::finding::Severity;
 use crate::rules::selects;
 
@@ -48,6 +48,8 @@ pub struct RuleSettings {
     /// `[lint] severity`: rule id or group -> level, the most specific key applying.
     severity: Vec<(String, Level)>,
     per_file_ignores: Option<PerFileIgnores>,
+    /// `[[lint.ignore]]`: suppressions of findings in the files each names.
+    ignore_entries: IgnoreEntries,
 }
 
 impl RuleSettings {
@@ -75,6 +77,7 @@ impl RuleSettings {
                 .map(|(key, level)| (key.get_ref().clone(), *level.get_ref()))
                 .collect(),
             per_file_ignores: lint.per_file.clone(),
+            ignore_entries: lint.ignore_entries.clone(),
         }
     }
 
@@ -114,6 +117,11 @@ impl RuleSettings {
                 .as_ref()
                 .map_or_else(Vec::new, |p| p.for_path(path)),
         }
+    }
+
+    /// The config's `[[lint.ignore]]` entries, in the order written.
+    pub fn ignore_entries(&self) -> &IgnoreEntries {
+        &self.ignore_entries
     }
 
     /// Whether any file may have rules that do not apply to it.
@@ -159,6 +167,7 @@ mod tests {
                 command_line,
                 severity: severity.iter().map(|(k, l)| (k.to_string(), *l)).collect(),
                 per_file_ignores: None,
+                ignore_entries: IgnoreEntries::default(),
             };
         let file = layer(Some(&["iam"]), &["rds/guard-inverted"], &["iam/resource-star"]);
         let s = settings(file.clone(), Selection::default(), &[]);

@@ -135,7 +135,7 @@ fn every_rds_rule_fails_in_terraform_and_in_a_plan() {
         );
     }
     // No loose .tf fixture: it would share its folder's module with every other one.
-    // Hostile inputs are not rule fixtures (each Terraform one has its own folder too).
+    // Hostile inputs and projects are not rule fixtures (each has its own folder too).
     for entry in walk("testdata") {
         if entry.extension().is_some_and(|e| e == "tf") {
             let parent = entry
@@ -150,7 +150,8 @@ fn every_rds_rule_fails_in_terraform_and_in_a_plan() {
                     || parent.starts_with("fail-")
                     || entry.starts_with("testdata/examples")
                     || entry.starts_with("testdata/hostile")
-                    || entry.starts_with("testdata/suppressions"),
+                    || entry.starts_with("testdata/suppressions")
+                    || entry.starts_with("testdata/projects"),
                 "{}: a .tf fixture lives in its own pass-*/fail-* directory",
                 entry.display()
             );

@@ -285,49 +285,80 @@ fn sarif_fingerprints_do_not_depend_on_suppressions() {
     );
 }
 
-/// The config's `[[lint.ignore]]` form, as the engine will feed it: a producer of the
-/// same suppressions, matched by the same layer, `external` in SARIF.
-#[test]
-fn config_entries_are_external_suppressions() {
-    use iamlint::source::FileId;
-    use iamlint::suppress::{ConfigIgnore, Date, Options, apply, from_config};
+const PROJECT: &str = "testdata/projects/lint-ignore";
 
-    let path = "testdata/iam/resource-star/fail-pass-role.json";
-    let text = std::fs::read_to_string(path).unwrap();
-    let mut outcome = common::check_only(&[path]);
-    assert!(outcome.findings.iter().any(|f| f.rule == "iam/resource-star"));
-    let root = iamlint::parse::parse(FileId(0), &text, iamlint::parse::Syntax::Json).unwrap();
-    let entry = |rules: &[&str], until: Option<&str>| ConfigIgnore {
-        rules: rules.iter().map(|r| r.to_string()).collect(),
-        sid: None,
-        reason: "reviewed in SEC-123".to_string(),
-        until: until.map(|d| Date::parse(d).unwrap()),
-    };
-    let entries = [
-        entry(&["iam/resource-star"], None),
-        entry(&["rds"], None),
-        entry(&["iam"], Some("2020-01-31")),
-    ];
-    outcome.suppressions = from_config(FileId(0), &root, entries.iter().enumerate());
-    let options = Options {
-        inline: false,
-        today: Date::today(),
-    };
-    let applied = apply(
-        &mut outcome,
-        common::registry(),
-        &iamlint::engine::RuleSettings::default(),
-        options,
+fn in_project(args: &[&str]) -> std::process::Output {
+    common::iamlint_in(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(PROJECT),
+        args,
+    )
+}
+
+/// `rule@path:line` of each entry of a JSON report's list.
+fn located(report: &Value, list: &str) -> Vec<String> {
+    report[list]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            let path = f["file"].as_str().unwrap().trim_start_matches("./");
+            format!("{}@{path}:{}", f["rule"].as_str().unwrap(), f["line"])
+        })
+        .collect()
+}
+
+/// The config's `[[lint.ignore]]` entries: a file by glob, a statement by `Sid` (also in a
+/// policy held in a template's string and in Terraform's `jsonencode`), and the entries
+/// that hide nothing, expired, or name no file reported at their line in the config.
+#[test]
+fn config_entries_suppress_by_file_and_sid() {
+    let output = in_project(&["check", ".", "--format", "json"]);
+    assert_eq!(code(&output), 1, "{}", stdout(&output));
+    let report = json(&output);
+    assert_eq!(
+        located(&report, "suppressed_findings"),
+        [
+            // The statement `ReadReports` only: `WriteReports` is still reported.
+            "iam/resource-star@legacy/reports.json:4",
+            "iam/resource-star@sandbox/open.json:3",
+            "iam/resource-star@stack.json:8",
+            "iam/resource-star@tf/main.tf:5",
+        ]
     );
-    assert_eq!(applied.used_entries.into_iter().collect::<Vec<_>>(), [0]);
-    assert_eq!(applied.expired_entries.into_iter().collect::<Vec<_>>(), [2]);
-    assert!(outcome.findings.iter().all(|f| f.rule != "iam/resource-star"));
-    assert!(
-        outcome.findings.iter().all(|f| !f.rule.starts_with("iamlint/")),
-        "reported by the caller"
+    assert_eq!(
+        located(&report, "findings"),
+        [
+            "iam/resource-star@legacy/reports.json:5",
+            // Its entry expired: reported again.
+            "iam/missing-version@sandbox/open.json:2",
+            "iamlint/unused-suppression@.iamlint.toml:19",
+            "iamlint/expired-suppression@.iamlint.toml:26",
+            "iamlint/unused-suppression@.iamlint.toml:29",
+        ]
     );
-    let sarif: Value =
-        serde_json::from_str(&common::render(&outcome, iamlint::report::Format::Sarif)).unwrap();
+    let suppressed = &report["suppressed_findings"][0]["suppressed"];
+    assert_eq!(suppressed["kind"], "external");
+    assert_eq!(
+        suppressed["reason"],
+        "report buckets are named by a parameter, SEC-123"
+    );
+    assert_eq!(suppressed["until"], "2099-12-31");
+    let messages: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["file"].as_str().unwrap().ends_with(".iamlint.toml"))
+        .map(|f| f["message"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        messages,
+        [
+            "`iam/pass-role-star` in this `[[lint.ignore]]` entry matches no finding",
+            "`[[lint.ignore]]` entry for `iam/missing-version` expired on 2021-01-31",
+            "`[[lint.ignore]]` entry names no file that was checked",
+        ]
+    );
+    let sarif = json(&in_project(&["check", ".", "--format", "sarif"]));
     let kinds: Vec<&Value> = sarif["runs"][0]["results"]
         .as_array()
         .unwrap()
@@ -335,10 +366,41 @@ fn config_entries_are_external_suppressions() {
         .filter_map(|r| r.get("suppressions"))
         .map(|s| &s[0]["kind"])
         .collect();
+    assert_eq!(kinds.len(), 4);
+    assert!(kinds.iter().all(|k| *k == "external"), "{kinds:?}");
+}
+
+/// A run over some of the files (a pre-commit hook's) cannot tell whether an entry is
+/// still needed by the files it did not check: it reports an entry unused only when it
+/// checked every file the entry names.
+#[test]
+fn config_entries_are_unused_only_when_every_file_they_name_was_checked() {
+    let partial = in_project(&["check", "legacy/archive.json", "--format", "gnu"]);
+    assert_eq!(stdout(&partial), "", "reports.json, not checked, needs the entry");
+    let every = in_project(&["check", "sandbox/open.json", "--format", "gnu"]);
     assert!(
-        !kinds.is_empty() && kinds.iter().all(|k| *k == "external"),
-        "{kinds:?}"
+        stdout(&every).contains(".iamlint.toml:19:31: warning: `iam/pass-role-star` in this"),
+        "{}",
+        stdout(&every)
     );
+    assert!(
+        !stdout(&every).contains(".iamlint.toml:29:"),
+        "an entry that names no file is reported only in a run over the whole directory"
+    );
+}
+
+/// `--no-inline-suppressions` bans the suppressions written in the checked files; the
+/// config's entries are the reviewed, central ones and still apply.
+#[test]
+fn config_entries_apply_without_inline_suppressions() {
+    let report = json(&in_project(&[
+        "check",
+        ".",
+        "--format",
+        "json",
+        "--no-inline-suppressions",
+    ]));
+    assert_eq!(report["summary"]["suppressed"], 4);
 }
 
 #[test]

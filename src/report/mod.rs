@@ -158,8 +158,8 @@ pub fn rules_index_markdown(registry: &Registry) -> String {
     let mut out = String::from(
         "# Rules\n\n<!-- Generated from rules/*.md by `UPDATE_DOCS=1 cargo test --test docs`; do not edit. -->\n\n\
          A deliberate finding is suppressed where it is, with a reason: `# iamlint: ignore[RULE] reason: ...` \
-         in YAML and Terraform, `Metadata: {iamlint: {ignore: [{rule: RULE, reason: ...}]}}` in CloudFormation \
-         (see [Suppressing findings](../README.md#suppressing-findings)); `iamlint explain RULE` shows it for each rule.\n\n\
+         in YAML and Terraform, `Metadata: {iamlint: {ignore: [{rule: RULE, reason: ...}]}}` in CloudFormation, \
+         a `[[lint.ignore]]` entry of `.iamlint.toml` for JSON policy files (see [Suppressing findings](../README.md#suppressing-findings)); `iamlint explain RULE` shows it for each rule.\n\n\
          | Rule | Severity | Kind | Summary |\n|---|---|---|---|\n",
     );
     for rule in registry.rules() {

@@ -72,7 +72,9 @@ pub fn how_to_suppress(id: &str) -> String {
         "Where a finding is deliberate, say so next to it, with the reason: in YAML and Terraform a comment on \
          the line before the element or at the end of its line, `# iamlint: ignore[{id}] reason: ...` (optionally \
          `until=YYYY-MM-DD` before `reason:`); in a CloudFormation template (JSON or YAML), the resource's or the \
-         template's `Metadata`: `{{\"iamlint\": {{\"ignore\": [{{\"rule\": \"{id}\", \"reason\": \"...\"}}]}}}}`. \
+         template's `Metadata`: `{{\"iamlint\": {{\"ignore\": [{{\"rule\": \"{id}\", \"reason\": \"...\"}}]}}}}`; \
+         for a JSON policy file, an entry in `.iamlint.toml`: `[[lint.ignore]]` with `files = \"GLOB\"`, \
+         `rule = \"{id}\"`, optionally `sid = \"SID\"`, and `reason = \"...\"`. \
          The README's \"Suppressing findings\" has the details."
     )
 }

@@ -19,7 +19,7 @@ mod metadata;
 use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
 
-pub use config::{ConfigIgnore, from_config};
+pub use config::{ConfigIgnore, from_config, report_entries};
 pub use date::Date;
 
 use crate::engine::Outcome;
@@ -170,14 +170,12 @@ pub fn from_hcl(file: FileId, text: &str, body: &Body) -> FileSuppressions {
     out
 }
 
-/// What [`apply`] found out about the config's entries, for the caller to report against
-/// the config file: an entry in neither set (and whose rules ran) suppressed nothing.
+/// What [`apply`] found out about the config's entries, for [`report_entries`] to report
+/// against the config file.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Applied {
-    /// Entries that suppressed at least one finding.
-    pub used_entries: BTreeSet<usize>,
-    /// Entries whose `until` has passed: they no longer apply.
-    pub expired_entries: BTreeSet<usize>,
+    /// Entries, and which of their rule names (as written), that suppressed a finding.
+    pub used: BTreeSet<(usize, String)>,
 }
 
 /// How [`apply`] runs.
@@ -245,7 +243,6 @@ pub fn apply(
     suppressions.retain(|s| !s.rules.is_empty());
     suppressions.retain(|s| match s.until {
         Some((date, span)) if date < options.today => {
-            applied.expired_entries.extend(s.entry);
             if s.reported {
                 let ids: Vec<&str> = s.rules.iter().map(|r| r.id.as_str()).collect();
                 reports.add(
@@ -287,8 +284,10 @@ pub fn apply(
     reports.outcome.findings = kept;
 
     for (s, used) in suppressions.iter().zip(&used) {
-        if used.iter().any(|&u| u) {
-            applied.used_entries.extend(s.entry);
+        if let Some(entry) = s.entry {
+            for (name, _) in s.rules.iter().zip(used).filter(|(_, used)| **used) {
+                applied.used.insert((entry, name.id.clone()));
+            }
         }
         if !s.reported {
             continue;
@@ -335,8 +334,8 @@ pub fn apply(
 }
 
 /// `a`, `a` and `b`, `a`, `b` and `c`: rule ids in backquotes.
-fn quoted(ids: &[&str]) -> String {
-    let ids: Vec<String> = ids.iter().map(|id| format!("`{id}`")).collect();
+fn quoted<S: AsRef<str>>(ids: &[S]) -> String {
+    let ids: Vec<String> = ids.iter().map(|id| format!("`{}`", id.as_ref())).collect();
     match ids.split_last() {
         Some((last, [])) => last.clone(),
         Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
@@ -345,7 +344,7 @@ fn quoted(ids: &[&str]) -> String {
 }
 
 /// The findings of the `iamlint/` rules, made where the rule is enabled.
-struct Reports<'o> {
+pub(super) struct Reports<'o> {
     registry: &'static Registry,
     outcome: &'o mut Outcome,
     settings: &'o RuleSettings,
@@ -353,7 +352,7 @@ struct Reports<'o> {
 }
 
 impl Reports<'_> {
-    fn add(&mut self, rule: &str, span: Span, message: String, help: Option<String>) {
+    pub(super) fn add(&mut self, rule: &str, span: Span, message: String, help: Option<String>) {
         let path = &self.outcome.sources.get(span.file).path;
         if !self.settings.applies(rule, Path::new(path)) {
             return;
@@ -373,13 +372,27 @@ impl Reports<'_> {
     }
 }
 
+/// A message and help when `id` names rules whose findings no suppression may hide: the
+/// engine's (a file that was not fully checked) and the `iamlint/` rules themselves.
+pub fn unsuppressible(id: &str) -> Option<(String, String)> {
+    let bare = id.trim_end_matches('/');
+    let why = if bare == "iamlint" || is_suppression_rule(bare) {
+        "a suppression that hides findings about suppressions would let them rot; `--ignore` turns the rule off for a run"
+    } else if is_engine_rule(bare) {
+        "a file that was not fully checked must not pass silently"
+    } else {
+        return None;
+    };
+    Some((format!("`{id}` cannot be suppressed"), why.to_string()))
+}
+
 /// The rule ids a suppression may name: the registry's and the config's assertions.
-struct KnownRules {
+pub(super) struct KnownRules {
     ids: Vec<String>,
 }
 
 impl KnownRules {
-    fn new(registry: &Registry, outcome: &Outcome) -> KnownRules {
+    pub(super) fn new(registry: &Registry, outcome: &Outcome) -> KnownRules {
         let ids = registry
             .rules()
             .iter()
@@ -392,21 +405,8 @@ impl KnownRules {
     /// `Err` with a message and help when `id` names no rule or group, or one whose
     /// findings cannot be suppressed.
     fn check(&self, id: &str) -> Result<(), (String, Option<String>)> {
-        let bare = id.trim_end_matches('/');
-        if bare == "iamlint" || is_suppression_rule(bare) {
-            return Err((
-                format!("`{id}` cannot be suppressed"),
-                Some(
-                    "a suppression that hides findings about suppressions would let them rot; `--ignore` turns the rule off for a run"
-                        .to_string(),
-                ),
-            ));
-        }
-        if is_engine_rule(bare) {
-            return Err((
-                format!("`{id}` cannot be suppressed"),
-                Some("a file that was not fully checked must not pass silently".to_string()),
-            ));
+        if let Some((message, help)) = unsuppressible(id) {
+            return Err((message, Some(help)));
         }
         if self.ids.iter().any(|known| selects(id, known)) {
             return Ok(());
@@ -426,7 +426,7 @@ impl KnownRules {
     }
 
     /// Whether a rule the id or group names runs on `path`.
-    fn any_enabled(&self, id: &str, path: &str, settings: &RuleSettings) -> bool {
+    pub(super) fn any_enabled(&self, id: &str, path: &str, settings: &RuleSettings) -> bool {
         self.ids
             .iter()
             .any(|known| selects(id, known) && settings.applies(known, Path::new(path)))
