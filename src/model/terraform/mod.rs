@@ -265,6 +265,9 @@ fn cfn_type(kind: &str) -> Option<&'static str> {
 struct Attachments {
     principals: HashMap<String, Vec<(&'static str, Node)>>,
     managed_arns: HashMap<String, Vec<Node>>,
+    /// The groups a user is put in (`aws_iam_user_group_membership`,
+    /// `aws_iam_group_membership`), by the user's id.
+    groups: HashMap<String, Vec<Node>>,
 }
 
 impl<'m> Lowering<'m, '_, '_> {
@@ -380,6 +383,10 @@ impl<'m> Lowering<'m, '_, '_> {
                     .into_iter()
                     .filter_map(|(key, name)| block.body.attribute(name).map(|a| (key, a)))
                     .collect(),
+                "aws_iam_user_group_membership" | "aws_iam_group_membership" => {
+                    self.memberships(block, &mut found.groups);
+                    continue;
+                }
                 _ => continue,
             };
             let Some(policy_arn) = block.body.attribute("policy_arn") else {
@@ -412,6 +419,30 @@ impl<'m> Lowering<'m, '_, '_> {
             }
         }
         found
+    }
+
+    /// The users and groups a membership resource joins, added to `groups` by user id:
+    /// `aws_iam_user_group_membership` puts one user in `groups`, `aws_iam_group_membership`
+    /// puts `users` in one group.
+    fn memberships(&mut self, block: &'m Block, groups: &mut HashMap<String, Vec<Node>>) {
+        let (user_argument, group_argument) = match block.label(0) {
+            Some("aws_iam_user_group_membership") => ("user", "groups"),
+            _ => ("users", "group"),
+        };
+        let mut list = |argument: &str, kind: &str| -> Vec<Node> {
+            let Some(attribute) = block.body.attribute(argument) else {
+                return Vec::new();
+            };
+            match &attribute.value.kind {
+                ExprKind::Array(items) => items.iter().map(|e| self.principal_ref(e, kind, 0)).collect(),
+                _ => vec![self.principal_ref(&attribute.value, kind, 0)],
+            }
+        };
+        let users = list(user_argument, "aws_iam_user");
+        let joined = list(group_argument, "aws_iam_group");
+        for user in users.iter().filter_map(ref_target) {
+            groups.entry(user).or_default().extend(joined.iter().cloned());
+        }
     }
 
     fn resource(&mut self, block: &'m Block, attachments: &Attachments) -> Option<Entry> {
@@ -549,6 +580,13 @@ impl<'m> Lowering<'m, '_, '_> {
                     }
                 }
                 arns.extend(attachments.managed_arns.get(&id).into_iter().flatten().cloned());
+                if let Some(groups) = attachments.groups.get(&id) {
+                    properties.push(entry(
+                        "Groups",
+                        block.kind_span,
+                        node(block.span, Value::Array(groups.clone())),
+                    ));
+                }
                 if !arns.is_empty() {
                     properties.push(entry(
                         "ManagedPolicyArns",
