@@ -241,8 +241,141 @@ fn get_att(span: Span, target: &str, attribute: &str) -> Node {
     )
 }
 
+/// The resources that hold a resource-based policy: the argument that holds the document,
+/// and the CloudFormation type and property it is lowered to. A service's resource that
+/// takes the policy as an argument of its own (`aws_sqs_queue`'s `policy`) is lowered like
+/// the separate policy resource.
+const RESOURCE_POLICIES: [(&str, &str, &str, &str); 17] = [
+    (
+        "aws_s3_bucket_policy",
+        "policy",
+        "AWS::S3::BucketPolicy",
+        "PolicyDocument",
+    ),
+    (
+        "aws_secretsmanager_secret_policy",
+        "policy",
+        "AWS::SecretsManager::ResourcePolicy",
+        "ResourcePolicy",
+    ),
+    (
+        "aws_ecr_repository_policy",
+        "policy",
+        "AWS::ECR::Repository",
+        "RepositoryPolicyText",
+    ),
+    (
+        "aws_sqs_queue_policy",
+        "policy",
+        "AWS::SQS::QueuePolicy",
+        "PolicyDocument",
+    ),
+    (
+        "aws_sqs_queue",
+        "policy",
+        "AWS::SQS::QueuePolicy",
+        "PolicyDocument",
+    ),
+    (
+        "aws_sns_topic_policy",
+        "policy",
+        "AWS::SNS::TopicPolicy",
+        "PolicyDocument",
+    ),
+    (
+        "aws_sns_topic",
+        "policy",
+        "AWS::SNS::TopicPolicy",
+        "PolicyDocument",
+    ),
+    (
+        "aws_cloudwatch_log_resource_policy",
+        "policy_document",
+        "AWS::Logs::ResourcePolicy",
+        "PolicyDocument",
+    ),
+    (
+        "aws_api_gateway_rest_api_policy",
+        "policy",
+        "AWS::ApiGateway::RestApi",
+        "Policy",
+    ),
+    (
+        "aws_api_gateway_rest_api",
+        "policy",
+        "AWS::ApiGateway::RestApi",
+        "Policy",
+    ),
+    (
+        "aws_efs_file_system_policy",
+        "policy",
+        "AWS::EFS::FileSystem",
+        "FileSystemPolicy",
+    ),
+    (
+        "aws_opensearch_domain_policy",
+        "access_policies",
+        "AWS::OpenSearchService::Domain",
+        "AccessPolicies",
+    ),
+    (
+        "aws_opensearch_domain",
+        "access_policies",
+        "AWS::OpenSearchService::Domain",
+        "AccessPolicies",
+    ),
+    (
+        "aws_elasticsearch_domain_policy",
+        "access_policies",
+        "AWS::Elasticsearch::Domain",
+        "AccessPolicies",
+    ),
+    (
+        "aws_elasticsearch_domain",
+        "access_policies",
+        "AWS::Elasticsearch::Domain",
+        "AccessPolicies",
+    ),
+    (
+        "aws_cloudwatch_event_bus_policy",
+        "policy",
+        "AWS::Events::EventBus",
+        "Policy",
+    ),
+    (
+        "aws_backup_vault_policy",
+        "policy",
+        "AWS::Backup::BackupVault",
+        "AccessPolicy",
+    ),
+];
+
+/// The argument of a resource that holds its resource-based policy, and the
+/// CloudFormation property it is lowered to.
+fn resource_policy(kind: &str) -> Option<(&'static str, &'static str)> {
+    RESOURCE_POLICIES
+        .iter()
+        .find(|(resource, ..)| *resource == kind)
+        .map(|&(_, argument, _, property)| (argument, property))
+}
+
+/// The arguments of `aws_lambda_permission` and the `AWS::Lambda::Permission` properties
+/// they are lowered to.
+const LAMBDA_PERMISSION: [(&str, &str); 7] = [
+    ("action", "Action"),
+    ("function_name", "FunctionName"),
+    ("principal", "Principal"),
+    ("source_arn", "SourceArn"),
+    ("source_account", "SourceAccount"),
+    ("principal_org_id", "PrincipalOrgID"),
+    ("function_url_auth_type", "FunctionUrlAuthType"),
+];
+
 /// The CloudFormation type a Terraform resource is lowered to.
 fn cfn_type(kind: &str) -> Option<&'static str> {
+    if let Some((_, _, cfn, _)) = RESOURCE_POLICIES.iter().find(|(resource, ..)| *resource == kind) {
+        return Some(cfn);
+    }
     Some(match kind {
         "aws_db_instance" => "AWS::RDS::DBInstance",
         "aws_rds_cluster" => "AWS::RDS::DBCluster",
@@ -253,8 +386,7 @@ fn cfn_type(kind: &str) -> Option<&'static str> {
         "aws_iam_group" => "AWS::IAM::Group",
         "aws_organizations_policy" => "AWS::Organizations::Policy",
         "aws_kms_key" => "AWS::KMS::Key",
-        "aws_secretsmanager_secret_policy" => "AWS::SecretsManager::ResourcePolicy",
-        "aws_s3_bucket_policy" => "AWS::S3::BucketPolicy",
+        "aws_lambda_permission" => "AWS::Lambda::Permission",
         _ => return None,
     })
 }
@@ -629,18 +761,21 @@ impl<'m> Lowering<'m, '_, '_> {
                     properties.push(document);
                 }
             }
-            "aws_secretsmanager_secret_policy" => {
-                if let Some(mut document) = self.policy_attribute(body, "policy") {
-                    document.key = "ResourcePolicy".to_string();
+            "aws_lambda_permission" => {
+                for (argument, key) in LAMBDA_PERMISSION {
+                    if let Some(attribute) = body.attribute(argument) {
+                        let value = self.value(&attribute.value, Mode::Value, 0);
+                        set(&mut properties, key, attribute, value);
+                    }
+                }
+            }
+            _ => {
+                let (argument, property) = resource_policy(kind)?;
+                if let Some(mut document) = self.policy_attribute(body, argument) {
+                    document.key = property.to_string();
                     properties.push(document);
                 }
             }
-            "aws_s3_bucket_policy" => {
-                if let Some(document) = self.policy_attribute(body, "policy") {
-                    properties.push(document);
-                }
-            }
-            _ => return None,
         }
         Some(self.resource_entry(&id, block, cfn, properties))
     }

@@ -6,7 +6,7 @@
 
 use std::collections::HashMap;
 
-use super::{Lowered, cfn_type, entry, get_att, node, reference, string};
+use super::{LAMBDA_PERMISSION, Lowered, cfn_type, entry, get_att, node, reference, resource_policy, string};
 use crate::parse::{Entry, Node, ParseError, Value, parse_embedded_json};
 use crate::source::Span;
 
@@ -447,13 +447,11 @@ impl<'p> Plan<'p> {
                     properties.push(password);
                 }
             }
-            "aws_iam_policy" | "aws_s3_bucket_policy" => {
+            "aws_iam_policy" => {
                 if let Some((span, document)) = self.document(values, "policy") {
                     properties.push(entry("PolicyDocument", span, document));
                 }
-                if planned.kind == "aws_iam_policy" {
-                    properties.extend(self.attached(planned));
-                }
+                properties.extend(self.attached(planned));
             }
             "aws_iam_role_policy" | "aws_iam_user_policy" | "aws_iam_group_policy" => {
                 if let Some((span, document)) = self.document(values, "policy") {
@@ -515,12 +513,17 @@ impl<'p> Plan<'p> {
                     properties.push(entry("KeyPolicy", span, document));
                 }
             }
-            "aws_secretsmanager_secret_policy" => {
-                if let Some((span, document)) = self.document(values, "policy") {
-                    properties.push(entry("ResourcePolicy", span, document));
+            "aws_lambda_permission" => {
+                for (argument, key) in LAMBDA_PERMISSION {
+                    copy(&mut properties, argument, key);
                 }
             }
-            _ => return None,
+            _ => {
+                let (argument, property) = resource_policy(planned.kind)?;
+                if let Some((span, document)) = self.document(values, argument) {
+                    properties.push(entry(property, span, document));
+                }
+            }
         }
         let resource = node(
             planned.span,
