@@ -64,9 +64,9 @@ pub fn expand_api_resources(document: &mut PolicyDocument<'_>) {
 }
 
 /// The statement properties of an `AWS::Lambda::Permission` that become conditions: "If
-/// you specify a service as a principal, use the SourceArn or SourceAccount parameters to
-/// limit who can invoke the function through that service" (Lambda Developer Guide,
-/// AddPermission). Lambda writes them as these operators and keys.
+/// you specify a service, use `SourceArn` or `SourceAccount` to limit who can invoke the
+/// function through that service" (CloudFormation User Guide, AWS::Lambda::Permission,
+/// `Principal`). Lambda writes them as these operators and keys.
 const LAMBDA_CONDITIONS: [(&str, &str, &str); 4] = [
     ("SourceArn", "ArnLike", "aws:SourceArn"),
     ("SourceAccount", "StringEquals", "aws:SourceAccount"),
@@ -150,8 +150,8 @@ pub fn event_bus_statement(resource: &Resource<'_>, statement: Option<Node>) -> 
 }
 
 /// The ARN a function's name, partial ARN or ARN stands for, with what it leaves out as
-/// `*`: "You can append a version number or alias to any of the formats" (Lambda API
-/// Reference, AddPermission `FunctionName`).
+/// `*`: "You can append a version number or alias to any of the formats" (CloudFormation
+/// User Guide, AWS::Lambda::Permission, `FunctionName`).
 fn function_arn(name: &str) -> String {
     if name.starts_with("arn:") {
         name.to_string()
