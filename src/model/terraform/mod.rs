@@ -371,6 +371,21 @@ const LAMBDA_PERMISSION: [(&str, &str); 7] = [
     ("function_url_auth_type", "FunctionUrlAuthType"),
 ];
 
+/// The arguments of `aws_cloudwatch_event_permission` and the properties of the older
+/// form of `AWS::Events::EventBusPolicy` they are lowered to; its `condition` block's `type`,
+/// `key` and `value` become `Condition`'s `Type`, `Key` and `Value`.
+const EVENT_PERMISSION: [(&str, &str); 3] = [
+    ("action", "Action"),
+    ("principal", "Principal"),
+    ("event_bus_name", "EventBusName"),
+];
+const EVENT_CONDITION: [(&str, &str); 3] = [("type", "Type"), ("key", "Key"), ("value", "Value")];
+
+/// The `action` of an `aws_cloudwatch_event_permission` that leaves it out: the only one
+/// EventBridge accepts ("Currently, this must be events:PutEvents", EventBridge API
+/// Reference, PutPermission, `Action`).
+const EVENT_PERMISSION_ACTION: &str = "events:PutEvents";
+
 /// The CloudFormation type a Terraform resource is lowered to.
 fn cfn_type(kind: &str) -> Option<&'static str> {
     if let Some((_, _, cfn, _)) = RESOURCE_POLICIES.iter().find(|(resource, ..)| *resource == kind) {
@@ -387,6 +402,7 @@ fn cfn_type(kind: &str) -> Option<&'static str> {
         "aws_organizations_policy" => "AWS::Organizations::Policy",
         "aws_kms_key" => "AWS::KMS::Key",
         "aws_lambda_permission" => "AWS::Lambda::Permission",
+        "aws_cloudwatch_event_permission" => "AWS::Events::EventBusPolicy",
         _ => return None,
     })
 }
@@ -761,11 +777,39 @@ impl<'m> Lowering<'m, '_, '_> {
                     properties.push(document);
                 }
             }
-            "aws_lambda_permission" => {
-                for (argument, key) in LAMBDA_PERMISSION {
+            "aws_lambda_permission" | "aws_cloudwatch_event_permission" => {
+                let arguments: &[(&str, &str)] = if kind == "aws_lambda_permission" {
+                    &LAMBDA_PERMISSION
+                } else {
+                    &EVENT_PERMISSION
+                };
+                for &(argument, key) in arguments {
                     if let Some(attribute) = body.attribute(argument) {
                         let value = self.value(&attribute.value, Mode::Value, 0);
                         set(&mut properties, key, attribute, value);
+                    }
+                }
+                if kind == "aws_cloudwatch_event_permission" {
+                    if body.attribute("action").is_none() {
+                        properties.push(entry(
+                            "Action",
+                            block.kind_span,
+                            string(block.kind_span, EVENT_PERMISSION_ACTION),
+                        ));
+                    }
+                    if let Some(condition) = body.blocks("condition").next() {
+                        let mut fields = Vec::new();
+                        for (argument, key) in EVENT_CONDITION {
+                            if let Some(attribute) = condition.body.attribute(argument) {
+                                let value = self.value(&attribute.value, Mode::Value, 0);
+                                set(&mut fields, key, attribute, value);
+                            }
+                        }
+                        properties.push(entry(
+                            "Condition",
+                            condition.kind_span,
+                            node(condition.span, Value::Object(fields)),
+                        ));
                     }
                 }
             }

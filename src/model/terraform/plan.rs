@@ -6,7 +6,10 @@
 
 use std::collections::HashMap;
 
-use super::{LAMBDA_PERMISSION, Lowered, cfn_type, entry, get_att, node, reference, resource_policy, string};
+use super::{
+    EVENT_CONDITION, EVENT_PERMISSION, LAMBDA_PERMISSION, Lowered, cfn_type, entry, get_att, node, reference,
+    resource_policy, string,
+};
 use crate::parse::{Entry, Node, ParseError, Value, parse_embedded_json};
 use crate::source::Span;
 
@@ -516,6 +519,27 @@ impl<'p> Plan<'p> {
             "aws_lambda_permission" => {
                 for (argument, key) in LAMBDA_PERMISSION {
                     copy(&mut properties, argument, key);
+                }
+            }
+            "aws_cloudwatch_event_permission" => {
+                for (argument, key) in EVENT_PERMISSION {
+                    copy(&mut properties, argument, key);
+                }
+                if let Some(e) = values.entry("condition")
+                    && let Some(condition) = e.value.as_array().and_then(|a| a.first())
+                {
+                    let fields = EVENT_CONDITION
+                        .iter()
+                        .filter_map(|(argument, key)| {
+                            let given = condition.entry(argument)?;
+                            Some(entry(key, given.key_span, given.value.clone()))
+                        })
+                        .collect();
+                    properties.push(entry(
+                        "Condition",
+                        e.key_span,
+                        node(condition.span, Value::Object(fields)),
+                    ));
                 }
             }
             _ => {
