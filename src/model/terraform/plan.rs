@@ -54,6 +54,7 @@ pub fn lower_plan(root: &Node, text: &str) -> Lowered {
     };
     plan.index = Index::new(&plan);
     plan.index.attachments = plan.attachment_index();
+    plan.index.memberships = plan.membership_index();
     let resources: Vec<Entry> = planned.iter().filter_map(|p| plan.resource(p)).collect();
     let mut parameters = Vec::new();
     for variable in config
@@ -175,6 +176,10 @@ struct Index<'p> {
     expressions: HashMap<Vec<&'p str>, HashMap<&'p str, &'p Node>>,
     /// The policy attachments that name each `aws_iam_policy`, by its address.
     attachments: HashMap<&'p str, Vec<usize>>,
+    /// The groups each `aws_iam_user` is put in (`aws_iam_user_group_membership`,
+    /// `aws_iam_group_membership`), by the user's address: a `Ref` to a planned group, or
+    /// the name as planned.
+    memberships: HashMap<&'p str, Vec<Node>>,
 }
 
 /// The values by which [`Plan::named`] finds a resource.
@@ -244,6 +249,45 @@ impl<'p> Plan<'p> {
             }
         }
         attachments
+    }
+}
+
+impl<'p> Plan<'p> {
+    /// The groups of each user, found through the other indexes.
+    fn membership_index(&self) -> HashMap<&'p str, Vec<Node>> {
+        let mut memberships: HashMap<&'p str, Vec<Node>> = HashMap::new();
+        for membership in self.planned {
+            let (users, groups) = match membership.kind {
+                "aws_iam_user_group_membership" => ("user", "groups"),
+                "aws_iam_group_membership" => ("users", "group"),
+                _ => continue,
+            };
+            let list = |argument: &str| -> Vec<&'p Node> {
+                match membership.values.get(argument).map(|n| &n.value) {
+                    Some(Value::Array(items)) => items.iter().collect(),
+                    Some(Value::Null) | None => Vec::new(),
+                    Some(_) => membership.values.get(argument).into_iter().collect(),
+                }
+            };
+            let joined: Vec<Node> = list(groups)
+                .into_iter()
+                .map(
+                    |group| match self.named("aws_iam_group", group, &membership.module) {
+                        Some(target) => reference(group.span, target.address),
+                        None => group.clone(),
+                    },
+                )
+                .collect();
+            for user in list(users) {
+                if let Some(target) = self.named("aws_iam_user", user, &membership.module) {
+                    memberships
+                        .entry(target.address)
+                        .or_default()
+                        .extend(joined.iter().cloned());
+                }
+            }
+        }
+        memberships
     }
 }
 
@@ -504,6 +548,13 @@ impl<'p> Plan<'p> {
                 copy(&mut properties, "permissions_boundary", "PermissionsBoundary");
                 copy(&mut properties, "managed_policy_arns", "ManagedPolicyArns");
                 copy(&mut properties, "name", "RoleName");
+                if let Some(groups) = self.index.memberships.get(planned.address) {
+                    properties.push(entry(
+                        "Groups",
+                        planned.address_span,
+                        node(values.span, Value::Array(groups.clone())),
+                    ));
+                }
             }
             "aws_organizations_policy" => {
                 copy(&mut properties, "type", "Type");
