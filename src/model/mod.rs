@@ -5,6 +5,7 @@
 
 mod policy;
 mod principal;
+mod resource_policy;
 mod template;
 pub mod terraform;
 mod vocabulary;
@@ -14,6 +15,7 @@ pub use policy::{
     SetQualifier, Statement, action_matches, allow_all, deploy_time_pattern, is_synthetic, scp_level,
 };
 pub use principal::{ACCOUNT, DeclaredPrincipal, DeclaredPrincipals, Principal, Visibility, principals};
+pub use resource_policy::{document_property, resource_implied};
 pub use template::{
     Parameter, Resource, Template, is_dynamic_reference, is_pseudo_parameter, ref_target, sub_variables,
 };

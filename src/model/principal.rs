@@ -16,11 +16,18 @@ pub const ACCOUNT: &str = "111122223333";
 /// How much of a principal's permissions iamlint can see.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Visibility {
-    /// Every policy that grants it permissions is here (a config principal, or a template
-    /// role whose policies are all in the template).
+    /// Every policy that grants it permissions is here: a principal of `.iamlint.toml`,
+    /// whose author lists them all.
     Complete,
+    /// A template role, user or group whose policies are all in the template. That is
+    /// never all it may be granted: a group's members hold their own policies and those of
+    /// their other groups, and another stack or module may attach more to any of them (an
+    /// `AWS::IAM::Policy` names roles, users and groups by name, an
+    /// `AWS::IAM::UserToGroupAddition` puts a user in a group). Permission rules judge what
+    /// the template grants; guards must hold on their own.
+    Open,
     /// It also holds policies iamlint cannot read: managed policy ARNs from outside the
-    /// template, or a boundary that is not in it.
+    /// template, a boundary that is not in it, a group from outside the template.
     Partial,
     /// A policy document that no principal holds: it is judged on its own.
     Standalone,
@@ -129,10 +136,10 @@ pub fn principals<'m, 'a>(
             let Some(kind) = identity_kind(resource) else {
                 continue;
             };
-            let mut principal = template_principal(file, &holdings, template, resource, kind, index);
-            if principal.identity.is_empty() && principal.visibility == Visibility::Complete {
+            let Some(mut principal) = template_principal(file, &holdings, template, resource, kind, index)
+            else {
                 continue;
-            }
+            };
             claimed.extend(principal.own_documents().map(|d| d as *const _));
             principal.scps = org_scps.clone();
             out.push(principal);
@@ -189,6 +196,9 @@ fn identity_kind(resource: &Resource<'_>) -> Option<IdentityKind> {
 struct Holdings<'m> {
     by_holder: HashMap<&'m str, Vec<usize>>,
     by_owner: HashMap<&'m str, Vec<usize>>,
+    /// The groups `AWS::IAM::UserToGroupAddition` resources put a user in, by the user's
+    /// logical id.
+    added_to: HashMap<String, Vec<&'m Node>>,
 }
 
 impl<'m> Holdings<'m> {
@@ -196,7 +206,27 @@ impl<'m> Holdings<'m> {
         let mut holdings = Holdings {
             by_holder: HashMap::new(),
             by_owner: HashMap::new(),
+            added_to: HashMap::new(),
         };
+        if let Some(template) = &file.template {
+            for addition in &template.resources {
+                if !addition.is_type(&["AWS::IAM::UserToGroupAddition"]) {
+                    continue;
+                }
+                let Some(group) = addition.property("GroupName") else {
+                    continue;
+                };
+                for user in addition
+                    .property("Users")
+                    .and_then(Node::as_array)
+                    .unwrap_or_default()
+                {
+                    if let Some(user) = named_resource(template, user, "AWS::IAM::User", "UserName") {
+                        holdings.added_to.entry(user).or_default().push(group);
+                    }
+                }
+            }
+        }
         for (at, doc) in file.policies.iter().enumerate() {
             for holder in &doc.attached_to {
                 holdings.by_holder.entry(holder.as_str()).or_default().push(at);
@@ -226,6 +256,8 @@ impl<'m> Holdings<'m> {
     }
 }
 
+/// The principal a template role, user or group forms; `None` when it holds nothing, in
+/// the template or outside it.
 fn template_principal<'m, 'a>(
     file: &'m FileModel<'a>,
     holdings: &Holdings<'_>,
@@ -233,21 +265,27 @@ fn template_principal<'m, 'a>(
     resource: &Resource<'a>,
     kind: IdentityKind,
     index: usize,
-) -> Principal<'m, 'a> {
+) -> Option<Principal<'m, 'a>> {
     let id = resource.logical_id;
     let mut holders = vec![id.to_string()];
-    // A user gets the policies of the groups it is in.
+    let mut visibility = Visibility::Open;
+    // A user gets the policies of the groups it is in: those its `Groups` names and those
+    // an `AWS::IAM::UserToGroupAddition` adds it to. A group from outside the template
+    // brings policies iamlint cannot read.
     if matches!(kind, IdentityKind::User) {
-        holders.extend(
-            resource
-                .property("Groups")
-                .and_then(Node::as_array)
-                .unwrap_or_default()
-                .iter()
-                .filter_map(ref_target),
-        );
+        let named = resource
+            .property("Groups")
+            .and_then(Node::as_array)
+            .unwrap_or_default()
+            .iter();
+        let added = holdings.added_to.get(id).into_iter().flatten().copied();
+        for group in named.chain(added) {
+            match named_resource(template, group, "AWS::IAM::Group", "GroupName") {
+                Some(target) => holders.push(target),
+                None => visibility = Visibility::Partial,
+            }
+        }
     }
-    let mut visibility = Visibility::Complete;
     let mut managed: Vec<String> = Vec::new();
     for arn in resource
         .property("ManagedPolicyArns")
@@ -299,7 +337,10 @@ fn template_principal<'m, 'a>(
         .property(name_property)
         .and_then(Node::as_str)
         .unwrap_or(id);
-    Principal {
+    if identity.is_empty() && visibility != Visibility::Partial {
+        return None;
+    }
+    Some(Principal {
         name: Some(format!("{noun} `{id}`")),
         declared_as: None,
         span: Some(resource.id_span),
@@ -310,7 +351,25 @@ fn template_principal<'m, 'a>(
         scps: Vec::new(),
         visibility,
         arn: format!("arn:aws:iam::{ACCOUNT}:{path}/{name}"),
+    })
+}
+
+/// The logical id of the template resource of type `kind` that `node` names: a `Ref` to
+/// it, or its name (`name_property`) written out.
+fn named_resource(template: &Template<'_>, node: &Node, kind: &str, name_property: &str) -> Option<String> {
+    if let Some(target) = ref_target(node) {
+        return template
+            .resource(&target)
+            .is_some_and(|r| r.is_type(&[kind]))
+            .then_some(target);
     }
+    let name = node.as_str()?;
+    template
+        .resources
+        .iter()
+        .filter(|r| r.is_type(&[kind]))
+        .find(|r| r.property(name_property).and_then(Node::as_str) == Some(name))
+        .map(|r| r.logical_id.to_string())
 }
 
 fn is_managed_policy(template: &Template<'_>, id: &str) -> bool {

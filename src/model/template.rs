@@ -5,6 +5,7 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 
 use super::policy::{PolicyDocument, PolicyKind};
+use super::resource_policy;
 use crate::parse::{Node, ParseError, Value, parse_embedded_json};
 use crate::source::Span;
 
@@ -183,26 +184,43 @@ impl<'a> Template<'a> {
                     _ => {}
                 },
                 "AWS::KMS::Key" => take(resource.property("KeyPolicy"), PolicyKind::KeyPolicy, Vec::new()),
-                "AWS::SecretsManager::ResourcePolicy" => {
-                    take(
-                        resource.property("ResourcePolicy"),
-                        PolicyKind::Resource,
-                        Vec::new(),
-                    );
-                }
                 super::terraform::POLICY_DOCUMENT => {
                     if let Some(node) = resource.property("PolicyDocument") {
                         take(Some(node), PolicyKind::infer(node), Vec::new());
                     }
                 }
-                "AWS::S3::BucketPolicy" => {
-                    take(
-                        resource.property("PolicyDocument"),
-                        PolicyKind::Resource,
-                        Vec::new(),
-                    );
+                "AWS::Lambda::Permission" => {
+                    if let Some(built) = resource_policy::lambda_permission(resource) {
+                        found.push(PolicyDocument::from_node(
+                            Cow::Owned(built),
+                            PolicyKind::Resource,
+                            Some(resource.logical_id.to_string()),
+                        ));
+                    }
                 }
-                _ => {}
+                "AWS::Events::EventBusPolicy" => {
+                    let statement = resource
+                        .property("Statement")
+                        .and_then(|n| readable(n, texts, errors, &mut nodes_left))
+                        .map(Cow::into_owned);
+                    if let Some(built) = resource_policy::event_bus_statement(resource, statement) {
+                        found.push(PolicyDocument::from_node(
+                            Cow::Owned(built),
+                            PolicyKind::Resource,
+                            Some(resource.logical_id.to_string()),
+                        ));
+                    }
+                }
+                _ => {
+                    if let Some(property) = resource_policy::document_property(kind) {
+                        take(resource.property(property), PolicyKind::Resource, Vec::new());
+                        if kind == "AWS::ApiGateway::RestApi"
+                            && let Some(document) = found.last_mut()
+                        {
+                            resource_policy::expand_api_resources(document);
+                        }
+                    }
+                }
             }
         }
         found
@@ -227,19 +245,23 @@ fn document<'a>(
     errors: &mut Vec<ParseError>,
     nodes_left: &mut usize,
 ) -> Option<PolicyDocument<'a>> {
+    let node = readable(node, texts, errors, nodes_left)?;
+    Some(PolicyDocument::from_node(node, kind, Some(owner.to_string())))
+}
+
+/// A JSON object given inline or as a JSON string (parsed); `None` for an intrinsic
+/// function or anything else, and for a string that fails to parse (in `errors`).
+fn readable<'a>(
+    node: &'a Node,
+    texts: super::Texts<'_>,
+    errors: &mut Vec<ParseError>,
+    nodes_left: &mut usize,
+) -> Option<Cow<'a, Node>> {
     match &node.value {
-        Value::Object(_) if node.intrinsic().is_none() => Some(PolicyDocument::from_node(
-            Cow::Borrowed(node),
-            kind,
-            Some(owner.to_string()),
-        )),
+        Value::Object(_) if node.intrinsic().is_none() => Some(Cow::Borrowed(node)),
         Value::String(s) if s.trim_start().starts_with('{') => {
             match parse_embedded_json(node, texts.get(node.span.file), nodes_left) {
-                Ok(parsed) => Some(PolicyDocument::from_node(
-                    Cow::Owned(parsed),
-                    kind,
-                    Some(owner.to_string()),
-                )),
+                Ok(parsed) => Some(Cow::Owned(parsed)),
                 Err(err) => {
                     errors.push(err);
                     None

@@ -241,8 +241,156 @@ fn get_att(span: Span, target: &str, attribute: &str) -> Node {
     )
 }
 
+/// The resources that hold a resource-based policy: the argument that holds the document,
+/// and the CloudFormation type and property it is lowered to. A service's resource that
+/// takes the policy as an argument of its own (`aws_sqs_queue`'s `policy`) is lowered like
+/// the separate policy resource.
+const RESOURCE_POLICIES: [(&str, &str, &str, &str); 17] = [
+    (
+        "aws_s3_bucket_policy",
+        "policy",
+        "AWS::S3::BucketPolicy",
+        "PolicyDocument",
+    ),
+    (
+        "aws_secretsmanager_secret_policy",
+        "policy",
+        "AWS::SecretsManager::ResourcePolicy",
+        "ResourcePolicy",
+    ),
+    (
+        "aws_ecr_repository_policy",
+        "policy",
+        "AWS::ECR::Repository",
+        "RepositoryPolicyText",
+    ),
+    (
+        "aws_sqs_queue_policy",
+        "policy",
+        "AWS::SQS::QueuePolicy",
+        "PolicyDocument",
+    ),
+    (
+        "aws_sqs_queue",
+        "policy",
+        "AWS::SQS::QueuePolicy",
+        "PolicyDocument",
+    ),
+    (
+        "aws_sns_topic_policy",
+        "policy",
+        "AWS::SNS::TopicPolicy",
+        "PolicyDocument",
+    ),
+    (
+        "aws_sns_topic",
+        "policy",
+        "AWS::SNS::TopicPolicy",
+        "PolicyDocument",
+    ),
+    (
+        "aws_cloudwatch_log_resource_policy",
+        "policy_document",
+        "AWS::Logs::ResourcePolicy",
+        "PolicyDocument",
+    ),
+    (
+        "aws_api_gateway_rest_api_policy",
+        "policy",
+        "AWS::ApiGateway::RestApi",
+        "Policy",
+    ),
+    (
+        "aws_api_gateway_rest_api",
+        "policy",
+        "AWS::ApiGateway::RestApi",
+        "Policy",
+    ),
+    (
+        "aws_efs_file_system_policy",
+        "policy",
+        "AWS::EFS::FileSystem",
+        "FileSystemPolicy",
+    ),
+    (
+        "aws_opensearch_domain_policy",
+        "access_policies",
+        "AWS::OpenSearchService::Domain",
+        "AccessPolicies",
+    ),
+    (
+        "aws_opensearch_domain",
+        "access_policies",
+        "AWS::OpenSearchService::Domain",
+        "AccessPolicies",
+    ),
+    (
+        "aws_elasticsearch_domain_policy",
+        "access_policies",
+        "AWS::Elasticsearch::Domain",
+        "AccessPolicies",
+    ),
+    (
+        "aws_elasticsearch_domain",
+        "access_policies",
+        "AWS::Elasticsearch::Domain",
+        "AccessPolicies",
+    ),
+    (
+        "aws_cloudwatch_event_bus_policy",
+        "policy",
+        "AWS::Events::EventBus",
+        "Policy",
+    ),
+    (
+        "aws_backup_vault_policy",
+        "policy",
+        "AWS::Backup::BackupVault",
+        "AccessPolicy",
+    ),
+];
+
+/// The argument of a resource that holds its resource-based policy, and the
+/// CloudFormation property it is lowered to.
+fn resource_policy(kind: &str) -> Option<(&'static str, &'static str)> {
+    RESOURCE_POLICIES
+        .iter()
+        .find(|(resource, ..)| *resource == kind)
+        .map(|&(_, argument, _, property)| (argument, property))
+}
+
+/// The arguments of `aws_lambda_permission` and the `AWS::Lambda::Permission` properties
+/// they are lowered to.
+const LAMBDA_PERMISSION: [(&str, &str); 7] = [
+    ("action", "Action"),
+    ("function_name", "FunctionName"),
+    ("principal", "Principal"),
+    ("source_arn", "SourceArn"),
+    ("source_account", "SourceAccount"),
+    ("principal_org_id", "PrincipalOrgID"),
+    ("function_url_auth_type", "FunctionUrlAuthType"),
+];
+
+/// The arguments of `aws_cloudwatch_event_permission` and the properties of the older
+/// form of `AWS::Events::EventBusPolicy` they are lowered to; its `condition` block's `type`,
+/// `key` and `value` become `Condition`'s `Type`, `Key` and `Value`.
+const EVENT_PERMISSION: [(&str, &str); 3] = [
+    ("action", "Action"),
+    ("principal", "Principal"),
+    ("event_bus_name", "EventBusName"),
+];
+const EVENT_CONDITION: [(&str, &str); 3] = [("type", "Type"), ("key", "Key"), ("value", "Value")];
+
+/// The `action` of an `aws_cloudwatch_event_permission` that leaves it out: the only one
+/// EventBridge accepts ("Currently, this must be events:PutEvents", EventBridge API
+/// Reference, PutPermission, `Action`).
+const EVENT_PERMISSION_ACTION: &str = "events:PutEvents";
+
 /// The CloudFormation type a Terraform resource is lowered to.
 fn cfn_type(kind: &str) -> Option<&'static str> {
+    if let Some((_, _, cfn, _)) = RESOURCE_POLICIES.iter().find(|(resource, ..)| *resource == kind) {
+        return Some(cfn);
+    }
     Some(match kind {
         "aws_db_instance" => "AWS::RDS::DBInstance",
         "aws_rds_cluster" => "AWS::RDS::DBCluster",
@@ -253,8 +401,8 @@ fn cfn_type(kind: &str) -> Option<&'static str> {
         "aws_iam_group" => "AWS::IAM::Group",
         "aws_organizations_policy" => "AWS::Organizations::Policy",
         "aws_kms_key" => "AWS::KMS::Key",
-        "aws_secretsmanager_secret_policy" => "AWS::SecretsManager::ResourcePolicy",
-        "aws_s3_bucket_policy" => "AWS::S3::BucketPolicy",
+        "aws_lambda_permission" => "AWS::Lambda::Permission",
+        "aws_cloudwatch_event_permission" => "AWS::Events::EventBusPolicy",
         _ => return None,
     })
 }
@@ -265,6 +413,9 @@ fn cfn_type(kind: &str) -> Option<&'static str> {
 struct Attachments {
     principals: HashMap<String, Vec<(&'static str, Node)>>,
     managed_arns: HashMap<String, Vec<Node>>,
+    /// The groups a user is put in (`aws_iam_user_group_membership`,
+    /// `aws_iam_group_membership`), by the user's id.
+    groups: HashMap<String, Vec<Node>>,
 }
 
 impl<'m> Lowering<'m, '_, '_> {
@@ -380,6 +531,10 @@ impl<'m> Lowering<'m, '_, '_> {
                     .into_iter()
                     .filter_map(|(key, name)| block.body.attribute(name).map(|a| (key, a)))
                     .collect(),
+                "aws_iam_user_group_membership" | "aws_iam_group_membership" => {
+                    self.memberships(block, &mut found.groups);
+                    continue;
+                }
                 _ => continue,
             };
             let Some(policy_arn) = block.body.attribute("policy_arn") else {
@@ -412,6 +567,30 @@ impl<'m> Lowering<'m, '_, '_> {
             }
         }
         found
+    }
+
+    /// The users and groups a membership resource joins, added to `groups` by user id:
+    /// `aws_iam_user_group_membership` puts one user in `groups`, `aws_iam_group_membership`
+    /// puts `users` in one group.
+    fn memberships(&mut self, block: &'m Block, groups: &mut HashMap<String, Vec<Node>>) {
+        let (user_argument, group_argument) = match block.label(0) {
+            Some("aws_iam_user_group_membership") => ("user", "groups"),
+            _ => ("users", "group"),
+        };
+        let mut list = |argument: &str, kind: &str| -> Vec<Node> {
+            let Some(attribute) = block.body.attribute(argument) else {
+                return Vec::new();
+            };
+            match &attribute.value.kind {
+                ExprKind::Array(items) => items.iter().map(|e| self.principal_ref(e, kind, 0)).collect(),
+                _ => vec![self.principal_ref(&attribute.value, kind, 0)],
+            }
+        };
+        let users = list(user_argument, "aws_iam_user");
+        let joined = list(group_argument, "aws_iam_group");
+        for user in users.iter().filter_map(ref_target) {
+            groups.entry(user).or_default().extend(joined.iter().cloned());
+        }
     }
 
     fn resource(&mut self, block: &'m Block, attachments: &Attachments) -> Option<Entry> {
@@ -549,6 +728,13 @@ impl<'m> Lowering<'m, '_, '_> {
                     }
                 }
                 arns.extend(attachments.managed_arns.get(&id).into_iter().flatten().cloned());
+                if let Some(groups) = attachments.groups.get(&id) {
+                    properties.push(entry(
+                        "Groups",
+                        block.kind_span,
+                        node(block.span, Value::Array(groups.clone())),
+                    ));
+                }
                 if !arns.is_empty() {
                     properties.push(entry(
                         "ManagedPolicyArns",
@@ -591,18 +777,49 @@ impl<'m> Lowering<'m, '_, '_> {
                     properties.push(document);
                 }
             }
-            "aws_secretsmanager_secret_policy" => {
-                if let Some(mut document) = self.policy_attribute(body, "policy") {
-                    document.key = "ResourcePolicy".to_string();
+            "aws_lambda_permission" | "aws_cloudwatch_event_permission" => {
+                let arguments: &[(&str, &str)] = if kind == "aws_lambda_permission" {
+                    &LAMBDA_PERMISSION
+                } else {
+                    &EVENT_PERMISSION
+                };
+                for &(argument, key) in arguments {
+                    if let Some(attribute) = body.attribute(argument) {
+                        let value = self.value(&attribute.value, Mode::Value, 0);
+                        set(&mut properties, key, attribute, value);
+                    }
+                }
+                if kind == "aws_cloudwatch_event_permission" {
+                    if body.attribute("action").is_none() {
+                        properties.push(entry(
+                            "Action",
+                            block.kind_span,
+                            string(block.kind_span, EVENT_PERMISSION_ACTION),
+                        ));
+                    }
+                    if let Some(condition) = body.blocks("condition").next() {
+                        let mut fields = Vec::new();
+                        for (argument, key) in EVENT_CONDITION {
+                            if let Some(attribute) = condition.body.attribute(argument) {
+                                let value = self.value(&attribute.value, Mode::Value, 0);
+                                set(&mut fields, key, attribute, value);
+                            }
+                        }
+                        properties.push(entry(
+                            "Condition",
+                            condition.kind_span,
+                            node(condition.span, Value::Object(fields)),
+                        ));
+                    }
+                }
+            }
+            _ => {
+                let (argument, property) = resource_policy(kind)?;
+                if let Some(mut document) = self.policy_attribute(body, argument) {
+                    document.key = property.to_string();
                     properties.push(document);
                 }
             }
-            "aws_s3_bucket_policy" => {
-                if let Some(document) = self.policy_attribute(body, "policy") {
-                    properties.push(document);
-                }
-            }
-            _ => return None,
         }
         Some(self.resource_entry(&id, block, cfn, properties))
     }

@@ -6,7 +6,10 @@
 
 use std::collections::HashMap;
 
-use super::{Lowered, cfn_type, entry, get_att, node, reference, string};
+use super::{
+    EVENT_CONDITION, EVENT_PERMISSION, LAMBDA_PERMISSION, Lowered, cfn_type, entry, get_att, node, reference,
+    resource_policy, string,
+};
 use crate::parse::{Entry, Node, ParseError, Value, parse_embedded_json};
 use crate::source::Span;
 
@@ -51,6 +54,7 @@ pub fn lower_plan(root: &Node, text: &str) -> Lowered {
     };
     plan.index = Index::new(&plan);
     plan.index.attachments = plan.attachment_index();
+    plan.index.memberships = plan.membership_index();
     let resources: Vec<Entry> = planned.iter().filter_map(|p| plan.resource(p)).collect();
     let mut parameters = Vec::new();
     for variable in config
@@ -172,6 +176,10 @@ struct Index<'p> {
     expressions: HashMap<Vec<&'p str>, HashMap<&'p str, &'p Node>>,
     /// The policy attachments that name each `aws_iam_policy`, by its address.
     attachments: HashMap<&'p str, Vec<usize>>,
+    /// The groups each `aws_iam_user` is put in (`aws_iam_user_group_membership`,
+    /// `aws_iam_group_membership`), by the user's address: a `Ref` to a planned group, or
+    /// the name as planned.
+    memberships: HashMap<&'p str, Vec<Node>>,
 }
 
 /// The values by which [`Plan::named`] finds a resource.
@@ -241,6 +249,45 @@ impl<'p> Plan<'p> {
             }
         }
         attachments
+    }
+}
+
+impl<'p> Plan<'p> {
+    /// The groups of each user, found through the other indexes.
+    fn membership_index(&self) -> HashMap<&'p str, Vec<Node>> {
+        let mut memberships: HashMap<&'p str, Vec<Node>> = HashMap::new();
+        for membership in self.planned {
+            let (users, groups) = match membership.kind {
+                "aws_iam_user_group_membership" => ("user", "groups"),
+                "aws_iam_group_membership" => ("users", "group"),
+                _ => continue,
+            };
+            let list = |argument: &str| -> Vec<&'p Node> {
+                match membership.values.get(argument).map(|n| &n.value) {
+                    Some(Value::Array(items)) => items.iter().collect(),
+                    Some(Value::Null) | None => Vec::new(),
+                    Some(_) => membership.values.get(argument).into_iter().collect(),
+                }
+            };
+            let joined: Vec<Node> = list(groups)
+                .into_iter()
+                .map(
+                    |group| match self.named("aws_iam_group", group, &membership.module) {
+                        Some(target) => reference(group.span, target.address),
+                        None => group.clone(),
+                    },
+                )
+                .collect();
+            for user in list(users) {
+                if let Some(target) = self.named("aws_iam_user", user, &membership.module) {
+                    memberships
+                        .entry(target.address)
+                        .or_default()
+                        .extend(joined.iter().cloned());
+                }
+            }
+        }
+        memberships
     }
 }
 
@@ -447,13 +494,11 @@ impl<'p> Plan<'p> {
                     properties.push(password);
                 }
             }
-            "aws_iam_policy" | "aws_s3_bucket_policy" => {
+            "aws_iam_policy" => {
                 if let Some((span, document)) = self.document(values, "policy") {
                     properties.push(entry("PolicyDocument", span, document));
                 }
-                if planned.kind == "aws_iam_policy" {
-                    properties.extend(self.attached(planned));
-                }
+                properties.extend(self.attached(planned));
             }
             "aws_iam_role_policy" | "aws_iam_user_policy" | "aws_iam_group_policy" => {
                 if let Some((span, document)) = self.document(values, "policy") {
@@ -503,6 +548,13 @@ impl<'p> Plan<'p> {
                 copy(&mut properties, "permissions_boundary", "PermissionsBoundary");
                 copy(&mut properties, "managed_policy_arns", "ManagedPolicyArns");
                 copy(&mut properties, "name", "RoleName");
+                if let Some(groups) = self.index.memberships.get(planned.address) {
+                    properties.push(entry(
+                        "Groups",
+                        planned.address_span,
+                        node(values.span, Value::Array(groups.clone())),
+                    ));
+                }
             }
             "aws_organizations_policy" => {
                 copy(&mut properties, "type", "Type");
@@ -515,12 +567,38 @@ impl<'p> Plan<'p> {
                     properties.push(entry("KeyPolicy", span, document));
                 }
             }
-            "aws_secretsmanager_secret_policy" => {
-                if let Some((span, document)) = self.document(values, "policy") {
-                    properties.push(entry("ResourcePolicy", span, document));
+            "aws_lambda_permission" => {
+                for (argument, key) in LAMBDA_PERMISSION {
+                    copy(&mut properties, argument, key);
                 }
             }
-            _ => return None,
+            "aws_cloudwatch_event_permission" => {
+                for (argument, key) in EVENT_PERMISSION {
+                    copy(&mut properties, argument, key);
+                }
+                if let Some(e) = values.entry("condition")
+                    && let Some(condition) = e.value.as_array().and_then(|a| a.first())
+                {
+                    let fields = EVENT_CONDITION
+                        .iter()
+                        .filter_map(|(argument, key)| {
+                            let given = condition.entry(argument)?;
+                            Some(entry(key, given.key_span, given.value.clone()))
+                        })
+                        .collect();
+                    properties.push(entry(
+                        "Condition",
+                        e.key_span,
+                        node(condition.span, Value::Object(fields)),
+                    ));
+                }
+            }
+            _ => {
+                let (argument, property) = resource_policy(planned.kind)?;
+                if let Some((span, document)) = self.document(values, argument) {
+                    properties.push(entry(property, span, document));
+                }
+            }
         }
         let resource = node(
             planned.span,

@@ -2,7 +2,7 @@
 //! element its policy kind requires (`Effect`, `Action`, `Resource`, `Principal`).
 
 use crate::finding::Diagnostic;
-use crate::model::{FileModel, PolicyKind};
+use crate::model::{FileModel, PolicyKind, resource_implied};
 use crate::parse::Node;
 use crate::rules::Rule;
 
@@ -58,8 +58,14 @@ impl Rule for MissingElement {
                 continue;
             }
             let mut required = vec![&EFFECT, &ACTION];
-            // A role's trust policy applies to the role itself: it has no `Resource`.
-            if doc.kind != PolicyKind::Trust {
+            // A role's trust policy applies to the role itself: it has no `Resource`; nor
+            // need an ECR repository policy, which applies to its repository.
+            let holder = file
+                .template
+                .as_ref()
+                .zip(doc.owner.as_deref())
+                .and_then(|(template, owner)| template.resource(owner)?.resource_type);
+            if doc.kind != PolicyKind::Trust && !holder.is_some_and(resource_implied) {
                 required.push(&RESOURCE);
             }
             // Identity policies and SCPs apply to their holder and must not name one. Plain

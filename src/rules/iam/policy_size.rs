@@ -249,10 +249,8 @@ fn policy_name(file: &FileModel<'_>, doc: &PolicyDocument<'_>) -> String {
 fn written_property(resource_type: &str) -> Option<&'static str> {
     Some(match resource_type {
         "AWS::Organizations::Policy" => "Content",
-        "AWS::S3::BucketPolicy" => "PolicyDocument",
         "AWS::KMS::Key" => "KeyPolicy",
-        "AWS::SecretsManager::ResourcePolicy" => "ResourcePolicy",
-        _ => return None,
+        _ => return crate::model::document_property(resource_type),
     })
 }
 
