@@ -217,8 +217,9 @@ pub fn ref_target(node: &Node) -> Option<String> {
     }
 }
 
-/// A policy document given inline or as a JSON string; intrinsic functions (`Fn::If`,
-/// `Fn::Sub` of a document) are not documents we can read and are skipped.
+/// A policy document given inline (an object, or a list written in its place) or as a JSON
+/// string; intrinsic functions (`Fn::If`, `Fn::Sub` of a document) are not documents we can
+/// read and are skipped.
 fn document<'a>(
     node: &'a Node,
     kind: PolicyKind,
@@ -228,7 +229,10 @@ fn document<'a>(
     nodes_left: &mut usize,
 ) -> Option<PolicyDocument<'a>> {
     match &node.value {
-        Value::Object(_) if node.intrinsic().is_none() => Some(PolicyDocument::from_node(
+        // A list is not a document, but it is where the author wrote one (cfn-lint's
+        // bad/resources/iam/iam_policy.yaml: a list holding `Fn::If`): kept so that
+        // iam/invalid-element-type reports it.
+        Value::Object(_) | Value::Array(_) if node.intrinsic().is_none() => Some(PolicyDocument::from_node(
             Cow::Borrowed(node),
             kind,
             Some(owner.to_string()),
