@@ -50,7 +50,8 @@ impl<'a> Texts<'a> {
 /// What the content of a file says it is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum DocumentKind {
-    /// A JSON or YAML object with `Statement`.
+    /// A JSON or YAML object with `Statement`, or with the `Version` of a policy
+    /// (`{"Version": "2012-10-17"}` is a policy that lacks its statements).
     Policy,
     /// A mapping with `Resources` or `AWSTemplateFormatVersion`.
     Template,
@@ -62,6 +63,12 @@ impl DocumentKind {
             Some(DocumentKind::Policy)
         } else if root.entry("Resources").is_some() || root.entry("AWSTemplateFormatVersion").is_some() {
             Some(DocumentKind::Template)
+        } else if root
+            .get("Version")
+            .and_then(Node::as_str)
+            .is_some_and(|v| matches!(v, "2012-10-17" | "2008-10-17"))
+        {
+            Some(DocumentKind::Policy)
         } else {
             None
         }

@@ -27,8 +27,9 @@ pub enum PolicyKind {
 }
 
 impl PolicyKind {
-    /// The type of a plain policy file, from its content. A role trust policy names a
-    /// `Federated` principal, or grants only `sts:` actions to the principals it names; a
+    /// The type of a plain policy file, from its content. A role trust policy grants only
+    /// `sts:` actions to the principals it names, or names a `Federated` principal without
+    /// granting any other action; a
     /// resource-based policy names a principal in every statement; an identity policy names
     /// none (a stray `Principal` in some statements is then reported as not allowed).
     /// `Unspecified` when there are no statements to tell.
@@ -55,17 +56,26 @@ impl PolicyKind {
         let federated = statements
             .iter()
             .any(|s| s.get("Principal").and_then(|p| p.entry("Federated")).is_some());
+        fn actions(statement: &Node) -> Vec<&str> {
+            match statement.get("Action") {
+                Some(Node {
+                    value: Value::Array(items),
+                    ..
+                }) => items.iter().filter_map(Node::as_str).collect(),
+                Some(single) => single.as_str().into_iter().collect(),
+                None => Vec::new(),
+            }
+        }
+        let is_sts = |a: &&str| a.to_ascii_lowercase().starts_with("sts:");
         let only_sts = statements.iter().all(|s| {
-            let Some(action) = s.get("Action") else {
-                return false;
-            };
-            let items: Vec<&str> = match &action.value {
-                Value::Array(items) => items.iter().filter_map(Node::as_str).collect(),
-                _ => action.as_str().into_iter().collect(),
-            };
-            !items.is_empty() && items.iter().all(|a| a.to_ascii_lowercase().starts_with("sts:"))
+            let items = actions(s);
+            !items.is_empty() && items.iter().all(is_sts)
         });
-        if federated || only_sts {
+        // A Federated principal marks a trust policy only where nothing but `sts:` actions
+        // are granted: in a bucket policy granting `s3:GetObject` it is a resource policy
+        // naming a principal that resource policies do not support (iam/invalid-principal).
+        let other_actions = statements.iter().any(|s| !actions(s).iter().all(is_sts));
+        if only_sts || (federated && !other_actions) {
             PolicyKind::Trust
         } else {
             PolicyKind::Resource
@@ -540,6 +550,39 @@ mod tests {
             "rds:CreateDBInstanceReadReplica"
         ));
         assert!(action_matches("r*s:*e*e*", "rds:CreateDBInstance"));
+    }
+
+    /// Issue 11, item 13: a `Federated` principal makes a trust policy only when nothing but
+    /// `sts:` actions is granted; in a bucket policy it is a resource-based policy naming a
+    /// principal such policies do not support (Access Analyzer: "Federated principal not
+    /// supported").
+    #[test]
+    fn federated_principals_make_trust_policies_only_with_sts_actions() {
+        let kind = |text: &str| {
+            let root =
+                crate::parse::parse(crate::source::FileId(0), text, crate::parse::Syntax::Json).unwrap();
+            PolicyKind::infer(&root)
+        };
+        let statement = |action: &str| {
+            format!(
+                r#"{{"Statement": [{{"Effect": "Allow", "Principal": {{"Federated": "cognito-identity.amazonaws.com"}}{action}}}]}}"#
+            )
+        };
+        assert_eq!(
+            kind(&statement(r#", "Action": "s3:GetObject""#)),
+            PolicyKind::Resource
+        );
+        assert_eq!(
+            kind(&statement(
+                r#", "Action": ["sts:AssumeRoleWithWebIdentity", "s3:GetObject"]"#
+            )),
+            PolicyKind::Resource
+        );
+        assert_eq!(
+            kind(&statement(r#", "Action": "sts:AssumeRoleWithWebIdentity""#)),
+            PolicyKind::Trust
+        );
+        assert_eq!(kind(&statement("")), PolicyKind::Trust);
     }
 
     #[test]

@@ -235,8 +235,9 @@ pub fn ref_target(node: &Node) -> Option<String> {
     }
 }
 
-/// A policy document given inline or as a JSON string; intrinsic functions (`Fn::If`,
-/// `Fn::Sub` of a document) are not documents we can read and are skipped.
+/// A policy document given inline (an object, or a list written in its place) or as a JSON
+/// string; intrinsic functions (`Fn::If`, `Fn::Sub` of a document) are not documents we can
+/// read and are skipped.
 fn document<'a>(
     node: &'a Node,
     kind: PolicyKind,
@@ -245,7 +246,13 @@ fn document<'a>(
     errors: &mut Vec<ParseError>,
     nodes_left: &mut usize,
 ) -> Option<PolicyDocument<'a>> {
-    let node = readable(node, texts, errors, nodes_left)?;
+    // A list is not a document, but it is where the author wrote one (cfn-lint's
+    // bad/resources/iam/iam_policy.yaml: a list holding `Fn::If`): kept so that
+    // iam/invalid-element-type reports it.
+    let node = match node.value {
+        Value::Array(_) => Cow::Borrowed(node),
+        _ => readable(node, texts, errors, nodes_left)?,
+    };
     Some(PolicyDocument::from_node(node, kind, Some(owner.to_string())))
 }
 

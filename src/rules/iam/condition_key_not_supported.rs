@@ -95,10 +95,12 @@ impl Rule for ConditionKeyNotSupported {
                     // The catalog can only judge a key it maps to some action, and actions
                     // whose row lists condition keys at all: for the others (legacy actions
                     // such as `aws-marketplace:Subscribe`) the reference is silent, not
-                    // negative.
+                    // negative. A key the Reference attaches to resource types only
+                    // (`iam:ResourceTag/${TagKey}` on `role` and `user`) is mapped to the
+                    // actions on those types.
                     let accepting = accepting_of
                         .entry(key.to_string())
-                        .or_insert_with(|| catalog.actions_accepting(key));
+                        .or_insert_with(|| catalog.actions_with_key(key, Service::accepts));
                     let service_specific = !key.to_ascii_lowercase().starts_with("aws:");
                     if service_specific && accepting.is_empty() {
                         continue;

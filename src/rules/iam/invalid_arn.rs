@@ -5,21 +5,16 @@ use crate::finding::Diagnostic;
 use crate::model::FileModel;
 use crate::rules::Rule;
 use crate::rules::iam::arn::{self, Arn, ArnFormat, PARTITIONS};
+use crate::rules::iam::raw;
 
 pub struct InvalidArn;
 
 impl Rule for InvalidArn {
     fn check(&self, file: &FileModel<'_>, out: &mut Vec<Diagnostic>) {
         for doc in &file.policies {
-            for statement in &doc.statements {
-                let Some(resources) = &statement.resource else {
-                    continue;
-                };
-                for item in &resources.items {
-                    // An intrinsic function is unknown until deployment.
-                    let Some(text) = item.text.as_deref() else {
-                        continue;
-                    };
+            // An intrinsic function is unknown until deployment: only literals are read.
+            for statement in doc.statement_nodes() {
+                for (item, text) in raw::resource_strings(statement) {
                     if let Some(problem) = problem(text) {
                         let mut diagnostic = Diagnostic::new(item.span, problem.message);
                         if let Some(help) = problem.help {

@@ -41,7 +41,7 @@ fn check_clause(clause: &ConditionClause, keys: &KeyTable, out: &mut Vec<Diagnos
                 format!("`{text}` is not a number for `{operator}`"),
                 "write the value as an integer or decimal number, such as `10` or `0.5`".to_string(),
             )),
-            OperatorFamily::Date => date_problem(text, operator),
+            OperatorFamily::Date => date_problem(text, operator, &clause.key),
             OperatorFamily::Binary if !is_base64(text) => Some((
                 format!("`{text}` is not a base64-encoded value for `{operator}`"),
                 "`BinaryEquals` compares base64-encoded bytes; encode the value in base64".to_string(),
@@ -56,10 +56,20 @@ fn check_clause(clause: &ConditionClause, keys: &KeyTable, out: &mut Vec<Diagnos
     multiple_booleans(clause, keys, out);
 }
 
-fn date_problem(text: &str, operator: &str) -> Option<(String, String)> {
+/// IAM accepts epoch seconds in date conditions (Condition operators page: "You must specify
+/// date/time values with one of the W3C implementations of the ISO 8601 date formats or in
+/// epoch (UNIX) time"), but Access Analyzer's "Invalid date value" warns that "Epoch time might
+/// not resolve to the precise time that you expect" and recommends the W3C formats. The
+/// warning is kept, except on `aws:EpochTime`, a key documented as seconds since 1970.
+fn date_problem(text: &str, operator: &str, key: &str) -> Option<(String, String)> {
     let iso = "write an ISO 8601 date or date-time such as `2026-01-31T00:00:00Z`";
     match date_form(text) {
-        DateForm::Iso | DateForm::EpochSeconds => None,
+        DateForm::Iso => None,
+        DateForm::EpochSeconds if key.eq_ignore_ascii_case("aws:EpochTime") => None,
+        DateForm::EpochSeconds => Some((
+            format!("`{text}` is epoch time: `{operator}` on `{key}` may not resolve to the time you expect"),
+            format!("AWS recommends the W3C date formats: {iso}"),
+        )),
         DateForm::EpochMilliseconds => Some((
             format!("`{text}` is too large for seconds since 1970: it looks like milliseconds"),
             format!("date operators take epoch time in seconds; better, {iso}"),

@@ -14,6 +14,13 @@ impl Rule for InvalidElementType {
     fn check(&self, file: &FileModel<'_>, out: &mut Vec<Diagnostic>) {
         for doc in &file.policies {
             let source: &Node = &doc.source;
+            if let Value::Array(_) = source.value {
+                out.push(
+                    mismatch(source, "a policy document".to_string(), "an object")
+                        .help("write the document as one object with `Version` and `Statement`; to choose between documents, put `Fn::If` in place of the whole object"),
+                );
+                continue;
+            }
             for entry in source.as_object().unwrap_or_default() {
                 match entry.key.as_str() {
                     "Version" | "Id" => string(&entry.key, &entry.value, out),

@@ -84,10 +84,15 @@ fn check_values(
             PolicyKind::KeyPolicy | PolicyKind::Resource | PolicyKind::ServiceControl
         )
     {
+        let policy = match kind {
+            PolicyKind::KeyPolicy => "a key policy",
+            PolicyKind::ServiceControl => "a service control policy",
+            _ => "a resource-based policy",
+        };
         out.push(
             Diagnostic::new(
                 entry.key_span,
-                "a federated principal can only be trusted in a role trust policy",
+                format!("a federated principal is not supported in {policy}: only a role trust policy can trust one"),
             )
             .help("let the federated users assume a role, and grant access to that role instead"),
         );

@@ -74,9 +74,9 @@ impl Rule for OidcTrustUnrestricted {
                             Some((_, values)) if broad_sub(values) => out.push(
                                 Diagnostic::new(
                                     values.span,
-                                    "the `token.actions.githubusercontent.com:sub` condition does not name a specific repository",
+                                    "the `token.actions.githubusercontent.com:sub` condition does not name a specific repository and branch or environment",
                                 )
-                                .help("name the repository, and the branch or environment where you can: `repo:OWNER/REPO:ref:refs/heads/main`"),
+                                .help("name the repository and the branch or environment: `repo:OWNER/REPO:ref:refs/heads/main` or `repo:OWNER/REPO:environment:NAME`"),
                             ),
                             Some(_) => {}
                         }
@@ -97,16 +97,57 @@ impl Rule for OidcTrustUnrestricted {
     }
 }
 
-/// A `sub` condition whose values leave the repository open (`*`, `repo:*`,
-/// `repo:org/*` is fine: it names an owner).
+/// A `sub` condition with a value that leaves the repository or its branch open. Access
+/// Analyzer's "Specific github repo and branch recommended" asks for both: `repo:org/*` (any
+/// repository of the organization) and `repo:org/repo:*` or `...:ref:refs/heads/*` (any
+/// branch, pull request or environment) are open; `repo:org/repo:ref:refs/heads/main` and
+/// `repo:org/repo:environment:prod` are specific.
 fn broad_sub(values: &Node) -> bool {
     let texts: Vec<&str> = match values.as_array() {
         Some(list) => list.iter().filter_map(Node::as_str).collect(),
         None => values.as_str().into_iter().collect(),
     };
-    texts.iter().any(|v| {
-        let rest = v.strip_prefix("repo:").unwrap_or(v);
-        let owner = rest.split('/').next().unwrap_or("");
-        owner.is_empty() || owner.contains(['*', '?'])
-    })
+    texts.iter().any(|v| open_subject(v))
+}
+
+/// Whether one subject pattern leaves the repository, or the branch or environment, open.
+fn open_subject(subject: &str) -> bool {
+    let wild = |part: &str| part.is_empty() || part.contains(['*', '?']);
+    let Some(rest) = subject.strip_prefix("repo:") else {
+        // Not GitHub's `repo:` form (a custom subject template, `*`): judged by wildcards.
+        return wild(subject);
+    };
+    let (repository, context) = rest.split_once(':').unwrap_or((rest, ""));
+    let (owner, name) = repository.split_once('/').unwrap_or((repository, ""));
+    // A subject always has a context after the repository: without one the pattern
+    // matches no token, which is not an open trust.
+    wild(owner) || wild(name) || context.contains(['*', '?'])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::open_subject;
+
+    #[test]
+    fn subjects_name_a_repository_and_a_branch_or_environment() {
+        for open in [
+            "*",
+            "repo:*",
+            "repo:octo-org/*",
+            "repo:octo-org/*:ref:refs/heads/main",
+            "repo:octo-org/octo-repo:*",
+            "repo:octo-org/octo-repo:ref:refs/heads/*",
+            "repo:octo-org/octo-repo:environment:*",
+        ] {
+            assert!(open_subject(open), "{open}");
+        }
+        for specific in [
+            "repo:octo-org/octo-repo:ref:refs/heads/main",
+            "repo:octo-org/octo-repo:environment:prod",
+            "repo:octo-org/octo-repo:pull_request",
+            "repo:octo-org/octo-repo",
+        ] {
+            assert!(!open_subject(specific), "{specific}");
+        }
+    }
 }

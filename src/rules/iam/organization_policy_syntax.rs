@@ -1,5 +1,5 @@
-//! `iam/organization-policy-syntax`: the grammar that AWS Organizations adds for service
-//! control policies and resource control policies.
+//! `iam/organization-policy-syntax`: the grammar that AWS Organizations adds for resource
+//! control policies (service control policies accept the full IAM language since 2025).
 
 use crate::catalog::Catalog;
 use crate::finding::Diagnostic;
@@ -10,29 +10,18 @@ pub struct OrganizationPolicySyntax;
 
 impl Rule for OrganizationPolicySyntax {
     fn check(&self, file: &FileModel<'_>, out: &mut Vec<Diagnostic>) {
-        for doc in &file.policies {
-            match doc.kind {
-                PolicyKind::ServiceControl => {
-                    for statement in &doc.statements {
-                        for item in statement.action.iter().flat_map(|a| &a.items) {
-                            let Some(text) = &item.text else { continue };
-                            // SCPs accept a wildcard only as the last character of an action.
-                            let body = text.trim_end_matches('*');
-                            if text != "*" && body.contains(['*', '?']) {
-                                out.push(
-                                    Diagnostic::new(
-                                        item.span,
-                                        format!("`{text}` has a wildcard before its end, which service control policies do not accept"),
-                                    )
-                                    .help("in an SCP, use `*` only at the end of an action (`s3:Get*`), or list the actions"),
-                                );
-                            }
-                        }
-                    }
-                }
-                PolicyKind::ResourceControl => check_rcp(doc, out),
-                _ => {}
-            }
+        for doc in file
+            .policies
+            .iter()
+            .filter(|d| d.kind == PolicyKind::ResourceControl)
+        {
+            // Service control policies have no grammar of their own since September 2025:
+            // "you can now use wildcards at the beginning or middle of the Action element
+            // strings" (AWS Security Blog, "AWS Organizations service control policy now
+            // supports full IAM language"), and the SCP syntax page lists `Resource`,
+            // `Condition` and `NotAction` for both effects. A `Principal` in an SCP is
+            // iam/element-not-allowed's finding.
+            check_rcp(doc, out);
         }
     }
 }

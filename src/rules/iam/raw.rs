@@ -69,3 +69,20 @@ pub fn condition_keys(statement: &Node) -> Vec<(String, &Node)> {
     }
     keys
 }
+
+/// The literal strings of a statement's `Resource` and `NotResource`, both as written: a
+/// statement with both (an iam/conflicting-elements error) keeps only one in the model.
+pub fn resource_strings(statement: &Node) -> Vec<(&Node, &str)> {
+    let mut found = Vec::new();
+    for element in ["Resource", "NotResource"] {
+        let Some(value) = statement.get(element) else {
+            continue;
+        };
+        let items: Vec<&Node> = match &value.value {
+            Value::Array(items) => items.iter().collect(),
+            _ => vec![value],
+        };
+        found.extend(items.into_iter().filter_map(|n| Some((n, n.as_str()?))));
+    }
+    found
+}

@@ -61,7 +61,8 @@ impl Rule for ResourceStar {
     }
 }
 
-/// The span of the literal `*` in the statement's `Resource`.
+/// The span of the literal `*` in the statement's `Resource`, or of an ARN that is `*` in
+/// all but name (`arn:*:*:*:*:*`, `arn:aws:*:*:*:*`: parliament's RESOURCE_EFFECTIVELY_STAR).
 fn star_item(statement: &Statement) -> Option<crate::source::Span> {
     let resources = statement.resource.as_ref()?;
     if resources.negated {
@@ -70,8 +71,18 @@ fn star_item(statement: &Statement) -> Option<crate::source::Span> {
     resources
         .items
         .iter()
-        .find(|i| i.text.as_deref() == Some("*"))
+        .find(|i| i.text.as_deref().is_some_and(effectively_star))
         .map(|i| i.span)
+}
+
+/// `*`, or an ARN whose service, Region, account and resource fields are all `*`.
+fn effectively_star(text: &str) -> bool {
+    text == "*"
+        || crate::rules::iam::arn::Arn::parse(text).is_some_and(|arn| {
+            [arn.service, arn.region, arn.account, arn.resource]
+                .iter()
+                .all(|field| !field.is_empty() && field.chars().all(|c| c == '*'))
+        })
 }
 
 /// Whether every action item is known to the catalog and every action it names has at
