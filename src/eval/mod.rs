@@ -9,7 +9,7 @@ pub mod condition;
 pub mod context;
 pub mod ip;
 
-pub use context::Context;
+pub use context::{Context, Variables};
 
 use std::sync::Arc;
 
@@ -213,7 +213,7 @@ impl Miss<'_> {
                 "its condition `{}` on `{}` does not match: {}",
                 clause.operator.base,
                 clause.key,
-                condition::evaluate(clause, &request.context).reason
+                condition::evaluate(clause, &request.context, Variables::Substituted).reason
             ),
         }
     }
@@ -308,6 +308,7 @@ fn run(
             // Only resource policies need the statement objects (for `Principal`), and only
             // once a statement's action and resource match.
             let mut nodes: Option<Vec<&Node>> = None;
+            let variables = Variables::of(&doc.source);
             for (index, statement) in doc.statements.iter().enumerate() {
                 let effect = statement.effect.map(|(e, _)| e);
                 // A resource policy's later Allow may name the caller more directly than an
@@ -318,7 +319,7 @@ fn run(
                 {
                     continue;
                 }
-                let check = check(statement, role, request, || {
+                let check = check(statement, role, request, variables, || {
                     nodes
                         .get_or_insert_with(|| doc.statement_nodes())
                         .get(index)
@@ -417,6 +418,7 @@ fn check<'s>(
     statement: &'s Statement,
     role: Role,
     request: &Request,
+    variables: Variables,
     principal: impl FnOnce() -> PrincipalMatch,
 ) -> Result<PrincipalMatch, Miss<'s>> {
     match covers_action(statement.action.as_ref(), &request.action) {
@@ -426,7 +428,7 @@ fn check<'s>(
     }
     match &statement.resource {
         Some(resources) => {
-            if !covers_resource(resources, &request.resource, &request.context) {
+            if !covers_resource(resources, &request.resource, &request.context, variables) {
                 return Err(Miss::Resource);
             }
         }
@@ -446,7 +448,7 @@ fn check<'s>(
     match statement
         .condition
         .iter()
-        .find(|clause| !condition::matches(clause, &request.context))
+        .find(|clause| !condition::matches(clause, &request.context, variables))
     {
         Some(clause) => Err(Miss::Condition(clause)),
         None => Ok(matched),
@@ -493,7 +495,7 @@ fn action_covered(pattern: &str, action: &str) -> bool {
     rest.next().is_none()
 }
 
-fn covers_resource(list: &ElementList, resource: &str, context: &Context) -> bool {
+fn covers_resource(list: &ElementList, resource: &str, context: &Context, variables: Variables) -> bool {
     // The IAM User Guide ("Policy variables"): "If AWS cannot resolve a variable this might
     // cause the entire statement to be invalid." An unresolved item matches no resource; in
     // a `NotResource` it invalidates the statement when some value of the variable would
@@ -501,7 +503,7 @@ fn covers_resource(list: &ElementList, resource: &str, context: &Context) -> boo
     if list.negated
         && list.items.iter().any(|item| {
             item.pattern().is_some_and(|p| {
-                context::has_variables(p)
+                variables.in_text(p)
                     && context::substitute(p, context, true).is_none()
                     && context::wildcard(&context::variables_as_wildcards(p), resource, false)
             })
@@ -511,7 +513,7 @@ fn covers_resource(list: &ElementList, resource: &str, context: &Context) -> boo
     }
     let matched = list.items.iter().any(|item| {
         item.pattern()
-            .is_some_and(|pattern| context::like(pattern, resource, context))
+            .is_some_and(|pattern| context::like(pattern, resource, context, variables))
     });
     matched != list.negated
 }
@@ -627,10 +629,12 @@ fn principal_match(
         }
     }
     let session = session_role(&caller.arn);
+    // The account's root user is named by its account ID as well as by its ARN.
+    let root = !caller.account.is_empty() && caller.arn.ends_with(":root");
     let one = |principal_type: &str, name: &str| -> PrincipalMatch {
         match principal_type {
             "AWS" if name == "*" => PrincipalMatch::Anyone,
-            "AWS" if name == caller.arn => PrincipalMatch::Caller,
+            "AWS" if name == caller.arn || (root && name == caller.account) => PrincipalMatch::Caller,
             "AWS"
                 if !caller.account.is_empty()
                     && (name == caller.account
@@ -678,10 +682,18 @@ fn principal_match(
             .max_by_key(|m| rank(*m))
             .unwrap_or(PrincipalMatch::None)
     };
+    // The IAM User Guide ("AWS JSON policy elements: NotPrincipal"): with Deny "the actions
+    // specified in the policy statement are explicitly denied to all principals except for
+    // the ones specified", and its example leaves out Bob alone although it also lists
+    // Bob's account: naming the account (or a role) exempts only that principal, not the
+    // users of the account (or the sessions of the role). "If an assumed-role user [...]
+    // is being evaluated, AWS might validate the account first, then the role, and then
+    // the assumed-role user. The assumed-role user is identified by the role session name".
+    // Only the caller's own ARN (its session ARN for a role session) or `*` leaves it out.
     match (negated, best) {
         (false, best) => best,
-        (true, PrincipalMatch::None) => PrincipalMatch::Caller,
-        (true, _) => PrincipalMatch::None,
+        (true, PrincipalMatch::Caller | PrincipalMatch::Anyone) => PrincipalMatch::None,
+        (true, _) => PrincipalMatch::Caller,
     }
 }
 
