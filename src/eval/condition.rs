@@ -181,7 +181,13 @@ pub fn evaluate(clause: &ConditionClause, context: &Context, variables: Variable
 
 /// Whether a request value satisfies the positive form of the operator for one policy value.
 /// Policy values without variables are compared as written, without allocating.
-fn value_matches(family: Family, expected: &str, actual: &str, context: &Context, variables: Variables) -> bool {
+fn value_matches(
+    family: Family,
+    expected: &str,
+    actual: &str,
+    context: &Context,
+    variables: Variables,
+) -> bool {
     let substituted = |wildcards: bool| substitute(expected, context, wildcards);
     match family {
         Family::String { like: true, .. } => context::like(expected, actual, context, variables),
@@ -499,14 +505,17 @@ mod tests {
     /// `${aws:username}` are treated as literal strings in the policy."
     #[test]
     fn variables_are_literal_text_before_2012_10_17() {
-        let ctx = Context::new().with("aws:PrincipalTag/owner", "alice").with("aws:username", "alice");
+        let ctx = Context::new()
+            .with("aws:PrincipalTag/owner", "alice")
+            .with("aws:username", "alice");
         let clause = clause(r#"{"StringEquals": {"aws:PrincipalTag/owner": "${aws:username}"}}"#);
         assert!(evaluate(&clause, &ctx, Variables::Substituted).matched);
         assert!(!evaluate(&clause, &ctx, Variables::Literal).matched);
         let literal = Context::new().with("aws:PrincipalTag/owner", "${aws:username}");
         assert!(evaluate(&clause, &literal, Variables::Literal).matched);
         // An absent variable does not make a negated operator fail in literal text.
-        let negated = self::clause(r#"{"StringNotEquals": {"aws:PrincipalTag/owner": "${aws:PrincipalTag/x}"}}"#);
+        let negated =
+            self::clause(r#"{"StringNotEquals": {"aws:PrincipalTag/owner": "${aws:PrincipalTag/x}"}}"#);
         assert!(evaluate(&negated, &ctx, Variables::Literal).matched);
         assert!(!evaluate(&negated, &ctx, Variables::Substituted).matched);
     }

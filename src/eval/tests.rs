@@ -295,7 +295,10 @@ fn not_principal_with_deny_leaves_out_only_the_principals_it_names() {
         decision(&set, &get)
     };
     assert_eq!(get("arn:aws:iam::444455556666:user/Bob"), Decision::Allow);
-    assert_eq!(get("arn:aws:iam::444455556666:user/carol"), Decision::ExplicitDeny);
+    assert_eq!(
+        get("arn:aws:iam::444455556666:user/carol"),
+        Decision::ExplicitDeny
+    );
     assert_eq!(get("arn:aws:iam::444455556666:root"), Decision::Allow);
     assert_eq!(get("arn:aws:iam::111122223333:user/Bob"), Decision::ExplicitDeny);
 }
@@ -316,8 +319,10 @@ fn not_principal_with_a_role_arn_does_not_leave_out_its_sessions() {
             PolicyKind::Resource,
         )
     };
-    let role = r#""arn:aws:iam::444455556666:role/cross-account-read-only-role", "arn:aws:iam::444455556666:root""#;
-    let session = "arn:aws:sts::444455556666:assumed-role/cross-account-read-only-role/cross-account-audit-app";
+    let role =
+        r#""arn:aws:iam::444455556666:role/cross-account-read-only-role", "arn:aws:iam::444455556666:root""#;
+    let session =
+        "arn:aws:sts::444455556666:assumed-role/cross-account-read-only-role/cross-account-audit-app";
     let decide_for = |doc: &PolicyDocument<'static>, arn: &str| {
         let set = PolicySet {
             resource: vec![doc],
@@ -358,9 +363,15 @@ fn policy_variables_need_version_2012_10_17() {
         };
         decision(&set, request)
     };
-    assert_eq!(decide_with(&home(r#""Version": "2012-10-17", "#), &get), Decision::Allow);
+    assert_eq!(
+        decide_with(&home(r#""Version": "2012-10-17", "#), &get),
+        Decision::Allow
+    );
     assert_eq!(decide_with(&home(""), &get), Decision::ImplicitDeny);
-    assert_eq!(decide_with(&home(r#""Version": "2008-10-17", "#), &get), Decision::ImplicitDeny);
+    assert_eq!(
+        decide_with(&home(r#""Version": "2008-10-17", "#), &get),
+        Decision::ImplicitDeny
+    );
     // In the old language the text is compared as it is written.
     let literal = request("s3:GetObject", "arn:aws:s3:::mybucket/${aws:username}/notes.txt");
     assert_eq!(decide_with(&home(""), &literal), Decision::Allow);
@@ -564,7 +575,10 @@ fn random_policy(rng: &mut Rng, kind: PolicyKind) -> PolicyDocument<'static> {
         .map(|_| random_statement(rng, kind == PolicyKind::Resource))
         .collect();
     doc(
-        &format!(r#"{{"Version": "2012-10-17", "Statement": [{}]}}"#, statements.join(", ")),
+        &format!(
+            r#"{{"Version": "2012-10-17", "Statement": [{}]}}"#,
+            statements.join(", ")
+        ),
         kind,
     )
 }
