@@ -683,10 +683,9 @@ const CAUSES = [
   },
   {
     id: 'numeric-not-a-number',
-    verdict: 'undocumented: a non-number policy value: iam-simulate reads its numeric prefix, iamlint matches nothing',
+    verdict: 'iam-simulate: it reads the numeric prefix of a policy value that is not a number (`2026-05-31T...` as 2026)',
     test: (c) => clauses(c).some((k) => /Numeric/.test(k.op) && k.values.some((v) => !/^-?\d+(\.\d+)?$/.test(v)))
   },
-  { id: 'arn-star', verdict: 'undocumented: `*` as an ARN pattern: iamlint matches any value, iam-simulate none', test: (c) => clauses(c).some((k) => /^(ForA\w+:)?Arn/.test(k.op) && k.values.includes('*')) },
   {
     // The NotPrincipal page: Deny "to all principals except for the ones specified"; its
     // examples list the account (and the role) next to the user (the session) they leave out.

@@ -124,12 +124,13 @@ pub fn matches(clause: &ConditionClause, context: &Context, variables: Variables
     }
     // The IAM User Guide ("Policy variables"): "If AWS cannot resolve a variable this might
     // cause the entire statement to be invalid." A negated operator cannot hold against a
-    // value that cannot be compared: the clause does not match (as if every request value
+    // value that cannot be compared (an unresolved variable, or a value the operator cannot
+    // read: see [`uncomparable`]): the clause does not match (as if every request value
     // matched the positive operator).
     let unresolved = negated
-        && expected
-            .clone()
-            .any(|e| unresolved_variable(family, e, context, variables));
+        && expected.clone().any(|e| {
+            unresolved_variable(family, e, context, variables) || uncomparable(family, e, context, variables)
+        });
     let positive = |actual: &str| {
         if unresolved {
             return true;
@@ -214,7 +215,6 @@ fn value_matches(
         Family::Bool => expected.eq_ignore_ascii_case(actual),
         Family::Binary => expected == actual,
         Family::Ip => in_cidr(actual, expected),
-        Family::Arn if expected == "*" => true,
         Family::Arn if !variables.in_text(expected) => arn_text_matches(expected, actual),
         Family::Arn => substituted(true).is_some_and(|p| arn_matches(&literal_fields(&p), actual)),
         Family::Null => false,
@@ -227,6 +227,29 @@ fn unresolved_variable(family: Family, expected: &str, context: &Context, variab
     matches!(family, Family::String { .. } | Family::Arn)
         && variables.in_text(expected)
         && substitute(expected, context, false).is_none()
+}
+
+/// Whether a policy value is not of the kind its operator compares, so that no comparison
+/// with it can hold. "IAM JSON policy elements: Condition operators": numeric operators
+/// compare "a key to an integer or decimal value"; date operators take "one of the W3C
+/// implementations of the ISO 8601 date formats or [...] epoch (UNIX) time"; IP address
+/// operators take "the standard CIDR format"; `ArnLike`: "Each of the six colon-delimited
+/// components of the ARN is checked separately", which a value of fewer components (`*`)
+/// does not have.
+fn uncomparable(family: Family, expected: &str, context: &Context, variables: Variables) -> bool {
+    match family {
+        Family::Numeric(_) => expected.trim().parse::<f64>().is_err(),
+        Family::Date(_) => epoch_seconds(expected).is_none(),
+        Family::Ip => IpRange::parse(expected.trim()).is_err(),
+        Family::Arn if variables.in_text(expected) => substitute(expected, context, true).is_some_and(|p| {
+            p.iter()
+                .filter(|c| **c == super::context::Piece::Char(':'))
+                .count()
+                < 5
+        }),
+        Family::Arn => expected.matches(':').count() < 5,
+        _ => false,
+    }
 }
 
 /// [`arn_matches`] for a pattern without variables: field by field, without building them.
@@ -265,11 +288,6 @@ fn literal_fields(pattern: &[super::context::Piece]) -> Vec<Vec<super::context::
 }
 
 pub fn arn_matches(pattern_fields: &[Vec<super::context::Piece>], actual: &str) -> bool {
-    if let [only] = pattern_fields
-        && only.as_slice() == [super::context::Piece::Any]
-    {
-        return true;
-    }
     let actual: Vec<&str> = actual.splitn(6, ':').collect();
     pattern_fields.len() == 6
         && actual.len() == 6
@@ -480,6 +498,34 @@ mod tests {
         assert!(!matches(r#"{"StringEquals": {"x:custom": "a"}}"#, &two));
         let one = Context::new().with("x:custom", "a");
         assert!(matches(r#"{"StringEquals": {"x:custom": "a"}}"#, &one));
+    }
+
+    /// "Condition operators", ArnLike: "Each of the six colon-delimited components of the ARN
+    /// is checked separately": `*` has one component and matches nothing; a value the
+    /// operator cannot read does not make the negated operator hold either.
+    #[test]
+    fn values_the_operator_cannot_read_match_nothing() {
+        let ctx = Context::new()
+            .with("aws:PrincipalArn", "arn:aws:iam::111122223333:role/Deployer")
+            .with("aws:MultiFactorAuthAge", "300");
+        assert!(!matches(r#"{"ArnLike": {"aws:PrincipalArn": "*"}}"#, &ctx));
+        assert!(!matches(r#"{"ArnNotLike": {"aws:PrincipalArn": "*"}}"#, &ctx));
+        assert!(matches(
+            r#"{"ArnLike": {"aws:PrincipalArn": "arn:*:*:*:*:*"}}"#,
+            &ctx
+        ));
+        assert!(!matches(
+            r#"{"NumericNotEquals": {"aws:MultiFactorAuthAge": "2026-05-31T23:59:59Z"}}"#,
+            &ctx
+        ));
+        assert!(matches(
+            r#"{"NumericNotEquals": {"aws:MultiFactorAuthAge": "3600"}}"#,
+            &ctx
+        ));
+        assert!(!matches(
+            r#"{"NotIpAddress": {"aws:SourceIp": "203.0.113.0/99"}}"#,
+            &Context::new().with("aws:SourceIp", "198.51.100.1")
+        ));
     }
 
     /// "Set operators for multivalued context keys": ForAnyValue "For no matching context
