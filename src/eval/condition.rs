@@ -119,7 +119,7 @@ pub fn matches(clause: &ConditionClause, context: &Context, variables: Variables
     // context key with multiple key values, you must use the ForAllValues or ForAnyValue set
     // operators." A plain operator does not compare a set: the clause does not match, negated
     // or not (see docs/difftest.md).
-    if multivalued && op.qualifier.is_none() {
+    if op.qualifier.is_none() && multivalued() {
         return false;
     }
     // The IAM User Guide ("Policy variables"): "If AWS cannot resolve a variable this might

@@ -18,8 +18,20 @@ struct ContextKey {
     key: String,
     values: Vec<String>,
     /// A multivalued key (a set): typed `ArrayOf...` in the Service Authorization
-    /// Reference, or given more than one value.
-    multivalued: bool,
+    /// Reference, or given more than one value. Looked up in the catalog the first time a
+    /// condition asks: most keys of a probe request are never compared by a plain operator.
+    multivalued: std::sync::OnceLock<bool>,
+}
+
+impl ContextKey {
+    fn multivalued(&self) -> bool {
+        *self.multivalued.get_or_init(|| {
+            self.values.len() > 1
+                || crate::catalog::Catalog::global()
+                    .key_type(&self.key)
+                    .is_some_and(crate::catalog::KeyType::is_multivalued)
+        })
+    }
 }
 
 /// Whether `${...}` in a policy's text are policy variables. The IAM User Guide ("IAM
@@ -62,19 +74,15 @@ impl Context {
     }
 
     pub fn set(&mut self, key: &str, values: Vec<String>) {
-        let multivalued = values.len() > 1
-            || crate::catalog::Catalog::global()
-                .key_type(key)
-                .is_some_and(crate::catalog::KeyType::is_multivalued);
         match self.values.iter_mut().find(|k| k.key.eq_ignore_ascii_case(key)) {
             Some(old) => {
                 old.values = values;
-                old.multivalued = multivalued;
+                old.multivalued = std::sync::OnceLock::new();
             }
             None => self.values.push(ContextKey {
                 key: key.to_ascii_lowercase(),
                 values,
-                multivalued,
+                multivalued: std::sync::OnceLock::new(),
             }),
         }
     }
@@ -86,12 +94,12 @@ impl Context {
 
     /// The values of a key and whether it is multivalued (a set, which only the set
     /// operators `ForAllValues`/`ForAnyValue` compare), `None` when the request does not
-    /// carry it.
-    pub fn lookup(&self, key: &str) -> Option<(&[String], bool)> {
+    /// carry it. The second is a function: it may ask the catalog, once per key.
+    pub fn lookup(&self, key: &str) -> Option<(&[String], impl Fn() -> bool + '_)> {
         self.values
             .iter()
             .find(|k| k.key.eq_ignore_ascii_case(key))
-            .map(|k| (k.values.as_slice(), k.multivalued))
+            .map(|k| (k.values.as_slice(), move || k.multivalued()))
     }
 }
 
@@ -170,7 +178,7 @@ pub fn substitute(text: &str, context: &Context, wildcards: bool) -> Option<Vec<
                         // The IAM User Guide ("Single-valued vs. multivalued context keys"):
                         // "You can use any available single-valued context key as a policy
                         // variable, but you can't use a multivalued context key".
-                        Some(([single], false)) => single.as_str(),
+                        Some(([single], multivalued)) if !multivalued() => single.as_str(),
                         Some(_) => return None,
                         None => default?,
                     };
