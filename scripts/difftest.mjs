@@ -449,8 +449,18 @@ function makeCase(rng, id) {
 
 const THEIRS = { Allowed: 'allow', ExplicitlyDenied: 'explicit-deny', ImplicitlyDenied: 'implicit-deny' }
 
+/**
+ * iam-simulate has no notion of the root user's default access ("By default, all requests
+ * are implicitly denied with the exception of the AWS account root user, which has full
+ * access."), which iamlint's evaluator models. Their side gets it as an identity policy that
+ * allows everything, so that root cases keep testing what both model: SCPs, RCPs, explicit
+ * denies, principals named by account, cross-account resource policies.
+ */
+const ROOT_FULL_ACCESS = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] }
+
 function simulation(c) {
   const named = (prefix) => (policy, i) => ({ name: `${prefix}${i}`, policy })
+  const root = callerKind(c) === 'root' ? [{ name: 'root-full-access', policy: ROOT_FULL_ACCESS }] : []
   return {
     request: {
       principal: c.principal,
@@ -458,7 +468,7 @@ function simulation(c) {
       resource: { resource: c.resource_arn, accountId: c.resource_account },
       contextVariables: c.context
     },
-    identityPolicies: c.identity.map(named('identity')),
+    identityPolicies: [...c.identity.map(named('identity')), ...root],
     serviceControlPolicies: c.scps.map((level, i) => ({ orgIdentifier: `ou-${i}`, policies: level.map(named(`scp${i}-`)) })),
     // runSimulation adds RCPFullAWSAccess to every level itself, as AWS does; the cases
     // carry it explicitly for our side, so it is left out here.
@@ -726,13 +736,6 @@ const CAUSES = [
         const p = s.Principal
         return p === '*' || asList(p?.AWS ?? []).some((v) => v === '*' || v === c.principal)
       })
-  },
-  {
-    // The root user: "By default, all requests are implicitly denied with the exception of
-    // the AWS account root user, which has full access."
-    id: 'root-user-account-principal',
-    verdict: 'iam-simulate: a grant to the account does not allow its root user, who holds no identity-based policy',
-    test: (c) => callerKind(c) === 'root' && c.resource !== null
   }
 ]
 

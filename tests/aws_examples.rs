@@ -165,6 +165,24 @@ const EVALUATION_EXAMPLES: &[Example] = &[
     },
     Example {
         page: EVALUATION,
+        sentence: "By default, all requests are implicitly denied with the exception of the AWS account root user, which has full access.",
+        caller: "arn:aws:iam::111122223333:root",
+        action: "s3:GetObject",
+        resource_arn: REPORT_OBJECT,
+        decision: Allow,
+        ..BASE
+    },
+    Example {
+        page: EVALUATION,
+        sentence: "By default, all requests are implicitly denied with the exception of the AWS account root user, which has full access. (an IAM user without policies)",
+        caller: USER,
+        action: "s3:GetObject",
+        resource_arn: REPORT_OBJECT,
+        decision: ImplicitDeny,
+        ..BASE
+    },
+    Example {
+        page: EVALUATION,
         sentence: "The AllowGetList statement allows read-only access to IAM actions that begin with the prefixes Get and List.",
         identity: &[GET_LIST],
         action: "iam:GetUser",

@@ -254,6 +254,7 @@ enum Outcome {
     CrossAccountNoResourceAllow,
     CrossAccountNoCallerAllow,
     Allow,
+    RootUser,
     Limited,
     AccountDelegated,
     NoAllow,
@@ -263,7 +264,7 @@ impl Outcome {
     fn decision(self) -> Decision {
         match self {
             Outcome::ExplicitDeny => Decision::ExplicitDeny,
-            Outcome::CrossAccountAllow | Outcome::Allow => Decision::Allow,
+            Outcome::CrossAccountAllow | Outcome::Allow | Outcome::RootUser => Decision::Allow,
             _ => Decision::ImplicitDeny,
         }
     }
@@ -277,6 +278,7 @@ impl Outcome {
             Outcome::CrossAccountNoResourceAllow => "across accounts the resource policy must allow it too",
             Outcome::CrossAccountNoCallerAllow => "the caller's own policies do not allow it",
             Outcome::Allow => "an Allow applies and nothing limits it",
+            Outcome::RootUser => "the account's root user has full access and nothing limits it",
             Outcome::Limited => "the permissions boundary or session policy does not allow it",
             Outcome::AccountDelegated => {
                 "the resource policy names only the caller's account, whose own policies must allow it"
@@ -383,7 +385,12 @@ fn run(
         }
     }
 
-    let identity_side = identity.allow && !limited;
+    // "Policy evaluation logic": "By default, all requests are implicitly denied with the
+    // exception of the AWS account root user, which has full access." The root user holds
+    // no identity-based policy; SCPs, RCPs, explicit denies and, across accounts, the
+    // resource policy still apply to it.
+    let root = !identity.allow && is_root(&request.caller);
+    let identity_side = (identity.allow || root) && !limited;
     if explicit_deny {
         Outcome::ExplicitDeny
     } else if scp_gap {
@@ -398,6 +405,8 @@ fn run(
         } else {
             Outcome::CrossAccountNoCallerAllow
         }
+    } else if root && !limited {
+        Outcome::RootUser
     } else if identity_side
         || resource.grants == Grants::CallerBeyondBoundary
         || (resource.grants == Grants::Caller && !limited)
@@ -547,6 +556,17 @@ impl CallerKind {
             CallerKind::Other
         }
     }
+}
+
+/// Whether the caller is its account's root user (`arn:aws:iam::111122223333:root`).
+fn is_root(caller: &Caller) -> bool {
+    caller.service.is_none()
+        && !caller.account.is_empty()
+        && caller.arn.strip_suffix(":root").is_some_and(|head| {
+            head.strip_prefix("arn:")
+                .and_then(|rest| rest.split_once(":iam::"))
+                .is_some_and(|(_, account)| account == caller.account)
+        })
 }
 
 /// For an assumed-role session ARN, its account and role name.

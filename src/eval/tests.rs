@@ -340,6 +340,42 @@ fn not_principal_with_a_role_arn_does_not_leave_out_its_sessions() {
     assert_eq!(decide_for(&with_session, other_session), Decision::ExplicitDeny);
 }
 
+/// "Policy evaluation logic": "By default, all requests are implicitly denied with the
+/// exception of the AWS account root user, which has full access." SCPs and explicit denies
+/// still apply, and across accounts the resource policy must allow.
+#[test]
+fn the_root_user_has_full_access_within_its_account() {
+    let mut get = request("s3:GetObject", "arn:aws:s3:::reports/q1.csv");
+    get.caller = crate::simulate::caller_from_arn("arn:aws:iam::111122223333:root");
+    assert_eq!(decision(&PolicySet::default(), &get), Decision::Allow);
+    let scp = doc(
+        r#"{"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Action": "ec2:*", "Resource": "*"}}"#,
+        PolicyKind::ServiceControl,
+    );
+    let governed = PolicySet {
+        scps: vec![vec![&scp]],
+        ..PolicySet::default()
+    };
+    assert_eq!(decision(&governed, &get), Decision::ImplicitDeny);
+    let deny = doc(
+        r#"{"Version": "2012-10-17", "Statement": {"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": "*"}}"#,
+        PolicyKind::Resource,
+    );
+    let denied = PolicySet {
+        resource: vec![&deny],
+        ..PolicySet::default()
+    };
+    assert_eq!(decision(&denied, &get), Decision::ExplicitDeny);
+    let across = PolicySet {
+        cross_account: true,
+        ..PolicySet::default()
+    };
+    assert_eq!(decision(&across, &get), Decision::ImplicitDeny);
+    // A user named root is not the root user.
+    get.caller = crate::simulate::caller_from_arn("arn:aws:iam::111122223333:user/root");
+    assert_eq!(decision(&PolicySet::default(), &get), Decision::ImplicitDeny);
+}
+
 /// "Variables and tags": "If you don't include the `Version` element and set it to an
 /// appropriate version date, variables like `${aws:username}` are treated as literal
 /// strings in the policy."
