@@ -4,7 +4,7 @@
 //! with an independent implementation; not part of the binary.
 //!
 //! A case: `{"identity": [policy...], "resource": policy | null, "boundary": [policy...] |
-//! null, "scps": [[policy...] per level], "rcps": [[policy...] per level], "principal":
+//! null, "session": policy | null, "scps": [[policy...] per level], "rcps": [[policy...] per level], "principal":
 //! ARN or service principal, "action", "resource_arn", "resource_account", "context":
 //! {key: string | [string...]}}`.
 
@@ -61,6 +61,10 @@ fn decide_case(line: &str) -> Result<&'static str, String> {
         Some(list) if !list.is_null() => Some(documents(Some(list), PolicyKind::Identity)?),
         _ => None,
     };
+    let session = match case.get("session") {
+        Some(p) if !p.is_null() => Some(vec![document(p, PolicyKind::Identity)?]),
+        _ => None,
+    };
     let scps = levels(case.get("scps"), PolicyKind::ServiceControl)?;
     let rcps = levels(case.get("rcps"), PolicyKind::ResourceControl)?;
 
@@ -101,7 +105,7 @@ fn decide_case(line: &str) -> Result<&'static str, String> {
         identity: refs(&identity),
         resource: refs(&resource),
         boundary: boundary.as_deref().map(refs),
-        session: None,
+        session: session.as_deref().map(refs),
         scps: scps.iter().map(|level| refs(level)).collect(),
         rcps: rcps.iter().map(|level| refs(level)).collect(),
         cross_account,

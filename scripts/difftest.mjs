@@ -80,6 +80,8 @@ const CALLERS = [
   { principal: `arn:aws:sts::${HOME}:assumed-role/Deployer/alice-session`, kind: 'session', account: HOME, role: `arn:aws:iam::${HOME}:role/Deployer` },
   { principal: `arn:aws:iam::${OTHER}:user/bob`, kind: 'user', account: OTHER, username: 'bob' },
   { principal: `arn:aws:sts::${OTHER}:assumed-role/Auditor/audit-1`, kind: 'session', account: OTHER, role: `arn:aws:iam::${OTHER}:role/Auditor` },
+  { principal: `arn:aws:iam::${HOME}:root`, kind: 'root', account: HOME },
+  { principal: `arn:aws:sts::${HOME}:federated-user/carol`, kind: 'federated', account: HOME },
   { principal: 'sns.amazonaws.com', kind: 'service' }
 ]
 
@@ -108,6 +110,8 @@ function actionPatterns(rng, action) {
     `${service}:${name.slice(0, 3)}*`,
     `${service}:*${name.slice(-4)}`,
     `${service}:${name.slice(0, 1)}?${name.slice(2)}`,
+    `${service}:*${name.slice(2, 5)}*`,
+    `${service}:${name.slice(0, 2)}*${name.slice(-3)}`,
     `${service.toUpperCase()}:${name.toLowerCase()}`,
     '*',
     rng.pick(['s3:GetObject', 'sqs:*', 'ec2:Describe*', 'dynamodb:Get*', 'iam:PassRole', 'lambda:Invoke*'])
@@ -159,6 +163,22 @@ const DATES = [
 ]
 const EPOCHS = ['1780315200', '1780315199', '1780315201', '1700000000']
 
+/** Request values of the `place` family's keys (lowercased), and patterns for `*Like`. */
+const PLACES = {
+  'aws:sourcevpce': ['vpce-1a2b3c4d', 'vpce-0f0f0f0f'],
+  'aws:principalorgid': ['o-a1b2c3d4e5', 'o-zzzzzzzzzz'],
+  'aws:resourcetag/team': ['data', 'web'],
+  'aws:requestedregion': ['eu-west-1', 'us-east-1'],
+  'aws:sourceaccount': [HOME, OTHER]
+}
+const PLACE_PATTERNS = {
+  'aws:sourcevpce': ['vpce-1*'],
+  'aws:principalorgid': ['o-a1*'],
+  'aws:resourcetag/team': ['d*'],
+  'aws:requestedregion': ['eu-*'],
+  'aws:sourceaccount': ['1111*']
+}
+
 const FAMILIES = {
   string: {
     keys: ['aws:PrincipalTag/team', 'aws:RequestTag/env', 'aws:username', 'aws:userid'],
@@ -170,7 +190,9 @@ const FAMILIES = {
         : rng.pick(['data', 'Data', 'web', 'alice', '${aws:username}', '${aws:PrincipalTag/team}', "${aws:PrincipalTag/project, 'data'}", 'prod'])
   },
   numeric: {
-    keys: ['s3:max-keys', 'ec2:VolumeSize'],
+    // aws:MultiFactorAuthAge is global: the normalisation keeps it for every action, unlike
+    // s3:max-keys and ec2:VolumeSize.
+    keys: ['s3:max-keys', 'ec2:VolumeSize', 'aws:MultiFactorAuthAge'],
     operators: ['NumericEquals', 'NumericNotEquals', 'NumericLessThan', 'NumericLessThanEquals', 'NumericGreaterThan', 'NumericGreaterThanEquals'],
     request: (rng) => rng.pick(['10', '100', '1000', '7.5', '0']),
     policy: (rng) => rng.pick(['10', '100', '50.5', '-1', '10.0', '1000'])
@@ -227,6 +249,21 @@ const FAMILIES = {
         '*'
       ])
   },
+  place: {
+    // Global keys of where a request comes from and what it is about, each with its own values.
+    keys: ['aws:SourceVpce', 'aws:PrincipalOrgID', 'aws:ResourceTag/team', 'aws:RequestedRegion', 'aws:SourceAccount'],
+    operators: ['StringEquals', 'StringNotEquals', 'StringLike', 'StringNotLike', 'StringEqualsIgnoreCase'],
+    request: (rng, _op, key) => rng.pick(PLACES[key.toLowerCase()]),
+    policy: (rng, op, key) => rng.pick([...PLACES[key.toLowerCase()], ...(op.includes('Like') ? PLACE_PATTERNS[key.toLowerCase()] : [])])
+  },
+  calledVia: {
+    keys: ['aws:CalledVia'],
+    operators: ['StringEquals', 'StringNotEquals', 'StringLike', 'StringNotLike'],
+    multivalued: true,
+    request: (rng) => rng.pick(['athena.amazonaws.com', 'cloudformation.amazonaws.com', 'dynamodb.amazonaws.com']),
+    policy: (rng, op) =>
+      op.includes('Like') ? rng.pick(['athena.*', '*.amazonaws.com', 'cloud*']) : rng.pick(['athena.amazonaws.com', 'cloudformation.amazonaws.com'])
+  },
   tags: {
     keys: ['aws:TagKeys', 'aws:PrincipalServiceNamesList'],
     operators: ['StringEquals', 'StringNotEquals', 'StringLike', 'StringNotLike', 'StringEqualsIgnoreCase'],
@@ -254,7 +291,7 @@ function conditionBlock(rng, used) {
     const values =
       operator === 'Null'
         ? [rng.pick(['true', 'false', true])]
-        : Array.from({ length: 1 + rng.below(3) }, () => family.policy(rng, op))
+        : Array.from({ length: 1 + rng.below(3) }, () => family.policy(rng, op, key))
     block[operator] = block[operator] ?? {}
     block[operator][key] = values.length === 1 && rng.chance(0.5) ? values[0] : values
   }
@@ -264,7 +301,7 @@ function conditionBlock(rng, used) {
 /** The context of a request: the caller's own keys, then keys for the families in use. */
 function requestContext(rng, caller, families) {
   const context = {}
-  if (caller.kind !== 'service') {
+  if (caller.account !== undefined) {
     context['aws:PrincipalArn'] = caller.role ?? caller.principal
     context['aws:PrincipalAccount'] = caller.account
     if (caller.username) context['aws:username'] = caller.username
@@ -278,9 +315,9 @@ function requestContext(rng, caller, families) {
       if (!rng.chance(0.75)) continue
       if (family.multivalued) {
         const n = rng.below(4)
-        context[key] = Array.from({ length: n }, () => family.request(rng))
+        context[key] = Array.from({ length: n }, () => family.request(rng, undefined, key))
       } else {
-        context[key] = family.request(rng)
+        context[key] = family.request(rng, undefined, key)
       }
     }
   }
@@ -313,10 +350,16 @@ function statement(rng, request, used, principalFor) {
 }
 
 function policy(rng, request, used, principalFor, statements = 1 + rng.below(3)) {
-  return {
+  const out = {
     Version: '2012-10-17',
     Statement: Array.from({ length: statements }, () => statement(rng, request, used, principalFor))
   }
+  // Now and then the policy language of before 2012-10-17, where variables are text.
+  if (rng.chance(0.08)) {
+    if (rng.chance(0.5)) delete out.Version
+    else out.Version = '2008-10-17'
+  }
+  return out
 }
 
 /** The Principal or NotPrincipal of a resource-based statement. */
@@ -380,9 +423,12 @@ function makeCase(rng, id) {
   }
   const used = new Set()
   const service = caller.kind === 'service'
-  const identity = service ? [] : Array.from({ length: rng.below(3) + (rng.chance(0.8) ? 1 : 0) }, () => policy(rng, request, used))
+  // The root user holds no identity-based policies, boundary or session policy.
+  const root = caller.kind === 'root'
+  const identity = service || root ? [] : Array.from({ length: rng.below(3) + (rng.chance(0.8) ? 1 : 0) }, () => policy(rng, request, used))
   const resourcePolicy = service || rng.chance(0.5) ? policy(rng, request, used, principalElement(caller)) : null
-  const boundary = !service && rng.chance(0.25) ? [policy(rng, request, used)] : null
+  const boundary = !service && !root && rng.chance(0.25) ? [policy(rng, request, used)] : null
+  const session = (caller.kind === 'session' || caller.kind === 'federated') && rng.chance(0.3) ? policy(rng, request, used) : null
   const scps = !service && rng.chance(0.3) ? Array.from({ length: 1 + rng.below(3) }, () => controlLevel(rng, request, used, false)) : []
   const rcps = rng.chance(0.15) ? Array.from({ length: 1 + rng.below(2) }, () => controlLevel(rng, request, used, true)) : []
   return {
@@ -390,6 +436,7 @@ function makeCase(rng, id) {
     identity,
     resource: resourcePolicy,
     boundary,
+    session,
     scps,
     rcps,
     ...request,
@@ -402,8 +449,18 @@ function makeCase(rng, id) {
 
 const THEIRS = { Allowed: 'allow', ExplicitlyDenied: 'explicit-deny', ImplicitlyDenied: 'implicit-deny' }
 
+/**
+ * iam-simulate has no notion of the root user's default access ("By default, all requests
+ * are implicitly denied with the exception of the AWS account root user, which has full
+ * access."), which iamlint's evaluator models. Their side gets it as an identity policy that
+ * allows everything, so that root cases keep testing what both model: SCPs, RCPs, explicit
+ * denies, principals named by account, cross-account resource policies.
+ */
+const ROOT_FULL_ACCESS = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] }
+
 function simulation(c) {
   const named = (prefix) => (policy, i) => ({ name: `${prefix}${i}`, policy })
+  const root = callerKind(c) === 'root' ? [{ name: 'root-full-access', policy: ROOT_FULL_ACCESS }] : []
   return {
     request: {
       principal: c.principal,
@@ -411,7 +468,7 @@ function simulation(c) {
       resource: { resource: c.resource_arn, accountId: c.resource_account },
       contextVariables: c.context
     },
-    identityPolicies: c.identity.map(named('identity')),
+    identityPolicies: [...c.identity.map(named('identity')), ...root],
     serviceControlPolicies: c.scps.map((level, i) => ({ orgIdentifier: `ou-${i}`, policies: level.map(named(`scp${i}-`)) })),
     // runSimulation adds RCPFullAWSAccess to every level itself, as AWS does; the cases
     // carry it explicitly for our side, so it is left out here.
@@ -420,6 +477,7 @@ function simulation(c) {
       policies: level.filter((p) => !isRcpFullAccess(p)).map(named(`rcp${i}-`))
     })),
     resourcePolicy: c.resource ?? undefined,
+    sessionPolicy: c.session ?? undefined,
     permissionBoundaryPolicies: c.boundary ? c.boundary.map(named('boundary')) : undefined
   }
 }
@@ -469,6 +527,7 @@ function policySlots(c) {
   c.identity.forEach((_, i) => slots.push({ get: (k) => k.identity[i], remove: (k) => k.identity.splice(i, 1) }))
   if (c.resource) slots.push({ get: (k) => k.resource, remove: (k) => (k.resource = null) })
   if (c.boundary) slots.push({ get: (k) => k.boundary[0], remove: (k) => (k.boundary = null) })
+  if (c.session) slots.push({ get: (k) => k.session, remove: (k) => (k.session = null) })
   for (const field of ['scps', 'rcps']) {
     c[field].forEach((level, i) =>
       level.forEach((_, j) => slots.push({ get: (k) => k[field][i][j], remove: (k) => k[field].splice(i, 1) }))
@@ -573,6 +632,7 @@ function statements(c) {
   for (const p of c.identity) for (const s of asList(p.Statement)) out.push(s)
   if (c.resource) for (const s of asList(c.resource.Statement)) out.push(s)
   for (const p of c.boundary ?? []) for (const s of asList(p.Statement)) out.push(s)
+  if (c.session) for (const s of asList(c.session.Statement)) out.push(s)
   for (const p of [...c.scps.flat(), ...c.rcps.flat()]) for (const s of asList(p.Statement)) out.push(s)
   return out
 }
@@ -633,19 +693,49 @@ const CAUSES = [
   },
   {
     id: 'numeric-not-a-number',
-    verdict: 'undocumented: a non-number policy value: iam-simulate reads its numeric prefix, iamlint matches nothing',
+    verdict: 'iam-simulate: it reads the numeric prefix of a policy value that is not a number (`2026-05-31T...` as 2026)',
     test: (c) => clauses(c).some((k) => /Numeric/.test(k.op) && k.values.some((v) => !/^-?\d+(\.\d+)?$/.test(v)))
   },
-  { id: 'arn-star', verdict: 'undocumented: `*` as an ARN pattern: iamlint matches any value, iam-simulate none', test: (c) => clauses(c).some((k) => /^(ForA\w+:)?Arn/.test(k.op) && k.values.includes('*')) },
   {
-    id: 'for-any-value-if-exists-missing',
-    verdict: 'iam-simulate: it ignores IfExists after ForAnyValue when the key is missing',
-    test: (c) => clauses(c).some((k) => /^ForAnyValue:.*IfExists$/.test(k.op) && k.request === undefined)
+    // The NotPrincipal page: Deny "to all principals except for the ones specified"; its
+    // examples list the account (and the role) next to the user (the session) they leave out.
+    id: 'not-principal-account-or-role',
+    verdict: 'iam-simulate: a NotPrincipal that names the caller\'s account or role leaves the caller out',
+    test: (c) => {
+      const caller = CALLERS.find((x) => x.principal === c.principal)
+      if (!caller?.account) return false
+      const names = new Set([caller.account, `arn:aws:iam::${caller.account}:root`, caller.role].filter(Boolean))
+      return statements(c).some((s) => {
+        if (s.NotPrincipal === undefined || typeof s.NotPrincipal === 'string') return false
+        const listed = asList(s.NotPrincipal.AWS ?? []).map(String)
+        return !listed.includes(caller.principal) && listed.some((v) => names.has(v))
+      })
+    }
   },
   {
-    id: 'single-valued-operator-on-list',
-    verdict: 'undocumented: an operator without a set qualifier on a multivalued key: iam-simulate never matches, iamlint compares each value',
-    test: (c) => clauses(c).some((k) => !/^For/.test(k.op) && k.op !== 'Null' && Array.isArray(k.request))
+    // "Variables and tags": without Version 2012-10-17 variables are literal strings.
+    id: 'variables-without-version',
+    verdict: 'iam-simulate: it replaces policy variables in a policy without `Version: 2012-10-17`',
+    test: (c) => policySlots(c).some((slot) => {
+      const p = slot.get(c)
+      return p.Version !== '2012-10-17' && JSON.stringify(p).includes('${')
+    })
+  },
+  {
+    // "Policy evaluation logic": permissions granted directly to a session "are not limited
+    // by an implicit deny in an identity-based policy, a permissions boundary, or session policy".
+    id: 'session-policy-direct-grant',
+    verdict: 'iam-simulate: a session policy limits a resource policy\'s grant to the session itself',
+    test: (c) =>
+      c.session !== null &&
+      c.session !== undefined &&
+      c.resource !== null &&
+      asList(c.resource.Statement).some((s) => {
+        if (s.Effect !== 'Allow') return false
+        if (s.NotPrincipal !== undefined) return true
+        const p = s.Principal
+        return p === '*' || asList(p?.AWS ?? []).some((v) => v === '*' || v === c.principal)
+      })
   }
 ]
 
@@ -680,6 +770,7 @@ function classify(c) {
     c.identity.length ? 'identity' : null,
     c.resource ? 'resource policy' : null,
     c.boundary ? 'boundary' : null,
+    c.session ? 'session policy' : null,
     c.scps.length ? 'SCPs' : null,
     c.rcps.length ? 'RCPs' : null
   ].filter(Boolean)

@@ -421,6 +421,90 @@ fn the_readme_quick_start_command_runs() {
     assert!(Path::new("testdata/examples").is_dir());
 }
 
+/// "AWS JSON policy elements: NotPrincipal": "all principals except the user named Bob in
+/// AWS account 444455556666 are explicitly denied access to a resource", although the
+/// `NotPrincipal` also lists Bob's account. Through the binary, as `simulate` users see it.
+#[test]
+fn simulate_not_principal_leaves_out_only_the_user_it_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let bucket = dir.path().join("bucket.json");
+    fs::write(
+        &bucket,
+        r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Deny",
+  "NotPrincipal": {"AWS": ["arn:aws:iam::444455556666:user/Bob", "arn:aws:iam::444455556666:root"]},
+  "Action": "s3:*", "Resource": ["arn:aws:s3:::BUCKETNAME", "arn:aws:s3:::BUCKETNAME/*"]}]}"#,
+    )
+    .unwrap();
+    let identity = dir.path().join("identity.json");
+    fs::write(
+        &identity,
+        r#"{"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Action": "s3:*", "Resource": "*"}}"#,
+    )
+    .unwrap();
+    let decision = |caller: &str| {
+        let output = iamlint(&[
+            "simulate",
+            identity.to_str().unwrap(),
+            "--resource-policy",
+            bucket.to_str().unwrap(),
+            "--caller",
+            caller,
+            "--action",
+            "s3:GetObject",
+            "--resource",
+            "arn:aws:s3:::BUCKETNAME/q1.csv",
+            "--format",
+            "json",
+        ]);
+        assert_eq!(code(&output), 0, "{}", stderr(&output));
+        json(&output)["decision"].as_str().unwrap().to_string()
+    };
+    assert_eq!(decision("arn:aws:iam::444455556666:user/Bob"), "allow");
+    assert_eq!(decision("arn:aws:iam::444455556666:user/carol"), "explicit-deny");
+    assert_eq!(
+        decision("arn:aws:sts::444455556666:assumed-role/Admin/carol"),
+        "explicit-deny"
+    );
+}
+
+/// "IAM policy elements: Variables and tags": "If you don't include the `Version` element
+/// and set it to an appropriate version date, variables like `${aws:username}` are treated
+/// as literal strings in the policy."
+#[test]
+fn simulate_treats_variables_as_text_without_version_2012_10_17() {
+    let dir = tempfile::tempdir().unwrap();
+    let statement = r#""Statement": {"Effect": "Allow", "Action": "s3:GetObject",
+  "Resource": "arn:aws:s3:::mybucket/${aws:username}/*"}"#;
+    let decision = |version: &str, resource: &str| {
+        let policy = dir.path().join("home.json");
+        fs::write(&policy, format!("{{{version}{statement}}}")).unwrap();
+        let output = iamlint(&[
+            "simulate",
+            policy.to_str().unwrap(),
+            "--caller",
+            "arn:aws:iam::111122223333:user/David",
+            "--action",
+            "s3:GetObject",
+            "--resource",
+            resource,
+            "--context",
+            "aws:username=David",
+            "--format",
+            "json",
+        ]);
+        assert_eq!(code(&output), 0, "{}", stderr(&output));
+        json(&output)["decision"].as_str().unwrap().to_string()
+    };
+    let own = "arn:aws:s3:::mybucket/David/notes.txt";
+    assert_eq!(decision(r#""Version": "2012-10-17", "#, own), "allow");
+    assert_eq!(decision("", own), "implicit-deny");
+    assert_eq!(decision(r#""Version": "2008-10-17", "#, own), "implicit-deny");
+    assert_eq!(
+        decision("", "arn:aws:s3:::mybucket/${aws:username}/notes.txt"),
+        "allow"
+    );
+}
+
 #[test]
 fn simulate_decides_with_a_trace() {
     let dir = tempfile::tempdir().unwrap();

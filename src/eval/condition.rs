@@ -2,7 +2,7 @@
 //! Condition operators", "Set operators for multivalued context keys"). Values of one key
 //! are ORed, keys and operators are ANDed by the caller.
 
-use super::context::{self, Context, glob, has_variables, literal, substitute, wildcard};
+use super::context::{self, Context, Variables, glob, literal, substitute, wildcard};
 use super::ip::IpRange;
 use crate::model::{ConditionClause, SetQualifier};
 
@@ -81,31 +81,56 @@ fn family(base: &str) -> Option<(Family, bool)> {
     }
 }
 
-/// Whether one clause holds for the request context.
-pub fn matches(clause: &ConditionClause, context: &Context) -> bool {
+/// Whether one clause holds for the request context, in a policy whose `Version` gives
+/// `variables`.
+pub fn matches(clause: &ConditionClause, context: &Context, variables: Variables) -> bool {
     let op = &clause.operator;
     let Some((family, negated)) = family(&op.base) else {
         return false;
     };
     // A value the policy gives through a CloudFormation function is unknown: it matches nothing.
     let mut expected = clause.values.iter().filter_map(|v| v.text.as_deref());
-    let present = context.get(&clause.key);
+    let present = context.lookup(&clause.key);
     if family == Family::Null {
         let absent = present.is_none();
         return expected.any(|t| t.eq_ignore_ascii_case("true") == absent);
     }
-    let Some(values) = present else {
-        // The IAM User Guide: a missing key makes a condition false, except with IfExists,
-        // with a negated operator, and with ForAllValues (an empty set satisfies "all").
-        return op.if_exists
-            || op.qualifier == Some(SetQualifier::ForAllValues)
-            || (negated && op.qualifier.is_none());
+    let Some((values, multivalued)) = present else {
+        return match op.qualifier {
+            // "Set operators for multivalued context keys": ForAnyValue "returns true if any
+            // one of the context key values in the request matches any one of the context key
+            // values in the policy. For no matching context key or a null dataset, the
+            // condition returns false." That sentence is about the set operator itself, so it
+            // holds with `IfExists` too (see docs/difftest.md).
+            Some(SetQualifier::ForAnyValue) => false,
+            // ForAllValues "also returns true if there are no context keys in the request".
+            Some(SetQualifier::ForAllValues) => true,
+            // "Condition operators": "If the key that you specify in a policy condition is not
+            // present in the request context, the values do not match and the condition is
+            // false. If the policy condition requires that the key is not matched, such as
+            // StringNotLike or ArnNotLike, and the right key is not present, the condition is
+            // true." IfExists: "If the key is not present, evaluate the condition element as
+            // true."
+            None => op.if_exists || negated,
+        };
     };
+    // "Single-valued vs. multivalued context keys": "Multivalued context keys require a
+    // condition set operator." and "To compare your condition context key against a request
+    // context key with multiple key values, you must use the ForAllValues or ForAnyValue set
+    // operators." A plain operator does not compare a set: the clause does not match, negated
+    // or not (see docs/difftest.md).
+    if op.qualifier.is_none() && multivalued() {
+        return false;
+    }
     // The IAM User Guide ("Policy variables"): "If AWS cannot resolve a variable this might
     // cause the entire statement to be invalid." A negated operator cannot hold against a
-    // value that cannot be compared: the clause does not match (as if every request value
+    // value that cannot be compared (an unresolved variable, or a value the operator cannot
+    // read: see [`uncomparable`]): the clause does not match (as if every request value
     // matched the positive operator).
-    let unresolved = negated && expected.clone().any(|e| unresolved_variable(family, e, context));
+    let unresolved = negated
+        && expected.clone().any(|e| {
+            unresolved_variable(family, e, context, variables) || uncomparable(family, e, context, variables)
+        });
     let positive = |actual: &str| {
         if unresolved {
             return true;
@@ -124,7 +149,7 @@ pub fn matches(clause: &ConditionClause, context: &Context) -> bool {
         }
         expected
             .clone()
-            .any(|e| value_matches(family, e, actual, context))
+            .any(|e| value_matches(family, e, actual, context, variables))
     };
     match op.qualifier {
         None => values.iter().any(|v| positive(v)) != negated,
@@ -134,8 +159,8 @@ pub fn matches(clause: &ConditionClause, context: &Context) -> bool {
 }
 
 /// Evaluates one clause against the request context, with the reason for the trace.
-pub fn evaluate(clause: &ConditionClause, context: &Context) -> ClauseOutcome {
-    let matched = matches(clause, context);
+pub fn evaluate(clause: &ConditionClause, context: &Context, variables: Variables) -> ClauseOutcome {
+    let matched = matches(clause, context, variables);
     let key = &clause.key;
     let reason = match (family(&clause.operator.base), context.get(key)) {
         (None, _) => format!("`{}` is not a condition operator", clause.operator.base),
@@ -157,13 +182,19 @@ pub fn evaluate(clause: &ConditionClause, context: &Context) -> ClauseOutcome {
 
 /// Whether a request value satisfies the positive form of the operator for one policy value.
 /// Policy values without variables are compared as written, without allocating.
-fn value_matches(family: Family, expected: &str, actual: &str, context: &Context) -> bool {
+fn value_matches(
+    family: Family,
+    expected: &str,
+    actual: &str,
+    context: &Context,
+    variables: Variables,
+) -> bool {
     let substituted = |wildcards: bool| substitute(expected, context, wildcards);
     match family {
-        Family::String { like: true, .. } => context::like(expected, actual, context),
+        Family::String { like: true, .. } => context::like(expected, actual, context, variables),
         Family::String { ignore_case, .. } => {
             let folded = |text: &str| text.chars().flat_map(char::to_lowercase).collect::<String>();
-            match (has_variables(expected), ignore_case) {
+            match (variables.in_text(expected), ignore_case) {
                 (false, false) => expected == actual,
                 (false, true) => expected
                     .chars()
@@ -184,8 +215,7 @@ fn value_matches(family: Family, expected: &str, actual: &str, context: &Context
         Family::Bool => expected.eq_ignore_ascii_case(actual),
         Family::Binary => expected == actual,
         Family::Ip => in_cidr(actual, expected),
-        Family::Arn if expected == "*" => true,
-        Family::Arn if !has_variables(expected) => arn_text_matches(expected, actual),
+        Family::Arn if !variables.in_text(expected) => arn_text_matches(expected, actual),
         Family::Arn => substituted(true).is_some_and(|p| arn_matches(&literal_fields(&p), actual)),
         Family::Null => false,
     }
@@ -193,10 +223,33 @@ fn value_matches(family: Family, expected: &str, actual: &str, context: &Context
 
 /// Whether a policy value names a variable that the request cannot fill (absent without a
 /// default, or multivalued), for the families whose values take variables.
-fn unresolved_variable(family: Family, expected: &str, context: &Context) -> bool {
+fn unresolved_variable(family: Family, expected: &str, context: &Context, variables: Variables) -> bool {
     matches!(family, Family::String { .. } | Family::Arn)
-        && has_variables(expected)
+        && variables.in_text(expected)
         && substitute(expected, context, false).is_none()
+}
+
+/// Whether a policy value is not of the kind its operator compares, so that no comparison
+/// with it can hold. "IAM JSON policy elements: Condition operators": numeric operators
+/// compare "a key to an integer or decimal value"; date operators take "one of the W3C
+/// implementations of the ISO 8601 date formats or [...] epoch (UNIX) time"; IP address
+/// operators take "the standard CIDR format"; `ArnLike`: "Each of the six colon-delimited
+/// components of the ARN is checked separately", which a value of fewer components (`*`)
+/// does not have.
+fn uncomparable(family: Family, expected: &str, context: &Context, variables: Variables) -> bool {
+    match family {
+        Family::Numeric(_) => expected.trim().parse::<f64>().is_err(),
+        Family::Date(_) => epoch_seconds(expected).is_none(),
+        Family::Ip => IpRange::parse(expected.trim()).is_err(),
+        Family::Arn if variables.in_text(expected) => substitute(expected, context, true).is_some_and(|p| {
+            p.iter()
+                .filter(|c| **c == super::context::Piece::Char(':'))
+                .count()
+                < 5
+        }),
+        Family::Arn => expected.matches(':').count() < 5,
+        _ => false,
+    }
 }
 
 /// [`arn_matches`] for a pattern without variables: field by field, without building them.
@@ -235,11 +288,6 @@ fn literal_fields(pattern: &[super::context::Piece]) -> Vec<Vec<super::context::
 }
 
 pub fn arn_matches(pattern_fields: &[Vec<super::context::Piece>], actual: &str) -> bool {
-    if let [only] = pattern_fields
-        && only.as_slice() == [super::context::Piece::Any]
-    {
-        return true;
-    }
     let actual: Vec<&str> = actual.splitn(6, ':').collect();
     pattern_fields.len() == 6
         && actual.len() == 6
@@ -325,7 +373,7 @@ mod tests {
     }
 
     fn matches(condition: &str, context: &Context) -> bool {
-        evaluate(&clause(condition), context).matched
+        evaluate(&clause(condition), context, Variables::Substituted).matched
     }
 
     #[test]
@@ -423,6 +471,99 @@ mod tests {
             r#"{"ForAnyValue:StringEquals": {"aws:TagKeys": ["team"]}}"#,
             &empty_set
         ));
+    }
+
+    /// "Single-valued vs. multivalued context keys": "Multivalued context keys require a
+    /// condition set operator." A plain operator on `aws:CalledVia` (`ArrayOfString` in the
+    /// catalog) matches nothing, even with the one value the policy names.
+    #[test]
+    fn a_plain_operator_on_a_multivalued_key_does_not_match() {
+        let ctx = Context::new().with("aws:CalledVia", "athena.amazonaws.com");
+        assert!(!matches(
+            r#"{"StringEquals": {"aws:CalledVia": "athena.amazonaws.com"}}"#,
+            &ctx
+        ));
+        assert!(!matches(
+            r#"{"StringNotEquals": {"aws:CalledVia": "glue.amazonaws.com"}}"#,
+            &ctx
+        ));
+        assert!(matches(
+            r#"{"ForAnyValue:StringEquals": {"aws:CalledVia": "athena.amazonaws.com"}}"#,
+            &ctx
+        ));
+        // A key the catalog does not type, given two values, is a set too; with one value
+        // it is a string.
+        let mut two = Context::new();
+        two.set("x:custom", vec!["a".into(), "b".into()]);
+        assert!(!matches(r#"{"StringEquals": {"x:custom": "a"}}"#, &two));
+        let one = Context::new().with("x:custom", "a");
+        assert!(matches(r#"{"StringEquals": {"x:custom": "a"}}"#, &one));
+    }
+
+    /// "Condition operators", ArnLike: "Each of the six colon-delimited components of the ARN
+    /// is checked separately": `*` has one component and matches nothing; a value the
+    /// operator cannot read does not make the negated operator hold either.
+    #[test]
+    fn values_the_operator_cannot_read_match_nothing() {
+        let ctx = Context::new()
+            .with("aws:PrincipalArn", "arn:aws:iam::111122223333:role/Deployer")
+            .with("aws:MultiFactorAuthAge", "300");
+        assert!(!matches(r#"{"ArnLike": {"aws:PrincipalArn": "*"}}"#, &ctx));
+        assert!(!matches(r#"{"ArnNotLike": {"aws:PrincipalArn": "*"}}"#, &ctx));
+        assert!(matches(
+            r#"{"ArnLike": {"aws:PrincipalArn": "arn:*:*:*:*:*"}}"#,
+            &ctx
+        ));
+        assert!(!matches(
+            r#"{"NumericNotEquals": {"aws:MultiFactorAuthAge": "2026-05-31T23:59:59Z"}}"#,
+            &ctx
+        ));
+        assert!(matches(
+            r#"{"NumericNotEquals": {"aws:MultiFactorAuthAge": "3600"}}"#,
+            &ctx
+        ));
+        assert!(!matches(
+            r#"{"NotIpAddress": {"aws:SourceIp": "203.0.113.0/99"}}"#,
+            &Context::new().with("aws:SourceIp", "198.51.100.1")
+        ));
+    }
+
+    /// "Set operators for multivalued context keys": ForAnyValue "For no matching context
+    /// key or a null dataset, the condition returns false", with `IfExists` too.
+    #[test]
+    fn for_any_value_if_exists_on_a_missing_key_is_false() {
+        let missing = Context::new();
+        assert!(!matches(
+            r#"{"ForAnyValue:StringEqualsIfExists": {"aws:TagKeys": "team"}}"#,
+            &missing
+        ));
+        assert!(!matches(
+            r#"{"ForAnyValue:StringNotEqualsIfExists": {"aws:TagKeys": "team"}}"#,
+            &missing
+        ));
+        assert!(matches(
+            r#"{"ForAllValues:StringEqualsIfExists": {"aws:TagKeys": "team"}}"#,
+            &missing
+        ));
+    }
+
+    /// "Variables and tags": without `Version: 2012-10-17` "variables like
+    /// `${aws:username}` are treated as literal strings in the policy."
+    #[test]
+    fn variables_are_literal_text_before_2012_10_17() {
+        let ctx = Context::new()
+            .with("aws:PrincipalTag/owner", "alice")
+            .with("aws:username", "alice");
+        let clause = clause(r#"{"StringEquals": {"aws:PrincipalTag/owner": "${aws:username}"}}"#);
+        assert!(evaluate(&clause, &ctx, Variables::Substituted).matched);
+        assert!(!evaluate(&clause, &ctx, Variables::Literal).matched);
+        let literal = Context::new().with("aws:PrincipalTag/owner", "${aws:username}");
+        assert!(evaluate(&clause, &literal, Variables::Literal).matched);
+        // An absent variable does not make a negated operator fail in literal text.
+        let negated =
+            self::clause(r#"{"StringNotEquals": {"aws:PrincipalTag/owner": "${aws:PrincipalTag/x}"}}"#);
+        assert!(evaluate(&negated, &ctx, Variables::Literal).matched);
+        assert!(!evaluate(&negated, &ctx, Variables::Substituted).matched);
     }
 
     #[test]

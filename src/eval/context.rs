@@ -9,7 +9,57 @@
 /// key of every condition it evaluates.
 #[derive(Clone, Debug, Default)]
 pub struct Context {
-    values: Vec<(String, Vec<String>)>,
+    values: Vec<ContextKey>,
+}
+
+#[derive(Clone, Debug)]
+struct ContextKey {
+    /// Lowercased.
+    key: String,
+    values: Vec<String>,
+    /// A multivalued key (a set): typed `ArrayOf...` in the Service Authorization
+    /// Reference, or given more than one value. Looked up in the catalog the first time a
+    /// condition asks: most keys of a probe request are never compared by a plain operator.
+    multivalued: std::sync::OnceLock<bool>,
+}
+
+impl ContextKey {
+    fn multivalued(&self) -> bool {
+        *self.multivalued.get_or_init(|| {
+            self.values.len() > 1
+                || crate::catalog::Catalog::global()
+                    .key_type(&self.key)
+                    .is_some_and(crate::catalog::KeyType::is_multivalued)
+        })
+    }
+}
+
+/// Whether `${...}` in a policy's text are policy variables. The IAM User Guide ("IAM
+/// policy elements: Variables and tags"): "Variables were introduced in version
+/// `2012-10-17`. [...] If you don't include the `Version` element and set it to an
+/// appropriate version date, variables like `${aws:username}` are treated as literal
+/// strings in the policy."
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Variables {
+    /// `"Version": "2012-10-17"`: variables are replaced by the request's values.
+    Substituted,
+    /// No `Version`, or `2008-10-17`: `${aws:username}` is the text `${aws:username}`.
+    Literal,
+}
+
+impl Variables {
+    /// What a policy document's `Version` says.
+    pub fn of(document: &crate::parse::Node) -> Variables {
+        match document.get("Version").and_then(crate::parse::Node::as_str) {
+            Some("2012-10-17") => Variables::Substituted,
+            _ => Variables::Literal,
+        }
+    }
+
+    /// Whether a policy's text must go through [`substitute`] before it is compared.
+    pub fn in_text(self, text: &str) -> bool {
+        self == Variables::Substituted && has_variables(text)
+    }
 }
 
 impl Context {
@@ -24,18 +74,32 @@ impl Context {
     }
 
     pub fn set(&mut self, key: &str, values: Vec<String>) {
-        match self.values.iter_mut().find(|(k, _)| k.eq_ignore_ascii_case(key)) {
-            Some((_, old)) => *old = values,
-            None => self.values.push((key.to_ascii_lowercase(), values)),
+        match self.values.iter_mut().find(|k| k.key.eq_ignore_ascii_case(key)) {
+            Some(old) => {
+                old.values = values;
+                old.multivalued = std::sync::OnceLock::new();
+            }
+            None => self.values.push(ContextKey {
+                key: key.to_ascii_lowercase(),
+                values,
+                multivalued: std::sync::OnceLock::new(),
+            }),
         }
     }
 
     /// The values of a key, `None` when the request does not carry it.
     pub fn get(&self, key: &str) -> Option<&[String]> {
+        self.lookup(key).map(|(values, _)| values)
+    }
+
+    /// The values of a key and whether it is multivalued (a set, which only the set
+    /// operators `ForAllValues`/`ForAnyValue` compare), `None` when the request does not
+    /// carry it. The second is a function: it may ask the catalog, once per key.
+    pub fn lookup(&self, key: &str) -> Option<(&[String], impl Fn() -> bool + '_)> {
         self.values
             .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(key))
-            .map(|(_, values)| values.as_slice())
+            .find(|k| k.key.eq_ignore_ascii_case(key))
+            .map(|k| (k.values.as_slice(), move || k.multivalued()))
     }
 }
 
@@ -110,9 +174,11 @@ pub fn substitute(text: &str, context: &Context, wildcards: bool) -> Option<Vec<
                         Some((key, default)) => (key.trim(), Some(default.trim().trim_matches('\''))),
                         None => (body.trim(), None),
                     };
-                    let value = match context.get(key) {
-                        // A multivalued key cannot stand for one string.
-                        Some([single]) => single.as_str(),
+                    let value = match context.lookup(key) {
+                        // The IAM User Guide ("Single-valued vs. multivalued context keys"):
+                        // "You can use any available single-valued context key as a policy
+                        // variable, but you can't use a multivalued context key".
+                        Some(([single], multivalued)) if !multivalued() => single.as_str(),
                         Some(_) => return None,
                         None => default?,
                     };
@@ -134,10 +200,10 @@ pub fn substitute(text: &str, context: &Context, wildcards: bool) -> Option<Vec<
 /// Whether `text` matches `pattern`, a policy's text with `*` and `?` wildcards and policy
 /// variables, case-sensitively: resources, `StringLike`. Text without variables is matched
 /// as it is, without building the substituted pattern.
-pub fn like(pattern: &str, text: &str, context: &Context) -> bool {
+pub fn like(pattern: &str, text: &str, context: &Context, variables: Variables) -> bool {
     if pattern == "*" {
         true
-    } else if has_variables(pattern) {
+    } else if variables.in_text(pattern) {
         substitute(pattern, context, true).is_some_and(|p| glob(&p, text, false))
     } else {
         wildcard(pattern, text, false)

@@ -9,7 +9,7 @@ pub mod condition;
 pub mod context;
 pub mod ip;
 
-pub use context::Context;
+pub use context::{Context, Variables};
 
 use std::sync::Arc;
 
@@ -213,7 +213,7 @@ impl Miss<'_> {
                 "its condition `{}` on `{}` does not match: {}",
                 clause.operator.base,
                 clause.key,
-                condition::evaluate(clause, &request.context).reason
+                condition::evaluate(clause, &request.context, Variables::Substituted).reason
             ),
         }
     }
@@ -254,6 +254,7 @@ enum Outcome {
     CrossAccountNoResourceAllow,
     CrossAccountNoCallerAllow,
     Allow,
+    RootUser,
     Limited,
     AccountDelegated,
     NoAllow,
@@ -263,7 +264,7 @@ impl Outcome {
     fn decision(self) -> Decision {
         match self {
             Outcome::ExplicitDeny => Decision::ExplicitDeny,
-            Outcome::CrossAccountAllow | Outcome::Allow => Decision::Allow,
+            Outcome::CrossAccountAllow | Outcome::Allow | Outcome::RootUser => Decision::Allow,
             _ => Decision::ImplicitDeny,
         }
     }
@@ -277,6 +278,7 @@ impl Outcome {
             Outcome::CrossAccountNoResourceAllow => "across accounts the resource policy must allow it too",
             Outcome::CrossAccountNoCallerAllow => "the caller's own policies do not allow it",
             Outcome::Allow => "an Allow applies and nothing limits it",
+            Outcome::RootUser => "the account's root user has full access and nothing limits it",
             Outcome::Limited => "the permissions boundary or session policy does not allow it",
             Outcome::AccountDelegated => {
                 "the resource policy names only the caller's account, whose own policies must allow it"
@@ -308,6 +310,7 @@ fn run(
             // Only resource policies need the statement objects (for `Principal`), and only
             // once a statement's action and resource match.
             let mut nodes: Option<Vec<&Node>> = None;
+            let variables = Variables::of(&doc.source);
             for (index, statement) in doc.statements.iter().enumerate() {
                 let effect = statement.effect.map(|(e, _)| e);
                 // A resource policy's later Allow may name the caller more directly than an
@@ -318,7 +321,7 @@ fn run(
                 {
                     continue;
                 }
-                let check = check(statement, role, request, || {
+                let check = check(statement, role, request, variables, || {
                     nodes
                         .get_or_insert_with(|| doc.statement_nodes())
                         .get(index)
@@ -382,7 +385,12 @@ fn run(
         }
     }
 
-    let identity_side = identity.allow && !limited;
+    // "Policy evaluation logic": "By default, all requests are implicitly denied with the
+    // exception of the AWS account root user, which has full access." The root user holds
+    // no identity-based policy; SCPs, RCPs, explicit denies and, across accounts, the
+    // resource policy still apply to it.
+    let root = !identity.allow && is_root(&request.caller);
+    let identity_side = (identity.allow || root) && !limited;
     if explicit_deny {
         Outcome::ExplicitDeny
     } else if scp_gap {
@@ -397,6 +405,8 @@ fn run(
         } else {
             Outcome::CrossAccountNoCallerAllow
         }
+    } else if root && !limited {
+        Outcome::RootUser
     } else if identity_side
         || resource.grants == Grants::CallerBeyondBoundary
         || (resource.grants == Grants::Caller && !limited)
@@ -417,6 +427,7 @@ fn check<'s>(
     statement: &'s Statement,
     role: Role,
     request: &Request,
+    variables: Variables,
     principal: impl FnOnce() -> PrincipalMatch,
 ) -> Result<PrincipalMatch, Miss<'s>> {
     match covers_action(statement.action.as_ref(), &request.action) {
@@ -426,7 +437,7 @@ fn check<'s>(
     }
     match &statement.resource {
         Some(resources) => {
-            if !covers_resource(resources, &request.resource, &request.context) {
+            if !covers_resource(resources, &request.resource, &request.context, variables) {
                 return Err(Miss::Resource);
             }
         }
@@ -446,7 +457,7 @@ fn check<'s>(
     match statement
         .condition
         .iter()
-        .find(|clause| !condition::matches(clause, &request.context))
+        .find(|clause| !condition::matches(clause, &request.context, variables))
     {
         Some(clause) => Err(Miss::Condition(clause)),
         None => Ok(matched),
@@ -493,7 +504,7 @@ fn action_covered(pattern: &str, action: &str) -> bool {
     rest.next().is_none()
 }
 
-fn covers_resource(list: &ElementList, resource: &str, context: &Context) -> bool {
+fn covers_resource(list: &ElementList, resource: &str, context: &Context, variables: Variables) -> bool {
     // The IAM User Guide ("Policy variables"): "If AWS cannot resolve a variable this might
     // cause the entire statement to be invalid." An unresolved item matches no resource; in
     // a `NotResource` it invalidates the statement when some value of the variable would
@@ -501,7 +512,7 @@ fn covers_resource(list: &ElementList, resource: &str, context: &Context) -> boo
     if list.negated
         && list.items.iter().any(|item| {
             item.pattern().is_some_and(|p| {
-                context::has_variables(p)
+                variables.in_text(p)
                     && context::substitute(p, context, true).is_none()
                     && context::wildcard(&context::variables_as_wildcards(p), resource, false)
             })
@@ -511,7 +522,7 @@ fn covers_resource(list: &ElementList, resource: &str, context: &Context) -> boo
     }
     let matched = list.items.iter().any(|item| {
         item.pattern()
-            .is_some_and(|pattern| context::like(pattern, resource, context))
+            .is_some_and(|pattern| context::like(pattern, resource, context, variables))
     });
     matched != list.negated
 }
@@ -545,6 +556,17 @@ impl CallerKind {
             CallerKind::Other
         }
     }
+}
+
+/// Whether the caller is its account's root user (`arn:aws:iam::111122223333:root`).
+fn is_root(caller: &Caller) -> bool {
+    caller.service.is_none()
+        && !caller.account.is_empty()
+        && caller.arn.strip_suffix(":root").is_some_and(|head| {
+            head.strip_prefix("arn:")
+                .and_then(|rest| rest.split_once(":iam::"))
+                .is_some_and(|(_, account)| account == caller.account)
+        })
 }
 
 /// For an assumed-role session ARN, its account and role name.
@@ -627,10 +649,12 @@ fn principal_match(
         }
     }
     let session = session_role(&caller.arn);
+    // The account's root user is named by its account ID as well as by its ARN.
+    let root = !caller.account.is_empty() && caller.arn.ends_with(":root");
     let one = |principal_type: &str, name: &str| -> PrincipalMatch {
         match principal_type {
             "AWS" if name == "*" => PrincipalMatch::Anyone,
-            "AWS" if name == caller.arn => PrincipalMatch::Caller,
+            "AWS" if name == caller.arn || (root && name == caller.account) => PrincipalMatch::Caller,
             "AWS"
                 if !caller.account.is_empty()
                     && (name == caller.account
@@ -678,10 +702,18 @@ fn principal_match(
             .max_by_key(|m| rank(*m))
             .unwrap_or(PrincipalMatch::None)
     };
+    // The IAM User Guide ("AWS JSON policy elements: NotPrincipal"): with Deny "the actions
+    // specified in the policy statement are explicitly denied to all principals except for
+    // the ones specified", and its example leaves out Bob alone although it also lists
+    // Bob's account: naming the account (or a role) exempts only that principal, not the
+    // users of the account (or the sessions of the role). "If an assumed-role user [...]
+    // is being evaluated, AWS might validate the account first, then the role, and then
+    // the assumed-role user. The assumed-role user is identified by the role session name".
+    // Only the caller's own ARN (its session ARN for a role session) or `*` leaves it out.
     match (negated, best) {
         (false, best) => best,
-        (true, PrincipalMatch::None) => PrincipalMatch::Caller,
-        (true, _) => PrincipalMatch::None,
+        (true, PrincipalMatch::Caller | PrincipalMatch::Anyone) => PrincipalMatch::None,
+        (true, _) => PrincipalMatch::Caller,
     }
 }
 

@@ -271,12 +271,154 @@ fn not_principal_with_deny_denies_every_principal_with_a_boundary() {
     assert_eq!(decision(&bounded, &get), Decision::ExplicitDeny);
 }
 
+/// "AWS JSON policy elements: NotPrincipal", its example for an IAM user: "all principals
+/// except the user named Bob in AWS account 444455556666 are explicitly denied access to a
+/// resource", with `NotPrincipal` listing Bob and `arn:aws:iam::444455556666:root`. The
+/// account in the list does not leave out the account's other users.
+#[test]
+fn not_principal_with_deny_leaves_out_only_the_principals_it_names() {
+    let bucket = doc(
+        r#"{"Version": "2012-10-17", "Statement": [
+          {"Effect": "Allow", "Principal": "*", "Action": "s3:*", "Resource": "arn:aws:s3:::BUCKETNAME/*"},
+          {"Effect": "Deny", "NotPrincipal": {"AWS": [
+             "arn:aws:iam::444455556666:user/Bob", "arn:aws:iam::444455556666:root"]},
+           "Action": "s3:*", "Resource": ["arn:aws:s3:::BUCKETNAME", "arn:aws:s3:::BUCKETNAME/*"]}]}"#,
+        PolicyKind::Resource,
+    );
+    let set = PolicySet {
+        resource: vec![&bucket],
+        ..PolicySet::default()
+    };
+    let get = |arn: &str| {
+        let mut get = request("s3:GetObject", "arn:aws:s3:::BUCKETNAME/q1.csv");
+        get.caller = crate::simulate::caller_from_arn(arn);
+        decision(&set, &get)
+    };
+    assert_eq!(get("arn:aws:iam::444455556666:user/Bob"), Decision::Allow);
+    assert_eq!(
+        get("arn:aws:iam::444455556666:user/carol"),
+        Decision::ExplicitDeny
+    );
+    assert_eq!(get("arn:aws:iam::444455556666:root"), Decision::Allow);
+    assert_eq!(get("arn:aws:iam::111122223333:user/Bob"), Decision::ExplicitDeny);
+}
+
+/// The same page, its example for a role: "all principals except the assumed-role user
+/// named cross-account-audit-app [...] are explicitly denied", and "The assumed-role user
+/// is identified by the role session name": the role's ARN alone leaves out no session.
+#[test]
+fn not_principal_with_a_role_arn_does_not_leave_out_its_sessions() {
+    let policy = |names: &str| {
+        doc(
+            &format!(
+                r#"{{"Version": "2012-10-17", "Statement": [
+                  {{"Effect": "Allow", "Principal": "*", "Action": "s3:*", "Resource": "*"}},
+                  {{"Effect": "Deny", "NotPrincipal": {{"AWS": [{names}]}}, "Action": "s3:*",
+                   "Resource": ["arn:aws:s3:::Bucket_AccountAudit", "arn:aws:s3:::Bucket_AccountAudit/*"]}}]}}"#
+            ),
+            PolicyKind::Resource,
+        )
+    };
+    let role =
+        r#""arn:aws:iam::444455556666:role/cross-account-read-only-role", "arn:aws:iam::444455556666:root""#;
+    let session =
+        "arn:aws:sts::444455556666:assumed-role/cross-account-read-only-role/cross-account-audit-app";
+    let decide_for = |doc: &PolicyDocument<'static>, arn: &str| {
+        let set = PolicySet {
+            resource: vec![doc],
+            ..PolicySet::default()
+        };
+        let mut get = request("s3:GetObject", "arn:aws:s3:::Bucket_AccountAudit/report");
+        get.caller = crate::simulate::caller_from_arn(arn);
+        decision(&set, &get)
+    };
+    let role_only = policy(role);
+    assert_eq!(decide_for(&role_only, session), Decision::ExplicitDeny);
+    let with_session = policy(&format!(r#""{session}", {role}"#));
+    assert_eq!(decide_for(&with_session, session), Decision::Allow);
+    let other_session = "arn:aws:sts::444455556666:assumed-role/cross-account-read-only-role/other-app";
+    assert_eq!(decide_for(&with_session, other_session), Decision::ExplicitDeny);
+}
+
+/// "Policy evaluation logic": "By default, all requests are implicitly denied with the
+/// exception of the AWS account root user, which has full access." SCPs and explicit denies
+/// still apply, and across accounts the resource policy must allow.
+#[test]
+fn the_root_user_has_full_access_within_its_account() {
+    let mut get = request("s3:GetObject", "arn:aws:s3:::reports/q1.csv");
+    get.caller = crate::simulate::caller_from_arn("arn:aws:iam::111122223333:root");
+    assert_eq!(decision(&PolicySet::default(), &get), Decision::Allow);
+    let scp = doc(
+        r#"{"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Action": "ec2:*", "Resource": "*"}}"#,
+        PolicyKind::ServiceControl,
+    );
+    let governed = PolicySet {
+        scps: vec![vec![&scp]],
+        ..PolicySet::default()
+    };
+    assert_eq!(decision(&governed, &get), Decision::ImplicitDeny);
+    let deny = doc(
+        r#"{"Version": "2012-10-17", "Statement": {"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": "*"}}"#,
+        PolicyKind::Resource,
+    );
+    let denied = PolicySet {
+        resource: vec![&deny],
+        ..PolicySet::default()
+    };
+    assert_eq!(decision(&denied, &get), Decision::ExplicitDeny);
+    let across = PolicySet {
+        cross_account: true,
+        ..PolicySet::default()
+    };
+    assert_eq!(decision(&across, &get), Decision::ImplicitDeny);
+    // A user named root is not the root user.
+    get.caller = crate::simulate::caller_from_arn("arn:aws:iam::111122223333:user/root");
+    assert_eq!(decision(&PolicySet::default(), &get), Decision::ImplicitDeny);
+}
+
+/// "Variables and tags": "If you don't include the `Version` element and set it to an
+/// appropriate version date, variables like `${aws:username}` are treated as literal
+/// strings in the policy."
+#[test]
+fn policy_variables_need_version_2012_10_17() {
+    let home = |version: &str| {
+        doc(
+            &format!(
+                r#"{{{version}"Statement": {{"Effect": "Allow", "Action": "s3:GetObject",
+                    "Resource": "arn:aws:s3:::mybucket/${{aws:username}}/*"}}}}"#
+            ),
+            PolicyKind::Identity,
+        )
+    };
+    let mut get = request("s3:GetObject", "arn:aws:s3:::mybucket/David/notes.txt");
+    get.context.set("aws:username", vec!["David".into()]);
+    let decide_with = |doc: &PolicyDocument<'static>, request: &Request| {
+        let set = PolicySet {
+            identity: vec![doc],
+            ..PolicySet::default()
+        };
+        decision(&set, request)
+    };
+    assert_eq!(
+        decide_with(&home(r#""Version": "2012-10-17", "#), &get),
+        Decision::Allow
+    );
+    assert_eq!(decide_with(&home(""), &get), Decision::ImplicitDeny);
+    assert_eq!(
+        decide_with(&home(r#""Version": "2008-10-17", "#), &get),
+        Decision::ImplicitDeny
+    );
+    // In the old language the text is compared as it is written.
+    let literal = request("s3:GetObject", "arn:aws:s3:::mybucket/${aws:username}/notes.txt");
+    assert_eq!(decide_with(&home(""), &literal), Decision::Allow);
+}
+
 #[test]
 fn unresolved_variables_make_negated_conditions_and_not_resource_fail() {
     // "If AWS cannot resolve a variable this might cause the entire statement to be
     // invalid": a Deny that compares with `${aws:username}` does not apply to a role.
     let identity = doc(
-        r#"{"Statement": [
+        r#"{"Version": "2012-10-17", "Statement": [
           {"Effect": "Allow", "Action": "*", "Resource": "*"},
           {"Effect": "Deny", "Action": "*", "Resource": "*",
            "Condition": {"StringNotEquals": {"aws:PrincipalTag/owner": "${aws:username}"}}},
@@ -304,7 +446,7 @@ fn unresolved_variables_make_negated_conditions_and_not_resource_fail() {
     // A `NotResource` whose variable cannot be resolved still applies to resources that no
     // value of the variable would list.
     let elsewhere = doc(
-        r#"{"Statement": {"Effect": "Allow", "Action": "sqs:*", "NotResource": "arn:aws:s3:::home/${aws:username}/*"}}"#,
+        r#"{"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Action": "sqs:*", "NotResource": "arn:aws:s3:::home/${aws:username}/*"}}"#,
         PolicyKind::Identity,
     );
     let only = PolicySet {
@@ -321,7 +463,7 @@ fn unresolved_variables_make_negated_conditions_and_not_resource_fail() {
 #[test]
 fn not_action_not_resource_and_variables() {
     let identity = doc(
-        r#"{"Statement": [
+        r#"{"Version": "2012-10-17", "Statement": [
           {"Effect": "Allow", "NotAction": "iam:*", "NotResource": "arn:aws:s3:::secret/*"},
           {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::home/${aws:username}/*"}]}"#,
         PolicyKind::Identity,
@@ -347,7 +489,7 @@ fn not_action_not_resource_and_variables() {
     let mut other = own.clone();
     other.resource = "arn:aws:s3:::home/bob/notes".into();
     let only_home = doc(
-        r#"{"Statement": {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::home/${aws:username}/*"}}"#,
+        r#"{"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::home/${aws:username}/*"}}"#,
         PolicyKind::Identity,
     );
     let home = PolicySet {
@@ -468,7 +610,13 @@ fn random_policy(rng: &mut Rng, kind: PolicyKind) -> PolicyDocument<'static> {
     let statements: Vec<String> = (0..n)
         .map(|_| random_statement(rng, kind == PolicyKind::Resource))
         .collect();
-    doc(&format!(r#"{{"Statement": [{}]}}"#, statements.join(", ")), kind)
+    doc(
+        &format!(
+            r#"{{"Version": "2012-10-17", "Statement": [{}]}}"#,
+            statements.join(", ")
+        ),
+        kind,
+    )
 }
 
 fn random_request(rng: &mut Rng) -> Request {

@@ -17,7 +17,7 @@ pub use super::probe::deciding;
 use std::collections::{HashMap, HashSet};
 
 use super::probe::{Probe, REGION, Unseen, context, places};
-use crate::eval::{Context, Decision, Evaluation, Missed, Request, Role, TraceEntry, condition};
+use crate::eval::{Context, Decision, Evaluation, Missed, Request, Role, TraceEntry, Variables, condition};
 use crate::finding::Diagnostic;
 use crate::model::{ACCOUNT, Effect, Principal, Resource, Statement, Template};
 use crate::model::{Language, is_dynamic_reference, is_pseudo_parameter, is_synthetic, sub_variables};
@@ -209,7 +209,8 @@ pub fn key_clauses_match(statement: &Statement, value: &str) -> bool {
     let request = context(&[(KEY, value)]);
     statement
         .clauses_on(KEY)
-        .all(|clause| condition::evaluate(clause, &request).matched)
+        // The key's values are `true`/`false`: no policy variable can change them.
+        .all(|clause| condition::matches(clause, &request, Variables::Substituted))
 }
 
 /// A guard: a `Deny` whose conditions on `rds:ManageMasterUserPassword` match when the
