@@ -168,16 +168,18 @@ pub fn explain(rule: &crate::rules::RegisteredRule, out: &mut dyn Write) -> io::
 /// copies under man/ in sync.
 pub fn man_pages() -> io::Result<Vec<(String, Vec<u8>)>> {
     use clap::CommandFactory;
-    // Without the version: the pages change only when the command line does, not with
-    // every release or catalog update.
+    // `source` replaces the version in the title line, and `--version` is documented with
+    // the crate's version alone: the pages change with the command line, not with every
+    // release or catalog update.
     let page = |name: String, command: clap::Command| -> io::Result<(String, Vec<u8>)> {
         let mut roff = Vec::new();
-        clap_mangen::Man::new(command.version(None::<&str>).long_version(None::<&str>))
+        clap_mangen::Man::new(command)
             .title(name.to_uppercase())
+            .source("iamlint")
             .render(&mut roff)?;
         Ok((format!("{name}.1"), roff))
     };
-    let command = crate::cli::Cli::command();
+    let command = crate::cli::Cli::command().version(env!("CARGO_PKG_VERSION"));
     let mut pages = vec![page("iamlint".to_string(), command.clone())?];
     for sub in command.get_subcommands().filter(|s| !s.is_hide_set()) {
         let name = format!("iamlint-{}", sub.get_name());
