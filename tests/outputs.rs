@@ -297,13 +297,18 @@ fn baseline_matched_findings_are_not_reported() {
 }
 
 /// The testcases of a file are the rules that ran on it: `--select` and
-/// `per-file-ignores` decide them; a file that does not parse has only its parse error.
+/// `per-file-ignores` decide them; a file that does not parse has only its parse error,
+/// and a file that is neither a policy nor a template no testsuite.
 #[test]
 fn junit_testcases_are_the_rules_that_ran() {
     let dir = tempfile::tempdir().unwrap();
     fs::write(dir.path().join("db.yaml"), PASSWORD_TEMPLATE).unwrap();
     fs::write(dir.path().join("broken.json"), "{\"Version\": ").unwrap();
-    let (junit, _) = junit_and_gitlab(dir.path(), &["--select", "rds", "db.yaml", "broken.json"]);
+    fs::write(dir.path().join("notes.yaml"), "hello: world\n").unwrap();
+    let (junit, _) = junit_and_gitlab(
+        dir.path(),
+        &["--select", "rds", "db.yaml", "broken.json", "notes.yaml"],
+    );
     let doc = roxmltree::Document::parse(&junit).unwrap();
     for suite in doc.descendants().filter(|n| n.has_tag_name("testsuite")) {
         let names: Vec<&str> = suite

@@ -1,5 +1,5 @@
 //! JUnit XML, as GitLab's unit test reports, Jenkins and Azure DevOps read it: one
-//! `<testsuite>` per checked file, one `<testcase>` per rule that checked it (named by the
+//! `<testsuite>` per checked file (not those read for context or skipped), one `<testcase>` per rule that checked it (named by the
 //! rule id, with the file as `classname` and `file`), one `<failure>` per finding with
 //! `file:line:col: severity: message [rule]`. A rule whose findings in a file are all
 //! suppressed is `<skipped>`, with the reasons; baseline-matched findings are gone before
@@ -89,7 +89,7 @@ fn suites<'a>(report: &Report<'a>) -> Vec<Suite<'a>> {
         let file = FileId(index as u32);
         let source = outcome.sources.get(file);
         let mut found = by_file.remove(&file).unwrap_or_default();
-        if source.context_only && found.is_empty() {
+        if (source.context_only || source.skipped) && found.is_empty() {
             continue;
         }
         let unread = found.contains_key(PARSE_ERROR) || found.contains_key(IO_ERROR);
