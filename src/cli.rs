@@ -43,6 +43,12 @@ pub enum Command {
         /// Rule id, e.g. rds/guard-bypass-modify
         rule: String,
     },
+    /// Print a shell completion script, e.g. `iamlint completions bash >
+    /// ~/.local/share/bash-completion/completions/iamlint`
+    Completions {
+        /// The shell to complete in
+        shell: clap_complete::Shell,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -51,9 +57,15 @@ pub struct CheckArgs {
     #[arg(default_value = ".")]
     pub paths: Vec<PathBuf>,
 
-    /// Output format
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    pub format: Format,
+    /// Output format on standard output [default: human]; the same as `--output FORMAT`
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
+
+    /// Write a report in FORMAT to FILE, or to standard output without `:FILE` (at most one
+    /// report there); repeatable: every report comes from the same run, e.g. `--output
+    /// github --output sarif:iamlint.sarif --output junit:report.xml`
+    #[arg(long, value_name = "FORMAT[:FILE]")]
+    pub output: Vec<OutputSpec>,
 
     /// When to use colors in the human format
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
@@ -65,7 +77,7 @@ pub struct CheckArgs {
     pub fail_on: Option<FailOn>,
 
     /// Print the number of findings of each rule instead of the findings (a JSON array
-    /// with --format json)
+    /// in the json format, a table in the others)
     #[arg(long)]
     pub statistics: bool,
 
@@ -133,6 +145,41 @@ pub struct ConfigArgs {
     /// settings are the command line's
     #[arg(long)]
     pub no_config: bool,
+}
+
+/// One report of `--output FORMAT[:FILE]`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OutputSpec {
+    pub format: Format,
+    /// `None` for standard output.
+    pub file: Option<PathBuf>,
+}
+
+impl std::str::FromStr for OutputSpec {
+    type Err = String;
+
+    fn from_str(spec: &str) -> Result<OutputSpec, String> {
+        let (name, file) = match spec.split_once(':') {
+            Some((name, file)) => (name, Some(file)),
+            None => (spec, None),
+        };
+        let format = Format::from_str(name, false).map_err(|_| {
+            let names: Vec<String> = Format::value_variants()
+                .iter()
+                .filter_map(|f| f.to_possible_value().map(|v| v.get_name().to_string()))
+                .collect();
+            format!("unknown format `{name}`; the formats are {}", names.join(", "))
+        })?;
+        match file {
+            Some("") => Err(format!(
+                "no file after `{name}:`; write `{name}` for standard output"
+            )),
+            file => Ok(OutputSpec {
+                format,
+                file: file.map(PathBuf::from),
+            }),
+        }
+    }
 }
 
 #[derive(Debug, Args)]

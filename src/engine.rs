@@ -453,6 +453,8 @@ fn run_rules(
         );
         if file.context_only {
             sources.set_context_only(id);
+        } else if !file.checked {
+            sources.set_skipped(id);
         }
         secrets.extend(std::mem::take(&mut file.secrets));
         out.redactions

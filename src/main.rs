@@ -1,14 +1,17 @@
 //! The `iamlint` binary: parse arguments, call the library, turn the outcome into an exit
 //! code (0 clean, 1 findings at or above `--fail-on`, 2 usage error).
 
+use std::fs::File;
 use std::io::{self, IsTerminal, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::{CommandFactory, Parser};
 
 use iamlint::baseline::Baseline;
-use iamlint::cli::{CheckArgs, Cli, ColorChoice, Command, ConfigArgs, FailOn, ListFormat, SimulateArgs};
+use iamlint::cli::{
+    CheckArgs, Cli, ColorChoice, Command, ConfigArgs, FailOn, ListFormat, OutputSpec, SimulateArgs,
+};
 use iamlint::config::Config;
 use iamlint::discover::{Filters, discover};
 use iamlint::engine::{RuleSettings, Selection, check_with_config};
@@ -42,6 +45,12 @@ fn main() -> ExitCode {
             }
             None => Err(format!("unknown rule `{rule}`; `iamlint rules` lists them")),
         },
+        Command::Completions { shell } => {
+            let mut stdout = io::stdout().lock();
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "iamlint", &mut script);
+            finish_output(stdout.write_all(&script), &mut stdout).map(|()| ExitCode::SUCCESS)
+        }
     };
     result.unwrap_or_else(|err| fail(&err))
 }
@@ -104,6 +113,8 @@ fn run_check(args: CheckArgs, registry: &'static Registry) -> Result<ExitCode, S
     for id in args.select.iter().chain(&args.extend_select).chain(&args.ignore) {
         registry.check_selector(id, &asserts)?;
     }
+    // A report file that cannot be written stops the run before the work.
+    let outputs = open_outputs(&args)?;
     let inputs = discover(&args.paths, &args.stdin_filename, &filters);
     // Read through the same byte budget as a file: one byte past the cap is enough to
     // report it as too large.
@@ -147,17 +158,6 @@ fn run_check(args: CheckArgs, registry: &'static Registry) -> Result<ExitCode, S
     }
     let baseline_notes = apply_baseline(baseline, args.write_baseline.as_deref(), &mut outcome)?;
 
-    let color = match args.color {
-        ColorChoice::Always => true,
-        ColorChoice::Never => false,
-        ColorChoice::Auto => io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
-    };
-    let report = Report {
-        outcome: &outcome,
-        registry,
-        color,
-        width: None,
-    };
     let mut stderr = io::stderr().lock();
     for note in outcome.notes.iter().chain(&baseline_notes) {
         let _ = writeln!(stderr, "iamlint: note: {}", escape(note));
@@ -176,16 +176,14 @@ fn run_check(args: CheckArgs, registry: &'static Registry) -> Result<ExitCode, S
             )
         );
     }
-    // Buffered: the standard output flushes at every line otherwise, a system call per
-    // line of a report that may hold hundreds of thousands of findings.
-    let mut stdout = io::BufWriter::with_capacity(1 << 16, io::stdout().lock());
-    // After a closed pipe (`iamlint check | head`) the exit code still tells the findings.
-    let written = if args.statistics {
-        report::write_statistics(args.format, &report, &mut stdout)
-    } else {
-        report::write(args.format, &report, &mut stdout)
-    };
-    finish_output(written, &mut stdout)?;
+    drop(stderr);
+    write_outputs(outputs, args.statistics, args.color, |color| Report {
+        outcome: &outcome,
+        registry,
+        settings: Some(&settings),
+        color,
+        width: None,
+    })?;
     let threshold = match args.fail_on {
         Some(fail_on) => fail_on.threshold(),
         None => config
@@ -199,6 +197,128 @@ fn run_check(args: CheckArgs, registry: &'static Registry) -> Result<ExitCode, S
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// One report of the run and where it goes: standard output, or a file opened before the
+/// work (without truncating it: a run that stops early leaves an earlier report whole).
+struct Output {
+    format: iamlint::report::Format,
+    file: Option<(PathBuf, File)>,
+}
+
+/// The reports of `--format` and `--output`: human on standard output when neither is
+/// given. At most one goes to standard output, and no two to the same file.
+fn open_outputs(args: &CheckArgs) -> Result<Vec<Output>, String> {
+    let mut specs: Vec<OutputSpec> = args
+        .format
+        .map(|format| OutputSpec { format, file: None })
+        .into_iter()
+        .chain(args.output.iter().cloned())
+        .collect();
+    if specs.is_empty() {
+        specs.push(OutputSpec {
+            format: iamlint::report::Format::Human,
+            file: None,
+        });
+    }
+    if specs.iter().filter(|s| s.file.is_none()).count() > 1 {
+        return Err(
+            "only one report can go to standard output (--format, or --output without \
+             :FILE); give the others a file with --output FORMAT:FILE"
+                .to_string(),
+        );
+    }
+    let mut outputs: Vec<Output> = Vec::with_capacity(specs.len());
+    for spec in specs {
+        let file = match spec.file {
+            None => None,
+            Some(path) => {
+                if outputs
+                    .iter()
+                    .any(|o| o.file.as_ref().is_some_and(|(p, _)| *p == path))
+                {
+                    return Err(format!("two reports would be written to {}", path.display()));
+                }
+                let file = File::options()
+                    .write(true)
+                    .create(true)
+                    .truncate(false)
+                    .open(&path)
+                    .map_err(|e| format!("cannot write the report to {}: {e}", path.display()))?;
+                Some((path, file))
+            }
+        };
+        outputs.push(Output {
+            format: spec.format,
+            file,
+        });
+    }
+    Ok(outputs)
+}
+
+/// Writes every report of the run, each from the same outcome (`report` makes it, given
+/// whether to colour it). A report that cannot be written does not stop the others; the
+/// last such error is returned once all are written, the others printed.
+fn write_outputs<'a>(
+    outputs: Vec<Output>,
+    statistics: bool,
+    color: ColorChoice,
+    report: impl Fn(bool) -> Report<'a>,
+) -> Result<(), String> {
+    let write = |format, report: &Report<'_>, out: &mut dyn Write| {
+        if statistics {
+            report::write_statistics(format, report, out)
+        } else {
+            report::write(format, report, out)
+        }
+    };
+    let mut failed: Vec<String> = Vec::new();
+    for output in outputs {
+        match output.file {
+            None => {
+                let color = match color {
+                    ColorChoice::Always => true,
+                    ColorChoice::Never => false,
+                    ColorChoice::Auto => io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+                };
+                // Buffered: the standard output flushes at every line otherwise, a system
+                // call per line of a report that may hold hundreds of thousands of findings.
+                let mut stdout = io::BufWriter::with_capacity(1 << 16, io::stdout().lock());
+                // After a closed pipe (`iamlint check | head`) the exit code still tells the
+                // findings.
+                let written = write(output.format, &report(color), &mut stdout);
+                if let Err(err) = finish_output(written, &mut stdout) {
+                    failed.push(err);
+                }
+            }
+            Some((path, file)) => {
+                let color = color == ColorChoice::Always;
+                // Emptied only now, and only a regular file (not /dev/stdout or a FIFO).
+                let truncated = match file.metadata() {
+                    Ok(meta) if meta.is_file() => file.set_len(0),
+                    Ok(_) => Ok(()),
+                    Err(err) => Err(err),
+                };
+                let written = truncated.and_then(|()| {
+                    let mut out = io::BufWriter::with_capacity(1 << 16, file);
+                    write(output.format, &report(color), &mut out)?;
+                    out.flush()
+                });
+                if let Err(err) = written {
+                    failed.push(format!("cannot write the report to {}: {err}", path.display()));
+                }
+            }
+        }
+    }
+    match failed.pop() {
+        Some(last) => {
+            for err in failed {
+                let _ = writeln!(io::stderr(), "iamlint: error: {}", escape(&err));
+            }
+            Err(last)
+        }
+        None => Ok(()),
+    }
 }
 
 /// Writes the baseline of `--write-baseline`, or applies the one of `--baseline`, and says

@@ -54,6 +54,9 @@ pub struct SourceFile {
     /// Read only for what other files need from it (a policy a config's principal names, a
     /// sibling of a Terraform file named alone): its own findings are not reported.
     pub context_only: bool,
+    /// Read but not checked: neither a policy nor a template (a `package.json` found while
+    /// walking, `.tfvars`). Reports that list the checked files leave it out.
+    pub skipped: bool,
     /// Built on the first position asked for, then shared.
     line_index: OnceLock<LineIndex>,
 }
@@ -106,6 +109,7 @@ impl SourceMap {
             raw_path,
             text,
             context_only: false,
+            skipped: false,
             line_index: OnceLock::new(),
         });
         id
@@ -122,6 +126,10 @@ impl SourceMap {
     /// Marks a file as read only for what other files need from it.
     pub fn set_context_only(&mut self, id: FileId) {
         self.files[id.0 as usize].context_only = true;
+    }
+
+    pub fn set_skipped(&mut self, id: FileId) {
+        self.files[id.0 as usize].skipped = true;
     }
 
     pub fn len(&self) -> usize {

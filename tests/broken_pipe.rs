@@ -90,7 +90,8 @@ fn a_closed_stdout_ends_rules_explain_and_simulate_with_success() {
 
 #[test]
 fn a_closed_stdout_keeps_the_exit_code_of_the_findings_in_every_format() {
-    for format in ["human", "json", "gnu", "sarif", "github"] {
+    for format in common::format_names() {
+        let format = format.as_str();
         let args = ["check", "--no-config", "--format", format, EXAMPLES];
         let normal = iamlint(&args);
         assert_eq!(

@@ -67,3 +67,35 @@ fn readme_lint_example_is_a_valid_config() {
     let config = iamlint::config::Config::load(&path).unwrap();
     assert!(config.lint.per_file.is_some() && config.lint.exclude_globs.is_some());
 }
+
+/// The man pages under man/ are what clap_mangen makes of the command line.
+#[test]
+fn man_pages_are_up_to_date() {
+    let pages = iamlint::report::man_pages().unwrap();
+    if std::env::var_os("UPDATE_DOCS").is_some() {
+        fs::create_dir_all("man").unwrap();
+        for (name, roff) in &pages {
+            fs::write(format!("man/{name}"), roff).unwrap();
+        }
+    }
+    let mut committed: Vec<String> = fs::read_dir("man")
+        .map(|dir| {
+            dir.map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .filter(|n| n.ends_with(".1"))
+                .collect()
+        })
+        .unwrap_or_default();
+    committed.sort();
+    let mut names: Vec<String> = pages.iter().map(|(n, _)| n.clone()).collect();
+    names.sort();
+    assert_eq!(
+        committed, names,
+        "man/ is stale: run `UPDATE_DOCS=1 cargo test --test docs`"
+    );
+    for (name, roff) in &pages {
+        assert!(
+            fs::read(format!("man/{name}")).unwrap() == *roff,
+            "man/{name} is stale: run `UPDATE_DOCS=1 cargo test --test docs`"
+        );
+    }
+}

@@ -16,18 +16,21 @@ use iamlint::report::{self, Format, Report};
 const CORPUS: &str = "../shared/corpus";
 const TESTDATA: &str = "testdata";
 
-const FORMATS: [(&str, Format); 5] = [
+const FORMATS: [(&str, Format); 7] = [
     ("human", Format::Human),
     ("json", Format::Json),
     ("gnu", Format::Gnu),
     ("sarif", Format::Sarif),
     ("github", Format::Github),
+    ("junit", Format::Junit),
+    ("gitlab", Format::Gitlab),
 ];
 
 fn render(outcome: &Outcome, format: Format, color: bool) -> String {
     let report = Report {
         outcome,
         registry: registry(),
+        settings: None,
         color,
         width: Some(100),
     };
@@ -105,6 +108,20 @@ fn assert_contracts(what: &str, outcome: &Outcome) {
                 }
                 Format::Gnu | Format::Github => {
                     assert_eq!(output.lines().count(), findings, "{label}: one line per finding");
+                }
+                Format::Junit => {
+                    // Well-formed XML 1.0 (roxmltree rejects characters XML forbids), with
+                    // one failure per reported finding and one skipped testcase at most
+                    // per rule and file for the suppressed ones.
+                    let doc = roxmltree::Document::parse(&output)
+                        .unwrap_or_else(|e| panic!("{label}: not XML: {e}"));
+                    let failures = doc.descendants().filter(|n| n.has_tag_name("failure")).count();
+                    assert_eq!(failures, findings, "{label}");
+                }
+                Format::Gitlab => {
+                    let value: serde_json::Value =
+                        serde_json::from_str(&output).unwrap_or_else(|e| panic!("{label}: not JSON: {e}"));
+                    assert_eq!(value.as_array().unwrap().len(), findings, "{label}");
                 }
                 Format::Human => {}
             }

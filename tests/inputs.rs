@@ -201,8 +201,8 @@ resource "aws_iam_policy" "up_and_in" {{
             "{args:?}: {located:#?}"
         );
         // No format shows the environment or the outside policy's text.
-        for format in ["human", "gnu", "github", "sarif", "json"] {
-            let mut all = vec!["check", "--format", format];
+        for format in common::format_names() {
+            let mut all = vec!["check", "--format", &format];
             all.extend(args);
             let output = iamlint_limited(&repo, &all, Stdio::null(), &[("IAMLINT_CANARY", CANARY)]).unwrap();
             let shown = format!("{}{}", stdout(&output), stderr(&output));
@@ -255,10 +255,10 @@ fn a_file_target_that_is_not_json_is_reported_at_the_call_not_shown() {
         &repo.join("infra/main.tf"),
         "resource \"aws_iam_policy\" \"env\" {\n  policy = file(\".env\")\n}\nresource \"aws_iam_policy\" \"bin\" {\n  policy = file(\"blob.bin\")\n}\nresource \"aws_iam_policy\" \"gone\" {\n  policy = file(\"missing.json\")\n}\n",
     );
-    for format in ["human", "gnu", "github", "sarif", "json"] {
+    for format in common::format_names() {
         let output = iamlint_limited(
             repo,
-            &["check", "--format", format, "infra/main.tf"],
+            &["check", "--format", &format, "infra/main.tf"],
             Stdio::null(),
             &[],
         )

@@ -100,16 +100,111 @@ fn github() {
     insta::assert_snapshot!(output);
 }
 
+/// JUnit XML: a testsuite per file whose counts match its testcases, a testcase per rule,
+/// a failure per finding that starts with `file:line:col:`. (scripts/validate-junit checks
+/// the same output against the Jenkins JUnit schema.)
+#[test]
+fn junit() {
+    let outcome = run(&[EXAMPLES]);
+    let output = render(&outcome, Format::Junit);
+    let doc = roxmltree::Document::parse(&output).unwrap();
+    let root = doc.root_element();
+    assert_eq!(root.tag_name().name(), "testsuites");
+    let suites: Vec<_> = root.children().filter(|n| n.is_element()).collect();
+    let files = outcome.sources.len();
+    assert_eq!(suites.len(), files, "one testsuite per file");
+    let rules = common::registry().rules().len();
+    let mut all_failures = 0;
+    for suite in &suites {
+        assert_eq!(suite.tag_name().name(), "testsuite");
+        let path = suite.attribute("name").unwrap();
+        let cases: Vec<_> = suite.children().filter(|n| n.has_tag_name("testcase")).collect();
+        assert_eq!(cases.len(), rules, "{path}: a testcase per rule");
+        let count = |attr: &str| suite.attribute(attr).unwrap().parse::<usize>().unwrap();
+        assert_eq!(count("tests"), cases.len());
+        let failing = cases
+            .iter()
+            .filter(|c| c.children().any(|n| n.has_tag_name("failure")));
+        assert_eq!(count("failures"), failing.count());
+        for case in &cases {
+            assert_eq!(case.attribute("classname"), Some(path));
+            for failure in case.children().filter(|n| n.has_tag_name("failure")) {
+                all_failures += 1;
+                let text = failure.text().unwrap();
+                let location = text.split(": ").next().unwrap();
+                let parts: Vec<&str> = location.rsplitn(3, ':').collect();
+                assert_eq!(parts[2], path, "{text}");
+                assert!(
+                    parts[0].parse::<usize>().is_ok() && parts[1].parse::<usize>().is_ok(),
+                    "{text}"
+                );
+                assert!(
+                    text.contains(&format!("[{}]", case.attribute("name").unwrap())),
+                    "{text}"
+                );
+            }
+        }
+    }
+    assert_eq!(all_failures, outcome.findings.len());
+    let total = |attr: &str| root.attribute(attr).unwrap().parse::<usize>().unwrap();
+    assert_eq!(total("tests"), files * rules);
+    insta::assert_snapshot!(output);
+}
+
+/// GitLab Code Quality: the fields GitLab's documentation requires ("Code Quality report
+/// format": description, check_name, fingerprint, severity, location.path and
+/// location.lines.begin), a severity of its scale, fingerprints unique in the report and
+/// equal to SARIF's.
+#[test]
+fn gitlab() {
+    let outcome = run(&[EXAMPLES]);
+    let output = render(&outcome, Format::Gitlab);
+    let issues: Vec<serde_json::Value> = serde_json::from_str(&output).unwrap();
+    assert_eq!(issues.len(), outcome.findings.len());
+    let mut fingerprints = std::collections::HashSet::new();
+    for issue in &issues {
+        for field in ["description", "check_name", "fingerprint", "severity"] {
+            assert!(
+                issue[field].as_str().is_some_and(|s| !s.is_empty()),
+                "issue without {field}: {issue}"
+            );
+        }
+        assert!(
+            ["info", "minor", "major", "critical", "blocker"].contains(&issue["severity"].as_str().unwrap()),
+            "{issue}"
+        );
+        let path = issue["location"]["path"].as_str().unwrap();
+        assert!(!path.is_empty() && !path.starts_with("./"), "{issue}");
+        assert!(
+            issue["location"]["lines"]["begin"].as_u64().unwrap() >= 1,
+            "{issue}"
+        );
+        assert!(
+            fingerprints.insert(issue["fingerprint"].as_str().unwrap().to_string()),
+            "{issue}"
+        );
+    }
+    let sarif: serde_json::Value = serde_json::from_str(&render(&outcome, Format::Sarif)).unwrap();
+    let unsuppressed: std::collections::HashSet<String> = sarif["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r.get("suppressions").is_none())
+        .map(|r| {
+            r["partialFingerprints"]["iamlint/v2"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    assert_eq!(fingerprints, unsuppressed, "the fingerprints of SARIF");
+    insta::assert_snapshot!(output);
+}
+
 #[test]
 fn no_format_prints_a_password_from_the_examples() {
     let outcome = run(&[EXAMPLES]);
-    for format in [
-        Format::Human,
-        Format::Json,
-        Format::Gnu,
-        Format::Sarif,
-        Format::Github,
-    ] {
+    for &format in <Format as clap::ValueEnum>::value_variants() {
         let output = render(&outcome, format);
         for secret in ["Sup3rSecret!", "hunter2hunter2"] {
             assert!(!output.contains(secret), "{format:?} printed a password");

@@ -740,9 +740,9 @@ resource "aws_rds_cluster" "d" {
 /// of `secrets`. Every run must end with findings (exit 1), not a crash.
 fn formats_showing(paths: &[String], secrets: &[&str]) -> Vec<String> {
     let mut showing = Vec::new();
-    for format in ["human", "json", "gnu", "sarif", "github"] {
+    for format in common::format_names() {
         for color in ["never", "always"] {
-            let (exit, output) = run(paths, format, color);
+            let (exit, output) = run(paths, &format, color);
             assert_eq!(exit, 1, "{format}/{color}: findings, and no crash:\n{output}");
             if secrets.iter().any(|s| output.contains(s)) {
                 showing.push(format!("{format}/{color}"));

@@ -37,7 +37,7 @@ pub enum Target {
     Embedded,
     /// A Terraform plan (`terraform show -json`) lowered to a template, then the model.
     Plan,
-    /// Bytes checked as `iamlint check -` does, then rendered in all five formats.
+    /// Bytes checked as `iamlint check -` does, then rendered in every JSON and text format.
     EndToEnd,
 }
 
@@ -259,7 +259,7 @@ fn end_to_end(data: &[u8]) {
         iamlint::suppress::Options::today(true),
     );
     assert_outcome_spans(&outcome);
-    for format in [Format::Json, Format::Sarif] {
+    for format in [Format::Json, Format::Sarif, Format::Gitlab] {
         let out = render(&outcome, format, false);
         if let Err(err) = serde_json::from_slice::<serde_json::Value>(&out) {
             panic!(
@@ -333,6 +333,7 @@ fn render(outcome: &Outcome, format: Format, color: bool) -> Vec<u8> {
     let report = Report {
         outcome,
         registry: registry(),
+        settings: None,
         color,
         width: Some(100),
     };

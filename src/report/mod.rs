@@ -4,17 +4,19 @@
 pub mod escape;
 mod excerpt;
 mod github;
+mod gitlab;
 mod gnu;
 mod human;
 mod json;
 mod json_text;
+mod junit;
 mod sarif;
 pub mod simulate;
 mod statistics;
 
 use std::io::{self, Write};
 
-use crate::engine::Outcome;
+use crate::engine::{Outcome, RuleSettings};
 use crate::finding::{Finding, Severity};
 use crate::rules::Registry;
 use crate::source::{LineCol, Span};
@@ -31,11 +33,18 @@ pub enum Format {
     Sarif,
     /// GitHub Actions workflow commands (annotations)
     Github,
+    /// JUnit XML: a testsuite per file, a testcase per rule (GitLab, Jenkins, Azure DevOps)
+    Junit,
+    /// GitLab Code Quality JSON (the `codequality` report artifact)
+    Gitlab,
 }
 
 pub struct Report<'a> {
     pub outcome: &'a Outcome,
     pub registry: &'static Registry,
+    /// The rules that ran and where: the JUnit report lists a testcase for each rule that
+    /// checked a file. `None` for every rule of the registry everywhere.
+    pub settings: Option<&'a RuleSettings>,
     pub color: bool,
     /// Width of the human report; `None` for the terminal's.
     pub width: Option<usize>,
@@ -48,6 +57,8 @@ pub fn write(format: Format, report: &Report<'_>, out: &mut dyn Write) -> io::Re
         Format::Gnu => gnu::write(report, out),
         Format::Sarif => sarif::write(report, out),
         Format::Github => github::write(report, out),
+        Format::Junit => junit::write(report, out),
+        Format::Gitlab => gitlab::write(report, out),
     }
 }
 
@@ -150,6 +161,35 @@ pub fn explain(rule: &crate::rules::RegisteredRule, out: &mut dyn Write) -> io::
         crate::rules::how_to_suppress(&meta.id)
     )?;
     writeln!(out, "\nDocumentation: {}", meta.help_uri())
+}
+
+/// The man pages, generated from the clap definitions (clap_mangen): `iamlint.1` and one
+/// `iamlint-COMMAND.1` per subcommand, as (file name, roff). A test keeps the committed
+/// copies under man/ in sync.
+pub fn man_pages() -> io::Result<Vec<(String, Vec<u8>)>> {
+    use clap::CommandFactory;
+    // `source` replaces the version in the title line, and `--version` is documented with
+    // the crate's version alone: the pages change with the command line, not with every
+    // release or catalog update.
+    let page = |name: String, command: clap::Command| -> io::Result<(String, Vec<u8>)> {
+        let mut roff = Vec::new();
+        clap_mangen::Man::new(command)
+            .title(name.to_uppercase())
+            .source("iamlint")
+            .render(&mut roff)?;
+        Ok((format!("{name}.1"), roff))
+    };
+    let command = crate::cli::Cli::command().version(env!("CARGO_PKG_VERSION"));
+    let mut pages = vec![page("iamlint".to_string(), command.clone())?];
+    for sub in command.get_subcommands().filter(|s| !s.is_hide_set()) {
+        let name = format!("iamlint-{}", sub.get_name());
+        let command = sub
+            .clone()
+            .display_name(name.clone())
+            .bin_name(format!("iamlint {}", sub.get_name()));
+        pages.push(page(name, command)?);
+    }
+    Ok(pages)
 }
 
 /// `docs/rules.md`: the index of every rule, generated from the rule files (a test keeps

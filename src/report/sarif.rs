@@ -32,10 +32,7 @@ const MAX_DESCRIPTION_CHARS: usize = 1024;
 pub fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
     let outcome = report.outcome;
     let locator = Locator::new(outcome);
-    let sources = &outcome.sources;
-    let uris: Vec<String> = (0..sources.len())
-        .map(|i| uri(&path_bytes(sources.get(FileId(i as u32)))))
-        .collect();
+    let uris = uris(outcome);
 
     let mut rules: Vec<RuleText<'_>> = report
         .registry
@@ -168,8 +165,16 @@ pub fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out)
 }
 
+/// The URI of every file of the outcome, by file id.
+pub(super) fn uris(outcome: &Outcome) -> Vec<String> {
+    let sources = &outcome.sources;
+    (0..sources.len())
+        .map(|i| uri(&path_bytes(sources.get(FileId(i as u32)))))
+        .collect()
+}
+
 /// Every finding, suppressed or not, in the order of the outcome.
-fn all_findings(outcome: &Outcome) -> impl Iterator<Item = (&Finding, Option<&Suppressed>)> {
+pub(super) fn all_findings(outcome: &Outcome) -> impl Iterator<Item = (&Finding, Option<&Suppressed>)> {
     let mut reported = outcome.findings.iter().peekable();
     let mut suppressed = outcome.suppressed.iter().peekable();
     std::iter::from_fn(move || {
@@ -334,14 +339,14 @@ fn uri(path: &[u8]) -> String {
 /// leave it unchanged; editing the element itself changes it. The fingerprint of a
 /// hard-coded password is that of its place (the rule, the file, the text around the
 /// password within the flagged element, and its rank among such findings).
-struct Fingerprints<'a> {
+pub(super) struct Fingerprints<'a> {
     outcome: &'a crate::engine::Outcome,
     redactions: Redactions,
     seen: HashMap<u64, usize>,
 }
 
 impl<'a> Fingerprints<'a> {
-    fn new(outcome: &'a crate::engine::Outcome) -> Fingerprints<'a> {
+    pub(super) fn new(outcome: &'a crate::engine::Outcome) -> Fingerprints<'a> {
         Fingerprints {
             outcome,
             redactions: Redactions::new(&outcome.redactions),
@@ -349,7 +354,9 @@ impl<'a> Fingerprints<'a> {
         }
     }
 
-    fn next(&mut self, finding: &Finding, uri: &str) -> String {
+    /// The fingerprint of the next finding in report order ([`all_findings`], suppressed
+    /// ones included: the N of `:N` counts them), and of the file at `uri`.
+    pub(super) fn next(&mut self, finding: &Finding, uri: &str) -> String {
         let text = &self.outcome.sources.get(finding.span.file).text;
         let mut hash = Fnv::default();
         hash.field(finding.rule.as_bytes());

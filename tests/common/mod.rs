@@ -38,12 +38,22 @@ pub fn render(outcome: &Outcome, format: Format) -> String {
     let report = Report {
         outcome,
         registry: registry(),
+        settings: None,
         color: false,
         width: Some(100),
     };
     let mut out = Vec::new();
     report::write(format, &report, &mut out).expect("writing to memory");
     String::from_utf8(out).expect("reports are UTF-8")
+}
+
+/// Every output format's name, as `--format` takes it.
+pub fn format_names() -> Vec<String> {
+    use clap::ValueEnum;
+    Format::value_variants()
+        .iter()
+        .filter_map(|f| f.to_possible_value().map(|v| v.get_name().to_string()))
+        .collect()
 }
 
 /// The binary with `args` and no colour, to run.
