@@ -23,6 +23,7 @@ use crate::repository;
 use crate::rules::{IO_ERROR, PARSE_ERROR, Registry};
 use crate::secrets::{Unparsed, module_secrets, unparsed_values};
 use crate::source::{FileId, Span};
+use crate::timing::{self, Phase};
 
 /// Whether a path names Terraform configuration.
 pub fn is_configuration(path: &str) -> bool {
@@ -162,7 +163,7 @@ fn loaded(path: String, text: Arc<str>) -> Loaded {
 /// really is, and its text. `Err` says why not, starting with the path.
 fn read_contained(root: &Path, path: &Path) -> Result<(PathBuf, Arc<str>), FileProblem> {
     let resolved = repository::resolve_inside(root, path).map_err(FileProblem::Unread)?;
-    let bytes = read_file(&resolved, Symlinks::Refuse).map_err(|err| {
+    let bytes = timing::phase(Phase::Read, || read_file(&resolved, Symlinks::Refuse)).map_err(|err| {
         FileProblem::Unread(match err {
             ReadError::Io(err) => format!("`{}` cannot be read: {err}", path.display()),
             other => format!("`{}`: {other}", path.display()),
@@ -192,7 +193,7 @@ impl Context<'_> {
             member.raw_path = raw_path(&self.inputs[i]);
             member.checked = true;
             let at_start = Span::new(file, 0, 0);
-            match read(&self.inputs[i], self.stdin) {
+            match timing::phase(Phase::Read, || read(&self.inputs[i], self.stdin)) {
                 Err(message) => member.findings.push(finding(IO_ERROR, at_start, message)),
                 Ok((Read::TooLarge(message), _)) => {
                     member.findings.push(finding(IO_ERROR, at_start, message))
@@ -258,11 +259,13 @@ impl Context<'_> {
             if !member.findings.is_empty() {
                 continue;
             }
-            let parsed = if member.path.to_ascii_lowercase().ends_with(".json") {
-                hcl::parse_json_syntax(file, &member.text)
-            } else {
-                hcl::parse(file, &member.text)
-            };
+            let parsed = timing::phase(Phase::Parse, || {
+                if member.path.to_ascii_lowercase().ends_with(".json") {
+                    hcl::parse_json_syntax(file, &member.text)
+                } else {
+                    hcl::parse(file, &member.text)
+                }
+            });
             match parsed {
                 Ok(body) => {
                     if !member.path.to_ascii_lowercase().ends_with(".json") {
@@ -322,7 +325,9 @@ impl Context<'_> {
             Ok((file, text))
         };
         let dir = module.dir.clone().unwrap_or_else(|| PathBuf::from("."));
-        let lowered = lower_module(&sources, &dir, &mut loader);
+        // Lowering a module into a template is Terraform's parse; the `file()` targets it
+        // reads count as reading.
+        let lowered = timing::phase(Phase::Parse, || lower_module(&sources, &dir, &mut loader));
         let read_files = read_files.into_inner().unwrap_or_default();
         let mut texts: Vec<(FileId, Arc<str>)> = bodies
             .iter()

@@ -11,6 +11,7 @@ mod json_text;
 mod sarif;
 pub mod simulate;
 mod statistics;
+pub mod timing;
 
 use std::io::{self, Write};
 
