@@ -178,9 +178,10 @@ pub fn check(
         .chunks(BATCH)
         .map(|batch| batch.iter().map(|&i| i.clone()).collect())
         .collect();
-    if !modules.is_empty() {
-        batches.push(modules.into_iter().cloned().collect());
-    }
+    // Terraform modules in batches too: all of them at once held every module's trees
+    // until the end (most of the memory of a repository with many modules).
+    let modules: Vec<Input> = modules.into_iter().cloned().collect();
+    batches.extend(terraform::batches(&modules, BATCH));
     let mut outcome = Outcome::default();
     for batch in batches {
         let mut loaded = load_all(&batch, stdin, registry, 0);

@@ -57,6 +57,24 @@ struct ModuleInputs {
     members: Vec<usize>,
 }
 
+/// The Terraform inputs in batches of about `size` files, for the engine to check one at
+/// a time: a module's files always go together (a module larger than `size` is a batch of
+/// its own), modules in the order of their first file.
+pub(super) fn batches(inputs: &[Input], size: usize) -> Vec<Vec<Input>> {
+    let mut batches: Vec<Vec<Input>> = Vec::new();
+    let mut current: Vec<Input> = Vec::new();
+    for module in modules(inputs) {
+        if !current.is_empty() && current.len() + module.members.len() > size {
+            batches.push(std::mem::take(&mut current));
+        }
+        current.extend(module.members.iter().map(|&i| inputs[i].clone()));
+    }
+    if !current.is_empty() {
+        batches.push(current);
+    }
+    batches
+}
+
 /// The Terraform inputs, grouped by directory.
 fn modules(inputs: &[Input]) -> Vec<ModuleInputs> {
     let mut modules: Vec<ModuleInputs> = Vec::new();
@@ -364,5 +382,46 @@ impl Context<'_> {
         carrier.root = Some((lowered.root, DocumentKind::Template));
         carrier.texts = texts;
         ModuleLoad { members, extras }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn batches_keep_a_module_together_and_stay_near_the_size() {
+        let root: Arc<Path> = Path::new(".").into();
+        let file = |path: &str| Input::File {
+            path: PathBuf::from(path),
+            explicit: false,
+            root: root.clone(),
+        };
+        // Modules of 2, 3, 1 and 5 files, their files interleaved as a walk may give them.
+        let inputs = vec![
+            file("a/main.tf"),
+            file("b/main.tf"),
+            file("a/vars.tf"),
+            file("b/vars.tf"),
+            file("c/main.tf"),
+            file("b/out.tf"),
+            file("d/1.tf"),
+            file("d/2.tf"),
+            file("d/3.tf"),
+            file("d/4.tf"),
+            file("d/5.tf"),
+        ];
+        let batches: Vec<Vec<String>> = batches(&inputs, 4)
+            .iter()
+            .map(|batch| batch.iter().map(Input::display).collect())
+            .collect();
+        assert_eq!(
+            batches,
+            [
+                vec!["a/main.tf", "a/vars.tf"],
+                vec!["b/main.tf", "b/vars.tf", "b/out.tf", "c/main.tf"],
+                vec!["d/1.tf", "d/2.tf", "d/3.tf", "d/4.tf", "d/5.tf"],
+            ]
+        );
     }
 }
