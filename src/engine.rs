@@ -29,6 +29,7 @@ use crate::secrets::{Secrets, Unparsed, unparsed_values};
 use crate::settings::FileIgnores;
 use crate::source::{FileId, SourceMap, Span};
 use crate::suppress::{FileSuppressions, Malformed, Scope, Suppressed, Suppression, from_config};
+use crate::timing::{self, Phase, RuleClock};
 
 pub use crate::read::MAX_FILE_BYTES;
 
@@ -177,9 +178,10 @@ pub fn check(
         .chunks(BATCH)
         .map(|batch| batch.iter().map(|&i| i.clone()).collect())
         .collect();
-    if !modules.is_empty() {
-        batches.push(modules.into_iter().cloned().collect());
-    }
+    // Terraform modules in batches too: all of them at once held every module's trees
+    // until the end (most of the memory of a repository with many modules).
+    let modules: Vec<Input> = modules.into_iter().cloned().collect();
+    batches.extend(terraform::batches(&modules, BATCH));
     let mut outcome = Outcome::default();
     for batch in batches {
         let mut loaded = load_all(&batch, stdin, registry, 0);
@@ -385,13 +387,9 @@ fn run_rules(
             } else {
                 Texts::Many(&file.texts)
             };
-            Some(FileModel::build_in(
-                root,
-                texts,
-                *kind,
-                file.language,
-                config.kinds.get(&i).copied(),
-            ))
+            Some(timing::phase(Phase::Model, || {
+                FileModel::build_in(root, texts, *kind, file.language, config.kinds.get(&i).copied())
+            }))
         })
         .collect();
     // Asked once per run, not once per file.
@@ -560,11 +558,12 @@ fn check_file(
                 .map(|err| engine_finding(registry, PARSE_ERROR, err.span, err.message.clone())),
         );
         let mut diagnostics: Vec<Diagnostic> = Vec::new();
+        let mut clock = RuleClock::default();
         for rule in rules {
             if ignores.covers(&rule.meta.id) {
                 continue;
             }
-            rule.check(model, &mut diagnostics);
+            clock.run(&rule.meta.id, || rule.check(model, &mut diagnostics));
             findings.extend(
                 diagnostics
                     .drain(..)
@@ -578,6 +577,7 @@ fn check_file(
                 .into_iter()
                 .map(|d| engine_finding(registry, ANALYSIS_LIMIT, d.span, d.message)),
         );
+        clock.finish();
     }
     (findings, crate::secrets::template_secrets(model))
 }
@@ -603,7 +603,9 @@ fn check_principals(
         .filter(|rule| settings.enabled(&rule.meta.id))
         .flat_map_iter(|rule| {
             let mut diagnostics: Vec<Diagnostic> = Vec::new();
-            rule.check_project(&project, &mut diagnostics);
+            let mut clock = RuleClock::default();
+            clock.run(&rule.meta.id, || rule.check_project(&project, &mut diagnostics));
+            clock.finish();
             diagnostics
                 .into_iter()
                 .map(|d| stamp(registry, rule.meta.id.as_str(), rule.meta.severity, d))
@@ -728,7 +730,7 @@ fn load(file: FileId, input: &Input, stdin: Option<&[u8]>, registry: &'static Re
     let engine_finding =
         |rule: &str, span: Span, message: String| engine_finding(registry, rule, span, message);
     let at_start = Span::new(file, 0, 0);
-    let (text, explicit) = match read(input, stdin) {
+    let (text, explicit) = match timing::phase(Phase::Read, || read(input, stdin)) {
         Ok(read) => read,
         Err(message) => {
             outcome.findings.push(engine_finding(IO_ERROR, at_start, message));
@@ -766,7 +768,7 @@ fn load(file: FileId, input: &Input, stdin: Option<&[u8]>, registry: &'static Re
     };
     outcome.text = Arc::from(text.as_str());
     let syntax = Syntax::detect(&path, &text);
-    let root = match parse_with_aliases(file, &text, syntax) {
+    let root = match timing::phase(Phase::Parse, || parse_with_aliases(file, &text, syntax)) {
         Ok((root, aliases)) => {
             outcome.aliases = aliases;
             root
@@ -783,7 +785,7 @@ fn load(file: FileId, input: &Input, stdin: Option<&[u8]>, registry: &'static Re
         }
     };
     if crate::model::terraform::is_plan(&root) {
-        let lowered = crate::model::terraform::lower_plan(&root, &text);
+        let lowered = timing::phase(Phase::Parse, || crate::model::terraform::lower_plan(&root, &text));
         outcome.findings.extend(
             lowered
                 .errors

@@ -38,3 +38,4 @@ pub mod settings;
 pub mod simulate;
 pub mod source;
 pub mod suppress;
+pub mod timing;

@@ -19,6 +19,7 @@ use iamlint::report::escape::{escape, escape_lines};
 use iamlint::report::{self, Report};
 use iamlint::rules::Registry;
 use iamlint::suppress;
+use iamlint::timing::{self, Phase};
 
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -96,6 +97,7 @@ fn finish_output(written: io::Result<()>, out: &mut dyn Write) -> Result<(), Str
 }
 
 fn run_check(args: CheckArgs, registry: &'static Registry) -> Result<ExitCode, String> {
+    timing::start();
     let glob = |patterns: &[String]| -> Result<Vec<glob::Pattern>, String> {
         patterns
             .iter()
@@ -115,7 +117,9 @@ fn run_check(args: CheckArgs, registry: &'static Registry) -> Result<ExitCode, S
     }
     // A report file that cannot be written stops the run before the work.
     let outputs = open_outputs(&args)?;
-    let inputs = discover(&args.paths, &args.stdin_filename, &filters);
+    let inputs = timing::phase(Phase::Discover, || {
+        discover(&args.paths, &args.stdin_filename, &filters)
+    });
     // Read through the same byte budget as a file: one byte past the cap is enough to
     // report it as too large.
     let stdin = if args.paths.iter().any(|p| p.as_os_str() == "-") {
@@ -140,6 +144,7 @@ fn run_check(args: CheckArgs, registry: &'static Registry) -> Result<ExitCode, S
         None => RuleSettings::from_command_line(command_line),
     };
     let mut outcome = check_with_config(&inputs, stdin.as_deref(), registry, &settings, config.as_ref())?;
+    let reporting = timing::Stopwatch::start(Phase::Report);
     // Suppressions before the baseline: a suppressed finding is neither recorded nor matched.
     let inline = !args.no_inline_suppressions && config.as_ref().is_none_or(|c| c.lint.inline_suppressions);
     let options = suppress::Options::today(inline);
@@ -184,6 +189,10 @@ fn run_check(args: CheckArgs, registry: &'static Registry) -> Result<ExitCode, S
         color,
         width: None,
     })?;
+    reporting.stop();
+    if let Some(summary) = timing::summary() {
+        let _ = report::timing::write(&summary, &mut io::stderr().lock());
+    }
     let threshold = match args.fail_on {
         Some(fail_on) => fail_on.threshold(),
         None => config

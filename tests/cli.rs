@@ -8,7 +8,7 @@ mod common;
 use std::fs;
 use std::path::Path;
 
-use common::{code, iamlint, iamlint_stdin, json, rules_in, stderr, stdout};
+use common::{code, command, iamlint, iamlint_stdin, json, rules_in, stderr, stdout};
 
 const CLEAN: &str = "testdata/rds/guard-incomplete/pass-all-actions.json";
 const WARNINGS_ONLY: &str = "testdata/rds/guard-incomplete/fail-role-inline.yaml";
@@ -574,4 +574,53 @@ fn simulate_decides_with_a_trace() {
 
     let missing = iamlint(&["simulate", "no/such/policy.json", "--action", "s3:GetObject"]);
     assert_eq!(code(&missing), 2);
+}
+
+#[test]
+fn iamlint_timing_reports_phases_and_rules_on_stderr_and_leaves_stdout_alone() {
+    let paths = [
+        "check",
+        "--format",
+        "json",
+        WARNINGS_ONLY,
+        ERRORS,
+        "testdata/examples",
+    ];
+    let plain = iamlint(&paths);
+    assert!(!stderr(&plain).contains("iamlint timing"), "{}", stderr(&plain));
+    let timed = command(&paths).env("IAMLINT_TIMING", "all").output().unwrap();
+    assert_eq!(stdout(&timed), stdout(&plain), "the report is the same");
+    assert_eq!(code(&timed), code(&plain));
+    let report = stderr(&timed);
+    assert!(report.starts_with("iamlint timing: "), "{report}");
+    for phase in ["discover", "read", "parse", "model", "rules", "report"] {
+        assert!(
+            report.lines().any(|l| l.starts_with(&format!("{phase} "))),
+            "no `{phase}` line in {report}"
+        );
+    }
+    // Every rule that ran has a line, including the ones over principals.
+    for rule in [
+        "rds/guard-incomplete",
+        "rds/hardcoded-master-password",
+        "rds/missing-secret-permissions",
+        "iam/redundant-action",
+        "(shared) action table",
+    ] {
+        assert!(
+            report.lines().any(|l| l.starts_with(&format!("{rule} "))),
+            "no `{rule}` line in {report}"
+        );
+    }
+    // `1` lists the ten slowest, as ESLint's TIMING=1.
+    let top = command(&paths).env("IAMLINT_TIMING", "1").output().unwrap();
+    assert_eq!(stdout(&top), stdout(&plain));
+    let rule_lines = stderr(&top)
+        .lines()
+        .skip_while(|l| !l.starts_with("Rule "))
+        .skip(2)
+        .take_while(|l| l.contains(" | "))
+        .count();
+    assert_eq!(rule_lines, 10, "{}", stderr(&top));
+    assert!(stderr(&top).contains("more; IAMLINT_TIMING=all lists every rule"));
 }

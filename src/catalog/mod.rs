@@ -6,7 +6,7 @@
 //! microseconds); a service is decoded the first time a policy names it.
 
 use std::collections::HashMap;
-use std::sync::OnceLock;
+use std::sync::{Arc, Mutex, OnceLock};
 
 use serde::Deserialize;
 
@@ -141,7 +141,21 @@ pub struct Service {
     /// The lowercased action names with their index, sorted: the names a pattern's
     /// literal start can match form one range of it.
     sorted: Vec<(String, usize)>,
+    /// The wildcard patterns matched so far in this process, by their text, with the
+    /// indexes of the actions they match: a pattern that many files write
+    /// (`ec2:Describe*`) is compared with the service's names once per run.
+    matched: Mutex<MatchCache>,
 }
+
+/// What [`Service::matching`] keeps, up to [`MATCH_CACHE_BYTES`] for the service: a run over
+/// many files of distinct made-up patterns stays flat in memory, and is only not faster.
+#[derive(Debug, Default)]
+struct MatchCache {
+    by_pattern: HashMap<String, Arc<[usize]>>,
+    bytes: usize,
+}
+
+const MATCH_CACHE_BYTES: usize = 8 << 20;
 
 impl Service {
     pub fn action(&self, name: &str) -> Option<&Action> {
@@ -154,6 +168,30 @@ impl Service {
     /// the catalog's order. Only the names that start with the pattern's literal start
     /// (`Get` of `Get*Policy`) are matched: see [`Service::candidates`].
     pub fn matching(&self, pattern: &str) -> Vec<&Action> {
+        let known = self
+            .matched
+            .lock()
+            .ok()
+            .and_then(|matched| matched.by_pattern.get(pattern).cloned());
+        let found = match known {
+            Some(found) => found,
+            None => {
+                let found: Arc<[usize]> = self.match_names(pattern).into();
+                let bytes = pattern.len() + found.len() * std::mem::size_of::<usize>();
+                if let Ok(mut matched) = self.matched.lock()
+                    && matched.bytes + bytes <= MATCH_CACHE_BYTES
+                {
+                    matched.bytes += bytes;
+                    matched.by_pattern.insert(pattern.to_string(), found.clone());
+                }
+                found
+            }
+        };
+        found.iter().map(|&i| &self.actions[i]).collect()
+    }
+
+    /// The indexes of the actions `pattern` matches, in the catalog's order.
+    fn match_names(&self, pattern: &str) -> Vec<usize> {
         let mut found: Vec<usize> = match self.candidates(pattern) {
             Some(names) => names
                 .iter()
@@ -165,7 +203,7 @@ impl Service {
                 .collect(),
         };
         found.sort_unstable();
-        found.into_iter().map(|i| &self.actions[i]).collect()
+        found
     }
 
     /// How many names [`Service::matching`] compares the pattern with.
@@ -226,6 +264,31 @@ impl Service {
 /// Whether a written key matches a documented key with placeholders: each `${...}` stands
 /// for one or more characters; the rest compares case-insensitively.
 pub fn key_matches_template(template: &str, key: &str) -> bool {
+    // This runs for every key of a service against each key written (and for every global
+    // key): most templates are settled by one scan of their bytes and a prefix.
+    let Some(open) = template.bytes().position(|b| b == b'$' || b == b'<') else {
+        // No placeholder written out: a plain name or a bare tag template.
+        return match bare_tag_head(template) {
+            Some(head) => {
+                key.len() > head.len()
+                    && key
+                        .get(..head.len())
+                        .is_some_and(|h| h.eq_ignore_ascii_case(head))
+            }
+            None => template.eq_ignore_ascii_case(key),
+        };
+    };
+    // The text before the first placeholder starts the pattern below as a literal.
+    let head = &template[..open];
+    if key.is_ascii()
+        && head.is_ascii()
+        && !head.contains(['*', '?'])
+        && !key
+            .get(..head.len())
+            .is_some_and(|h| h.eq_ignore_ascii_case(head))
+    {
+        return false;
+    }
     if let Some(head) = bare_tag_template(template) {
         return key.len() > head.len()
             && key
@@ -266,6 +329,11 @@ pub fn bare_tag_template(key: &str) -> Option<&str> {
     if key.contains("${") || key.contains('<') {
         return None;
     }
+    bare_tag_head(key)
+}
+
+/// [`bare_tag_template`] of a key with no `${` or `<`.
+fn bare_tag_head(key: &str) -> Option<&str> {
     let head = match key.len().checked_sub("tag-key".len()) {
         Some(at) if key.get(at..).is_some_and(|t| t.eq_ignore_ascii_case("tag-key")) => &key[..at],
         _ => key,
@@ -496,6 +564,7 @@ fn decode(line: &str) -> Option<Service> {
         actions,
         by_action,
         sorted,
+        matched: Mutex::default(),
     })
 }
 

@@ -23,6 +23,7 @@ use crate::repository;
 use crate::rules::{IO_ERROR, PARSE_ERROR, Registry};
 use crate::secrets::{Unparsed, module_secrets, unparsed_values};
 use crate::source::{FileId, Span};
+use crate::timing::{self, Phase};
 
 /// Whether a path names Terraform configuration.
 pub fn is_configuration(path: &str) -> bool {
@@ -54,6 +55,24 @@ struct ModuleInputs {
     root: Arc<Path>,
     /// Indices into the inputs.
     members: Vec<usize>,
+}
+
+/// The Terraform inputs in batches of about `size` files, for the engine to check one at
+/// a time: a module's files always go together (a module larger than `size` is a batch of
+/// its own), modules in the order of their first file.
+pub(super) fn batches(inputs: &[Input], size: usize) -> Vec<Vec<Input>> {
+    let mut batches: Vec<Vec<Input>> = Vec::new();
+    let mut current: Vec<Input> = Vec::new();
+    for module in modules(inputs) {
+        if !current.is_empty() && current.len() + module.members.len() > size {
+            batches.push(std::mem::take(&mut current));
+        }
+        current.extend(module.members.iter().map(|&i| inputs[i].clone()));
+    }
+    if !current.is_empty() {
+        batches.push(current);
+    }
+    batches
 }
 
 /// The Terraform inputs, grouped by directory.
@@ -162,7 +181,7 @@ fn loaded(path: String, text: Arc<str>) -> Loaded {
 /// really is, and its text. `Err` says why not, starting with the path.
 fn read_contained(root: &Path, path: &Path) -> Result<(PathBuf, Arc<str>), FileProblem> {
     let resolved = repository::resolve_inside(root, path).map_err(FileProblem::Unread)?;
-    let bytes = read_file(&resolved, Symlinks::Refuse).map_err(|err| {
+    let bytes = timing::phase(Phase::Read, || read_file(&resolved, Symlinks::Refuse)).map_err(|err| {
         FileProblem::Unread(match err {
             ReadError::Io(err) => format!("`{}` cannot be read: {err}", path.display()),
             other => format!("`{}`: {other}", path.display()),
@@ -192,7 +211,7 @@ impl Context<'_> {
             member.raw_path = raw_path(&self.inputs[i]);
             member.checked = true;
             let at_start = Span::new(file, 0, 0);
-            match read(&self.inputs[i], self.stdin) {
+            match timing::phase(Phase::Read, || read(&self.inputs[i], self.stdin)) {
                 Err(message) => member.findings.push(finding(IO_ERROR, at_start, message)),
                 Ok((Read::TooLarge(message), _)) => {
                     member.findings.push(finding(IO_ERROR, at_start, message))
@@ -258,11 +277,13 @@ impl Context<'_> {
             if !member.findings.is_empty() {
                 continue;
             }
-            let parsed = if member.path.to_ascii_lowercase().ends_with(".json") {
-                hcl::parse_json_syntax(file, &member.text)
-            } else {
-                hcl::parse(file, &member.text)
-            };
+            let parsed = timing::phase(Phase::Parse, || {
+                if member.path.to_ascii_lowercase().ends_with(".json") {
+                    hcl::parse_json_syntax(file, &member.text)
+                } else {
+                    hcl::parse(file, &member.text)
+                }
+            });
             match parsed {
                 Ok(body) => {
                     if !member.path.to_ascii_lowercase().ends_with(".json") {
@@ -322,7 +343,9 @@ impl Context<'_> {
             Ok((file, text))
         };
         let dir = module.dir.clone().unwrap_or_else(|| PathBuf::from("."));
-        let lowered = lower_module(&sources, &dir, &mut loader);
+        // Lowering a module into a template is Terraform's parse; the `file()` targets it
+        // reads count as reading.
+        let lowered = timing::phase(Phase::Parse, || lower_module(&sources, &dir, &mut loader));
         let read_files = read_files.into_inner().unwrap_or_default();
         let mut texts: Vec<(FileId, Arc<str>)> = bodies
             .iter()
@@ -359,5 +382,46 @@ impl Context<'_> {
         carrier.root = Some((lowered.root, DocumentKind::Template));
         carrier.texts = texts;
         ModuleLoad { members, extras }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn batches_keep_a_module_together_and_stay_near_the_size() {
+        let root: Arc<Path> = Path::new(".").into();
+        let file = |path: &str| Input::File {
+            path: PathBuf::from(path),
+            explicit: false,
+            root: root.clone(),
+        };
+        // Modules of 2, 3, 1 and 5 files, their files interleaved as a walk may give them.
+        let inputs = vec![
+            file("a/main.tf"),
+            file("b/main.tf"),
+            file("a/vars.tf"),
+            file("b/vars.tf"),
+            file("c/main.tf"),
+            file("b/out.tf"),
+            file("d/1.tf"),
+            file("d/2.tf"),
+            file("d/3.tf"),
+            file("d/4.tf"),
+            file("d/5.tf"),
+        ];
+        let batches: Vec<Vec<String>> = batches(&inputs, 4)
+            .iter()
+            .map(|batch| batch.iter().map(Input::display).collect())
+            .collect();
+        assert_eq!(
+            batches,
+            [
+                vec!["a/main.tf", "a/vars.tf"],
+                vec!["b/main.tf", "b/vars.tf", "b/out.tf", "c/main.tf"],
+                vec!["d/1.tf", "d/2.tf", "d/3.tf", "d/4.tf", "d/5.tf"],
+            ]
+        );
     }
 }

@@ -13,6 +13,7 @@ mod junit;
 mod sarif;
 pub mod simulate;
 mod statistics;
+pub mod timing;
 
 use std::io::{self, Write};
 

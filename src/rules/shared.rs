@@ -25,12 +25,16 @@ fn of<'f>(file: &'f FileModel<'_>) -> &'f Shared {
 
 /// The catalog's reading of the file's action items, each distinct text resolved once.
 pub fn actions<'f>(file: &'f FileModel<'_>) -> &'f ActionTable {
-    of(file).actions.get_or_init(|| ActionTable::build(file))
+    of(file)
+        .actions
+        .get_or_init(|| crate::timing::shared("(shared) action table", || ActionTable::build(file)))
 }
 
 /// What the file's condition keys name, each distinct key resolved once.
 pub fn keys<'f>(file: &'f FileModel<'_>) -> &'f KeyTable {
-    of(file).keys.get_or_init(|| KeyTable::build(file))
+    of(file)
+        .keys
+        .get_or_init(|| crate::timing::shared("(shared) condition-key table", || KeyTable::build(file)))
 }
 
 /// Where the shared derivations of a file stopped at a budget, as `analysis-limit`

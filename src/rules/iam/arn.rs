@@ -92,7 +92,7 @@ pub fn overlap(a: &str, b: &str) -> bool {
     if is_whole_placeholder(a) || is_whole_placeholder(b) {
         return true;
     }
-    let plain = |t: &str| !t.contains(['*', '?', '$']);
+    let plain = |t: &str| literal_prefix(t).len() == t.len();
     if plain(a) && plain(b) {
         return a.eq_ignore_ascii_case(b);
     }
@@ -143,12 +143,18 @@ pub fn overlap(a: &str, b: &str) -> bool {
 
 /// The text before the first wildcard or variable.
 pub fn literal_prefix(text: &str) -> &str {
-    text.find(['*', '?', '$']).map_or(text, |at| &text[..at])
+    // By bytes: the three are ASCII, so the position is a character boundary (a `find`
+    // with a set of characters decodes every character, and this runs for every pair of
+    // ARN fields compared).
+    text.bytes()
+        .position(|b| matches!(b, b'*' | b'?' | b'$'))
+        .map_or(text, |at| &text[..at])
 }
 
 /// `*` or a single `${...}` spanning the whole field: it matches any text.
 fn is_whole_placeholder(text: &str) -> bool {
-    text == "*" || (text.starts_with("${") && text.ends_with('}') && text.matches("${").count() == 1)
+    // Another `${` can only start after the first one's two bytes.
+    text == "*" || (text.starts_with("${") && text.ends_with('}') && !text[2..].contains("${"))
 }
 
 /// Whether every resource that `inner` names is also named by `outer`, case-sensitively.
