@@ -89,9 +89,9 @@ pub fn run(registry: &'static Registry) -> Result<(), String> {
     };
     server.serve(&connection)?;
     drop(connection);
-    io_threads
-        .join()
-        .map_err(|e| format!("cannot talk to the client: {e}"))
+    // The client may close its end as soon as it has the reply to `shutdown`.
+    let _ = io_threads.join();
+    Ok(())
 }
 
 /// An open document: its file and the editor's text of it.
@@ -111,12 +111,8 @@ struct Server {
 
 impl Server {
     fn serve(&mut self, connection: &Connection) -> Result<(), String> {
-        let send = |message: Message| {
-            connection
-                .sender
-                .send(message)
-                .map_err(|e| format!("cannot talk to the client: {e}"))
-        };
+        // A send fails only when the client has closed the connection: the session is over.
+        let send = |message: Message| connection.sender.send(message).map_err(|_| ());
         loop {
             let next = self.due.values().min().copied();
             let received = match next {
@@ -137,16 +133,23 @@ impl Server {
             };
             match received {
                 Some(Message::Request(request)) => {
-                    if connection.handle_shutdown(&request).map_err(|e| e.to_string())? {
+                    // After `shutdown` the session is over however the client ends it (an
+                    // editor quitting may close the pipe instead of sending `exit`).
+                    if request.method == lsp_types::request::Shutdown::METHOD {
+                        let _ = connection.handle_shutdown(&request);
                         return Ok(());
                     }
-                    send(Message::Response(self.respond(request)))?;
+                    if send(Message::Response(self.respond(request))).is_err() {
+                        return Ok(());
+                    }
                 }
                 Some(Message::Notification(notification)) => self.notice(notification),
                 Some(Message::Response(_)) | None => {}
             }
             for notification in self.check_due() {
-                send(Message::Notification(notification))?;
+                if send(Message::Notification(notification)).is_err() {
+                    return Ok(());
+                }
             }
         }
     }
