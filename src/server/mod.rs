@@ -303,3 +303,43 @@ fn parse<T: serde::de::DeserializeOwned>(id: &RequestId, params: serde_json::Val
 fn ok<T: serde::Serialize>(id: RequestId, result: Option<T>) -> Response {
     Response::new_ok(id, result)
 }
+
+#[cfg(test)]
+mod tests {
+    use lsp_types::{Diagnostic, NumberOrString, Position, Range};
+
+    use super::text::LineMap;
+    use super::*;
+
+    /// Hover, completion and the suppress action at every position of text no one would
+    /// write: multibyte characters, unbalanced brackets, stray separators, CR LF.
+    #[test]
+    fn every_position_of_hostile_text_is_answered() {
+        let registry = Registry::global().expect("the embedded rules load");
+        let texts = [
+            "{\"Action\": [\"s3:é\u{1F600}\", {\"Condition\": {\"StringEquals\": {\"\u{202e}aws:",
+            "Statement:\r\n  - Action:\r\n      - 東京:*\r\n    Condition: {Bool: [\n  -\n- :\n:=[{",
+            "resource \"x\" \"y\" {\n  policy = jsonencode({ Action = [\"\n}}}]]]) == => != \"",
+            "'\"\\:\n\n\t- - - ]\"}' : # iamlint: ignore[iam/",
+        ];
+        let uri: Uri = "file:///tmp/x.yaml".parse().expect("a URI");
+        for text in texts {
+            for (name, utf8) in [("p.json", false), ("t.yaml", true), ("main.tf", false)] {
+                let lines = LineMap::new(text, utf8);
+                for offset in 0..=text.len() {
+                    let position = lines.position(offset);
+                    let _ = hover::hover(text, position, registry, utf8);
+                    let _ = completion::complete(text, Some(std::path::Path::new(name)), position, utf8);
+                    let diagnostic = Diagnostic {
+                        range: Range::new(position, Position::new(position.line + 3, 0)),
+                        code: Some(NumberOrString::String("iam/resource-star".into())),
+                        source: Some(diagnostics::SOURCE.into()),
+                        ..Diagnostic::default()
+                    };
+                    let path = std::path::Path::new(name);
+                    let _ = actions::suppressions(&uri, Some(path), text, &[diagnostic], utf8);
+                }
+            }
+        }
+    }
+}
