@@ -135,6 +135,20 @@ impl Client {
         );
     }
 
+    /// The labels completion offers at `position`.
+    fn complete(&mut self, uri: &str, position: Value) -> Vec<String> {
+        let reply = self.request(
+            "textDocument/completion",
+            json!({"textDocument": {"uri": uri}, "position": position}),
+        );
+        reply["result"]["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["label"].as_str().unwrap().to_string())
+            .collect()
+    }
+
     fn stop(mut self) {
         let reply = self.request("shutdown", Value::Null);
         assert_eq!(reply["result"], Value::Null, "{reply}");
@@ -253,31 +267,13 @@ fn diagnostics_hover_completion_and_suppression_over_json_rpc() {
     // Completion inside Action, and under Condition.
     let typing = fixed.replace("Action: iam:PassRole", "Action: iam:PassR");
     client.change(&doc, 4, &typing);
-    let reply = client.request(
-        "textDocument/completion",
-        json!({"textDocument": {"uri": doc}, "position": position(&typing, "iam:PassR", 9)}),
-    );
-    let labels: Vec<&str> = reply["result"]["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|i| i["label"].as_str().unwrap())
-        .collect();
+    let labels = client.complete(&doc, position(&typing, "iam:PassR", 9));
     assert_eq!(labels, ["iam:PassRole"]);
     let conditioned =
         format!("{fixed}            Condition:\n              StringEquals:\n                iam:Pa");
     client.change(&doc, 5, &conditioned);
-    let end = conditioned.len();
-    let reply = client.request(
-        "textDocument/completion",
-        json!({"textDocument": {"uri": doc}, "position": position(&conditioned, "iam:Pa", end - conditioned.find("iam:Pa").unwrap())}),
-    );
-    let labels: Vec<&str> = reply["result"]["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|i| i["label"].as_str().unwrap())
-        .collect();
+    let end = conditioned.len() - conditioned.find("iam:Pa").unwrap();
+    let labels = client.complete(&doc, position(&conditioned, "iam:Pa", end));
     assert_eq!(labels, ["iam:PassedToService"], "the key iam:PassRole accepts");
 
     // Back to the template with findings: suppress one, and see it go.
