@@ -38,6 +38,9 @@ pub enum Command {
     Rules(RulesArgs),
     /// Evaluate requests against policy files, as AWS would, and show why
     Simulate(SimulateArgs),
+    /// Run a Language Server over stdin and stdout (diagnostics, hover, completion and
+    /// suppressions in an editor); see the README's "Editors"
+    Server,
     /// Print the documentation of a rule
     Explain {
         /// Rule id, e.g. rds/guard-bypass-modify

@@ -168,6 +168,15 @@ pub fn check(
     registry: &'static Registry,
     settings: &RuleSettings,
 ) -> Outcome {
+    check_in(inputs, Memory::stdin(stdin), registry, settings)
+}
+
+fn check_in(
+    inputs: &[Input],
+    stdin: Memory<'_>,
+    registry: &'static Registry,
+    settings: &RuleSettings,
+) -> Outcome {
     let (modules, files): (Vec<&Input>, Vec<&Input>) = inputs.iter().partition(|input| match input {
         Input::File { path, .. } | Input::Unreadable { path, .. } => {
             terraform::is_configuration(&path.to_string_lossy())
@@ -247,8 +256,75 @@ pub fn check_with_config(
     settings: &RuleSettings,
     config: Option<&Config>,
 ) -> Result<Outcome, String> {
+    check_with_config_in(inputs, Memory::stdin(stdin), registry, settings, config)
+}
+
+/// As [`check_with_config`], reading the files that `buffers` holds from it instead of the
+/// disk (an editor's open documents, which may not be saved): the inputs, the policies the
+/// config names, a Terraform module's other files and its `file()` targets.
+pub fn check_buffers(
+    inputs: &[Input],
+    buffers: &Buffers,
+    registry: &'static Registry,
+    settings: &RuleSettings,
+    config: Option<&Config>,
+) -> Result<Outcome, String> {
+    let memory = Memory {
+        stdin: None,
+        buffers: Some(buffers),
+    };
+    check_with_config_in(inputs, memory, registry, settings, config)
+}
+
+/// Texts held in memory, by the file they stand for.
+#[derive(Default)]
+pub struct Buffers {
+    by_path: HashMap<PathBuf, Arc<str>>,
+}
+
+impl Buffers {
+    /// Holds `text` as the content of `path` (an absolute path).
+    pub fn insert(&mut self, path: &Path, text: Arc<str>) {
+        self.by_path.insert(path_key(path), text);
+    }
+
+    /// The text held for a file, however the path names it.
+    fn get(&self, path: &Path) -> Option<&Arc<str>> {
+        if self.by_path.is_empty() {
+            return None;
+        }
+        self.by_path
+            .get(path)
+            .or_else(|| self.by_path.get(&path_key(path)))
+    }
+}
+
+/// Where inputs come from besides the disk: standard input, and open buffers.
+#[derive(Clone, Copy, Default)]
+struct Memory<'a> {
+    stdin: Option<&'a [u8]>,
+    buffers: Option<&'a Buffers>,
+}
+
+impl<'a> Memory<'a> {
+    fn stdin(stdin: Option<&'a [u8]>) -> Memory<'a> {
+        Memory { stdin, buffers: None }
+    }
+
+    fn buffer(&self, path: &Path) -> Option<&'a Arc<str>> {
+        self.buffers.and_then(|b| b.get(path))
+    }
+}
+
+fn check_with_config_in(
+    inputs: &[Input],
+    stdin: Memory<'_>,
+    registry: &'static Registry,
+    settings: &RuleSettings,
+    config: Option<&Config>,
+) -> Result<Outcome, String> {
     let Some(config) = config else {
-        return Ok(check(inputs, stdin, registry, settings));
+        return Ok(check_in(inputs, stdin, registry, settings));
     };
     let mut keys: HashMap<PathBuf, usize> = inputs
         .iter()
@@ -323,7 +399,7 @@ pub fn check_with_config(
     }
     resolved.asserts = config.asserts.iter().collect();
     let mut loaded = load_all(inputs, stdin, registry, 0);
-    let mut context = load_all(&extra, None, registry, inputs.len());
+    let mut context = load_all(&extra, Memory { stdin: None, ..stdin }, registry, inputs.len());
     for file in &mut context {
         file.context_only = true;
     }
@@ -358,12 +434,7 @@ fn path_key(path: &Path) -> PathBuf {
     std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
 }
 
-fn load_all(
-    inputs: &[Input],
-    stdin: Option<&[u8]>,
-    registry: &'static Registry,
-    first: usize,
-) -> Vec<Loaded> {
+fn load_all(inputs: &[Input], stdin: Memory<'_>, registry: &'static Registry, first: usize) -> Vec<Loaded> {
     inputs
         .par_iter()
         .enumerate()
@@ -709,7 +780,7 @@ impl Loaded {
     }
 }
 
-fn load(file: FileId, input: &Input, stdin: Option<&[u8]>, registry: &'static Registry) -> Loaded {
+fn load(file: FileId, input: &Input, stdin: Memory<'_>, registry: &'static Registry) -> Loaded {
     let path = input.display();
     let mut outcome = Loaded::new(path.clone(), Arc::from(""), Language::CloudFormation);
     outcome.raw_path = raw_path(input);
@@ -836,10 +907,19 @@ enum Read {
 /// Reads an input; `Err` is an I/O problem worth reporting (a file that is not a regular
 /// file, or a link leading out of the repository, among them). Also says whether the input
 /// was named explicitly.
-fn read(input: &Input, stdin: Option<&[u8]>) -> Result<(Read, bool), String> {
+fn read(input: &Input, memory: Memory<'_>) -> Result<(Read, bool), String> {
+    if let Input::File { path, explicit, .. } = input
+        && let Some(text) = memory.buffer(path)
+    {
+        if text.len() as u64 > MAX_FILE_BYTES {
+            let message = format!("larger than the {MAX_FILE_BYTES}-byte limit; not checked");
+            return Ok((Read::TooLarge(message), *explicit));
+        }
+        return Ok((Read::Text(text.to_string()), *explicit));
+    }
     match input {
         Input::Stdin { .. } => {
-            let bytes = stdin.unwrap_or_default();
+            let bytes = memory.stdin.unwrap_or_default();
             if bytes.len() as u64 > MAX_FILE_BYTES {
                 return Ok((
                     Read::TooLarge(format!(

@@ -34,6 +34,7 @@ pub mod report;
 pub mod repository;
 pub mod rules;
 pub mod secrets;
+pub mod server;
 pub mod settings;
 pub mod simulate;
 pub mod source;

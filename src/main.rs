@@ -38,6 +38,7 @@ fn main() -> ExitCode {
             finish_output(written, &mut stdout).map(|()| ExitCode::SUCCESS)
         }
         Command::Simulate(args) => run_simulate(args),
+        Command::Server => iamlint::server::run(registry).map(|()| ExitCode::SUCCESS),
         Command::Explain { rule } => match registry.get(&rule) {
             Some(rule) => {
                 let mut stdout = io::stdout().lock();

@@ -13,7 +13,7 @@ use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
 
-use super::{Loaded, Read, engine_finding, path_key, raw_path, read};
+use super::{Loaded, Memory, Read, engine_finding, path_key, raw_path, read};
 use crate::discover::Input;
 use crate::model::terraform::{FileProblem, ModuleFile, lower_module};
 use crate::model::{DocumentKind, Language};
@@ -121,7 +121,7 @@ fn modules(inputs: &[Input]) -> Vec<ModuleInputs> {
 pub(super) fn load_modules(
     loaded: &mut Vec<Loaded>,
     inputs: &[Input],
-    stdin: Option<&[u8]>,
+    stdin: Memory<'_>,
     registry: &'static Registry,
 ) {
     let modules = modules(inputs);
@@ -160,7 +160,7 @@ pub(super) fn load_modules(
 struct Context<'c> {
     inputs: &'c [Input],
     input_ids: &'c HashMap<PathBuf, FileId>,
-    stdin: Option<&'c [u8]>,
+    stdin: Memory<'c>,
     next_id: &'c AtomicU32,
     registry: &'static Registry,
 }
@@ -179,8 +179,11 @@ fn loaded(path: String, text: Arc<str>) -> Loaded {
 /// The text of a file a module reads beyond its inputs (a sibling, a `file()` target): a
 /// regular file inside the repository, under the size cap, that decodes as text: where it
 /// really is, and its text. `Err` says why not, starting with the path.
-fn read_contained(root: &Path, path: &Path) -> Result<(PathBuf, Arc<str>), FileProblem> {
+fn read_contained(memory: Memory<'_>, root: &Path, path: &Path) -> Result<(PathBuf, Arc<str>), FileProblem> {
     let resolved = repository::resolve_inside(root, path).map_err(FileProblem::Unread)?;
+    if let Some(text) = memory.buffer(&resolved) {
+        return Ok((resolved, text.clone()));
+    }
     let bytes = timing::phase(Phase::Read, || read_file(&resolved, Symlinks::Refuse)).map_err(|err| {
         FileProblem::Unread(match err {
             ReadError::Io(err) => format!("`{}` cannot be read: {err}", path.display()),
@@ -259,7 +262,7 @@ impl Context<'_> {
             for path in siblings {
                 // Context only: one that cannot be read (a link out of the repository, a
                 // FIFO) is left out, as the walk leaves links out.
-                if let Ok((_, text)) = read_contained(&module.root, &path) {
+                if let Ok((_, text)) = read_contained(self.stdin, &module.root, &path) {
                     let mut sibling = loaded(path.to_string_lossy().into_owned(), text);
                     sibling.raw_path = Some(path);
                     sibling.context_only = true;
@@ -321,10 +324,11 @@ impl Context<'_> {
         type ReadFile = (FileId, Option<PathBuf>, Arc<str>);
         let read_files: Mutex<Vec<ReadFile>> = Mutex::new(Vec::new());
         let mut loader = |path: &Path| {
-            let (resolved, text) = read_contained(&module.root, path).map_err(|problem| match problem {
-                FileProblem::Unread(why) => FileProblem::Unread(format!("`file()` target {why}")),
-                FileProblem::NotJson(why) => FileProblem::NotJson(format!("`file()` target {why}")),
-            })?;
+            let (resolved, text) =
+                read_contained(self.stdin, &module.root, path).map_err(|problem| match problem {
+                    FileProblem::Unread(why) => FileProblem::Unread(format!("`file()` target {why}")),
+                    FileProblem::NotJson(why) => FileProblem::NotJson(format!("`file()` target {why}")),
+                })?;
             let (file, new) = match self.input_ids.get(&resolved) {
                 Some(id) => (*id, false),
                 None => (self.new_id(), true),

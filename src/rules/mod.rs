@@ -20,7 +20,7 @@ pub use budget::Budget;
 
 pub use assertion::{check_assertion, describe_assertion};
 /// The catalog's vocabulary, for the config's assertions.
-pub use iam::conditions::{KeyRef, resolve_key};
+pub use iam::conditions::{CONDITION_OPERATORS, KeyRef, OperatorFamily, resolve_key};
 pub use iam::{ActionRef, nearest, resolve_action};
 
 include!(concat!(env!("OUT_DIR"), "/rule_files.rs"));
