@@ -417,7 +417,22 @@ fn rules_and_explain() {
 #[test]
 fn the_readme_quick_start_command_runs() {
     let readme = fs::read_to_string("README.md").unwrap();
-    assert!(readme.contains("cargo run --release -- check testdata/examples"));
+    // The first commands of the README are the two a newcomer runs on a fresh machine.
+    let first_block = readme
+        .split("```sh\n")
+        .nth(1)
+        .unwrap()
+        .split("```")
+        .next()
+        .unwrap();
+    let commands: Vec<&str> = first_block
+        .lines()
+        .map(|line| line.split('#').next().unwrap().trim())
+        .collect();
+    assert_eq!(
+        commands,
+        ["cargo run --release -- check testdata/examples", "cargo test"]
+    );
     assert!(Path::new("testdata/examples").is_dir());
 }
 
