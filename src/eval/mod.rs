@@ -184,7 +184,8 @@ enum Miss<'s> {
     Resource,
     NoResource,
     Principal,
-    Condition(&'s ConditionClause),
+    /// The clause, and how its policy reads variables (by its `Version`).
+    Condition(&'s ConditionClause, Variables),
 }
 
 impl Miss<'_> {
@@ -195,7 +196,7 @@ impl Miss<'_> {
             Miss::Resource => Missed::Resource,
             Miss::NoResource => Missed::NoResource,
             Miss::Principal => Missed::Principal,
-            Miss::Condition(clause) => Missed::Condition {
+            Miss::Condition(clause, _) => Missed::Condition {
                 operator: clause.operator.base.clone(),
                 key: clause.key.clone(),
             },
@@ -209,11 +210,11 @@ impl Miss<'_> {
             Miss::Resource => format!("its resources do not include `{}`", request.resource),
             Miss::NoResource => "it has no `Resource`".to_string(),
             Miss::Principal => "its principal is not the caller".to_string(),
-            Miss::Condition(clause) => format!(
+            Miss::Condition(clause, variables) => format!(
                 "its condition `{}` on `{}` does not match: {}",
                 clause.operator.base,
                 clause.key,
-                condition::evaluate(clause, &request.context, Variables::Substituted).reason
+                condition::evaluate(clause, &request.context, variables).reason
             ),
         }
     }
@@ -459,7 +460,7 @@ fn check<'s>(
         .iter()
         .find(|clause| !condition::matches(clause, &request.context, variables))
     {
-        Some(clause) => Err(Miss::Condition(clause)),
+        Some(clause) => Err(Miss::Condition(clause, variables)),
         None => Ok(matched),
     }
 }
