@@ -744,6 +744,7 @@ fn stamp(registry: &'static Registry, rule: &'static str, severity: Severity, d:
         help: d.help,
         labels: d.labels,
         logical_location: String::new(),
+        fix: d.fix,
     }
 }
 
@@ -756,6 +757,7 @@ fn engine_finding(registry: &'static Registry, rule: &str, span: Span, message: 
         help: None,
         labels: Vec::new(),
         logical_location: String::new(),
+        fix: None,
     }
 }
 

@@ -5,6 +5,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use crate::fix::Fix;
 use crate::source::Span;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -49,6 +50,8 @@ pub struct Diagnostic {
     pub labels: Vec<Label>,
     /// Made by [`Diagnostic::analysis_limit`]: the rule spent a budget and stopped early.
     pub limit: bool,
+    /// The edits that repair it, when the rule knows them.
+    pub fix: Option<Fix>,
 }
 
 impl Diagnostic {
@@ -59,6 +62,7 @@ impl Diagnostic {
             help: None,
             labels: Vec::new(),
             limit: false,
+            fix: None,
         }
     }
 
@@ -75,6 +79,11 @@ impl Diagnostic {
 
     pub fn help(mut self, help: impl Into<String>) -> Diagnostic {
         self.help = Some(help.into());
+        self
+    }
+
+    pub fn fix(mut self, fix: Fix) -> Diagnostic {
+        self.fix = Some(fix);
         self
     }
 
@@ -100,6 +109,8 @@ pub struct Finding {
     /// [`crate::parse::logical_location`]); empty when the file did not parse. The engine
     /// fills it in while the tree is at hand.
     pub logical_location: String,
+    /// The rule's fix, carried to the reporters, `--fix` and the language server.
+    pub fix: Option<Fix>,
 }
 
 /// A rule that comes from the project rather than the registry (an `[[assert]]` of

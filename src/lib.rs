@@ -27,6 +27,7 @@ pub mod engine;
 pub mod eval;
 pub mod finding;
 pub mod fingerprint;
+pub mod fix;
 pub mod model;
 pub mod parse;
 pub mod read;

@@ -368,6 +368,7 @@ impl Reports<'_> {
             help,
             labels: Vec::new(),
             logical_location: String::new(),
+            fix: None,
         });
     }
 }
