@@ -111,6 +111,37 @@ impl Outcome {
         );
     }
 
+    /// Lets go of the text of every file that no finding, label or suppression points into
+    /// (most files of a large repository): reports resolve positions and show snippets only
+    /// where those point, and a baseline hashes the text of findings alone. Done per batch,
+    /// so a run holds the text of the files it reports on, not of every file it read.
+    fn release_unreferenced_texts(&mut self) {
+        let mut referenced = vec![false; self.sources.len()];
+        let mut mark = |span: Span| {
+            if let Some(seen) = referenced.get_mut(span.file.0 as usize) {
+                *seen = true;
+            }
+        };
+        for finding in &self.findings {
+            mark(finding.span);
+            finding.labels.iter().for_each(|label| mark(label.span));
+        }
+        // A suppression that hides nothing, or is malformed, is reported where it is written.
+        for suppression in &self.suppressions {
+            mark(suppression.span);
+            if let Scope::Range(span) = suppression.scope {
+                mark(span);
+            }
+            suppression.rules.iter().for_each(|name| mark(name.span));
+            if let Some((_, span)) = suppression.until {
+                mark(span);
+            }
+        }
+        self.malformed_suppressions.iter().for_each(|m| mark(m.span));
+        self.sources
+            .release_texts(|file| referenced.get(file.0 as usize).copied().unwrap_or(true));
+    }
+
     /// Findings by file, position and rule.
     pub(crate) fn sort(&mut self) {
         let sources = &self.sources;
@@ -195,29 +226,48 @@ fn check_in(
     for batch in batches {
         let mut loaded = load_all(&batch, stdin, registry, 0);
         terraform::load_modules(&mut loaded, &batch, stdin, registry);
-        outcome.append(run_rules(
-            &mut loaded,
-            registry,
-            settings,
-            &ResolvedConfig::default(),
-        ));
+        let mut checked = run_rules(&mut loaded, registry, settings, &ResolvedConfig::default());
+        drop(loaded);
+        checked.release_unreferenced_texts();
+        outcome.append(checked);
     }
-    // A policy file that a module reads with `file()` is also checked on its own, in
-    // another batch: the same finding twice is reported once. The file is known by where
-    // it really is (`./p.json` when walked, `p.json` through `file("../p.json")`).
-    let mut seen = HashSet::new();
-    let sources = &outcome.sources;
-    let mut keys: HashMap<FileId, PathBuf> = HashMap::new();
-    outcome.findings.retain(|f| {
-        let key = keys
-            .entry(f.span.file)
-            .or_insert_with(|| path_key(Path::new(&sources.get(f.span.file).path)))
-            .clone();
-        seen.insert((f.rule, (key, f.span.start, f.span.end), f.message.clone()))
-    });
+    drop_repeated(&mut outcome.findings, &outcome.sources);
     stamp_settings(&mut outcome, settings);
     outcome.sort();
     outcome
+}
+
+/// A policy file that a module reads with `file()` is also checked on its own, in another
+/// batch, and a file may be named twice (`./p.json`, `p.json`): the same finding twice is
+/// reported once, the first kept. A file is known by where it really is (`./p.json` when
+/// walked, `p.json` through `file("../p.json")`). Within one file a batch has already
+/// dropped repeats, so only findings in files that share where they are get compared.
+fn drop_repeated(findings: &mut Vec<Finding>, sources: &SourceMap) {
+    let mut files: Vec<FileId> = findings.iter().map(|f| f.span.file).collect();
+    files.sort_unstable();
+    files.dedup();
+    let keys: Vec<PathBuf> = files
+        .par_iter()
+        .map(|&file| path_key(Path::new(&sources.get(file).path)))
+        .collect();
+    // Each file that shares its place with another, to the first of them.
+    let mut first_at: HashMap<&Path, FileId> = HashMap::with_capacity(files.len());
+    let mut same: HashMap<FileId, FileId> = HashMap::new();
+    for (&file, key) in files.iter().zip(&keys) {
+        let first = *first_at.entry(key).or_insert(file);
+        if first != file {
+            same.insert(first, first);
+            same.insert(file, first);
+        }
+    }
+    if same.is_empty() {
+        return;
+    }
+    let mut seen = HashSet::new();
+    findings.retain(|f| match same.get(&f.span.file) {
+        None => true,
+        Some(&first) => seen.insert((f.rule, first, f.span.start, f.span.end, f.message.clone())),
+    });
 }
 
 /// Applies what the settings say about findings already made: the configured severity,

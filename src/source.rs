@@ -59,6 +59,9 @@ pub struct SourceFile {
     pub skipped: bool,
     /// Built on the first position asked for, then shared.
     line_index: OnceLock<LineIndex>,
+    /// The text was let go of because no span of the run points into the file (see
+    /// [`SourceMap::release_texts`]).
+    released: bool,
 }
 
 impl SourceFile {
@@ -74,9 +77,9 @@ impl SourceFile {
 
     /// The byte range of a 1-based line, without its `\n`; `None` past the last line.
     pub fn line_range(&self, line: usize) -> Option<std::ops::Range<usize>> {
-        let starts = &self.index().line_starts;
-        let start = *starts.get(line.checked_sub(1)?)?;
-        let end = starts.get(line).map_or(self.text.len(), |next| next - 1);
+        let index = self.index();
+        let start = index.start_of(line.checked_sub(1)?)?;
+        let end = index.start_of(line).map_or(self.text.len(), |next| next - 1);
         Some(start..end)
     }
 
@@ -86,6 +89,11 @@ impl SourceFile {
     }
 
     fn index(&self) -> &LineIndex {
+        debug_assert!(
+            !self.released,
+            "a position in {} after its text was released",
+            self.path
+        );
         self.line_index.get_or_init(|| LineIndex::new(&self.text))
     }
 }
@@ -111,6 +119,7 @@ impl SourceMap {
             context_only: false,
             skipped: false,
             line_index: OnceLock::new(),
+            released: false,
         });
         id
     }
@@ -140,6 +149,20 @@ impl SourceMap {
         self.files.is_empty()
     }
 
+    /// Lets go of the text of every file for which `keep` is false: a run over many files
+    /// holds only the texts its reports will show or point into, not every file it read.
+    /// The file keeps its path and flags; asking it for a position afterwards is a bug.
+    pub fn release_texts(&mut self, keep: impl Fn(FileId) -> bool) {
+        let empty: Arc<str> = Arc::from("");
+        for (i, file) in self.files.iter_mut().enumerate() {
+            if !keep(FileId(clamp_u32(i))) {
+                file.text = empty.clone();
+                file.line_index = OnceLock::new();
+                file.released = true;
+            }
+        }
+    }
+
     /// Appends the files of another map; its ids become `id + offset`, where `offset` is
     /// the length of this map before.
     pub fn append(&mut self, other: SourceMap) -> u32 {
@@ -161,7 +184,9 @@ pub struct LineCol {
 /// minified 16 MiB document is one line, and a report asks for two columns per finding.
 #[derive(Debug)]
 pub struct LineIndex {
-    line_starts: Vec<usize>,
+    /// Byte offsets, as `u32` like [`Span`]'s: the report of a large run builds one index
+    /// per file with findings, and holds them all until it is written.
+    line_starts: Vec<u32>,
     /// For every [`CHECKPOINT`]-th byte offset (rounded down to a character boundary),
     /// that offset and the number of characters before it. Empty for ASCII text, whose
     /// columns are byte differences.
@@ -174,7 +199,7 @@ const CHECKPOINT: usize = 4096;
 impl LineIndex {
     pub fn new(text: &str) -> LineIndex {
         let mut line_starts = vec![0];
-        line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        line_starts.extend(text.match_indices('\n').map(|(i, _)| clamp_u32(i + 1)));
         let mut checkpoints = Vec::new();
         if !text.is_ascii() {
             let (mut at, mut chars) = (0, 0);
@@ -202,13 +227,18 @@ impl LineIndex {
 
     /// The 1-based line of a byte offset.
     fn line_of(&self, offset: usize) -> usize {
-        self.line_starts.partition_point(|&s| s <= offset)
+        self.line_starts.partition_point(|&s| s as usize <= offset)
+    }
+
+    /// The byte offset where a 0-based line starts.
+    fn start_of(&self, line: usize) -> Option<usize> {
+        self.line_starts.get(line).map(|&s| s as usize)
     }
 
     pub fn line_col(&self, text: &str, offset: usize) -> LineCol {
         let offset = floor_char_boundary(text, offset.min(text.len()));
-        let line = self.line_starts.partition_point(|&s| s <= offset) - 1;
-        let start = self.line_starts[line];
+        let line = self.line_of(offset) - 1;
+        let start = self.line_starts[line] as usize;
         let column = self.chars_before(text, offset) - self.chars_before(text, start) + 1;
         LineCol {
             line: line + 1,
