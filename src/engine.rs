@@ -27,7 +27,7 @@ use crate::rules::{
 };
 use crate::secrets::{Secrets, Unparsed, unparsed_values};
 use crate::settings::FileIgnores;
-use crate::source::{FileId, SourceMap, Span};
+use crate::source::{FileId, Keep, SourceMap, Span};
 use crate::suppress::{FileSuppressions, Malformed, Scope, Suppressed, Suppression, from_config};
 use crate::timing::{self, Phase, RuleClock};
 
@@ -111,15 +111,17 @@ impl Outcome {
         );
     }
 
-    /// Lets go of the text of every file that no finding, label or suppression points into
-    /// (most files of a large repository): reports resolve positions and show snippets only
-    /// where those point, and a baseline hashes the text of findings alone. Done per batch,
-    /// so a run holds the text of the files it reports on, not of every file it read.
-    fn release_unreferenced_texts(&mut self) {
-        let mut referenced = vec![false; self.sources.len()];
+    /// Lets go of what a batch's reports will not read of its files' texts: all of the
+    /// text of a file that no finding, label or suppression points into (most files of a
+    /// large repository), and with [`Retain::Positions`] the text of the others too, keeping
+    /// the line and column of each offset a span points at. Reports resolve positions and
+    /// show snippets only where spans point, and a baseline hashes the text of findings
+    /// alone. Done per batch, so a run holds what it reports, not every file it read.
+    fn release_texts(&mut self, retain: Retain) {
+        let mut offsets: Vec<Vec<u32>> = vec![Vec::new(); self.sources.len()];
         let mut mark = |span: Span| {
-            if let Some(seen) = referenced.get_mut(span.file.0 as usize) {
-                *seen = true;
+            if let Some(at) = offsets.get_mut(span.file.0 as usize) {
+                at.extend([span.start, span.end]);
             }
         };
         for finding in &self.findings {
@@ -138,8 +140,19 @@ impl Outcome {
             }
         }
         self.malformed_suppressions.iter().for_each(|m| mark(m.span));
-        self.sources
-            .release_texts(|file| referenced.get(file.0 as usize).copied().unwrap_or(true));
+        self.sources.release_texts(|file| {
+            let at = offsets
+                .get_mut(file.0 as usize)
+                .map(std::mem::take)
+                .unwrap_or_default();
+            if retain == Retain::Texts && !at.is_empty() {
+                return Keep::Text;
+            }
+            let mut at = at;
+            at.sort_unstable();
+            at.dedup();
+            Keep::Positions(at)
+        });
     }
 
     /// Findings by file, position and rule.
@@ -186,6 +199,20 @@ struct Loaded {
     suppressions: FileSuppressions,
 }
 
+/// What a run without a config keeps of the text of the files it reports on, once their
+/// batch is checked (the text of the others is never kept): see [`Outcome`]'s
+/// `release_texts`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Retain {
+    /// The text: the human report shows snippets, SARIF and GitLab fingerprint the text of
+    /// a finding, a baseline hashes it, the language server reads it.
+    #[default]
+    Texts,
+    /// Only the line and column of each offset a span points at: all that the JSON, GNU,
+    /// GitHub and JUnit reports print.
+    Positions,
+}
+
 /// How many files a run without a config checks at a time: their trees are dropped
 /// before the next batch is read, so memory stays flat however many files there are.
 const BATCH: usize = 256;
@@ -199,7 +226,7 @@ pub fn check(
     registry: &'static Registry,
     settings: &RuleSettings,
 ) -> Outcome {
-    check_in(inputs, Memory::stdin(stdin), registry, settings)
+    check_in(inputs, Memory::stdin(stdin), registry, settings, Retain::Texts)
 }
 
 fn check_in(
@@ -207,6 +234,7 @@ fn check_in(
     stdin: Memory<'_>,
     registry: &'static Registry,
     settings: &RuleSettings,
+    retain: Retain,
 ) -> Outcome {
     let (modules, files): (Vec<&Input>, Vec<&Input>) = inputs.iter().partition(|input| match input {
         Input::File { path, .. } | Input::Unreadable { path, .. } => {
@@ -228,7 +256,7 @@ fn check_in(
         terraform::load_modules(&mut loaded, &batch, stdin, registry);
         let mut checked = run_rules(&mut loaded, registry, settings, &ResolvedConfig::default());
         drop(loaded);
-        checked.release_unreferenced_texts();
+        checked.release_texts(retain);
         outcome.append(checked);
     }
     drop_repeated(&mut outcome.findings, &outcome.sources);
@@ -306,7 +334,27 @@ pub fn check_with_config(
     settings: &RuleSettings,
     config: Option<&Config>,
 ) -> Result<Outcome, String> {
-    check_with_config_in(inputs, Memory::stdin(stdin), registry, settings, config)
+    check_with_config_in(
+        inputs,
+        Memory::stdin(stdin),
+        registry,
+        settings,
+        config,
+        Retain::Texts,
+    )
+}
+
+/// As [`check_with_config`], keeping of the reported files' texts what `retain` says when
+/// there is no config (a config's run is checked in one piece and keeps them).
+pub fn check_with_config_retaining(
+    inputs: &[Input],
+    stdin: Option<&[u8]>,
+    registry: &'static Registry,
+    settings: &RuleSettings,
+    config: Option<&Config>,
+    retain: Retain,
+) -> Result<Outcome, String> {
+    check_with_config_in(inputs, Memory::stdin(stdin), registry, settings, config, retain)
 }
 
 /// As [`check_with_config`], reading the files that `buffers` holds from it instead of the
@@ -323,7 +371,7 @@ pub fn check_buffers(
         stdin: None,
         buffers: Some(buffers),
     };
-    check_with_config_in(inputs, memory, registry, settings, config)
+    check_with_config_in(inputs, memory, registry, settings, config, Retain::Texts)
 }
 
 /// Texts held in memory, by the file they stand for.
@@ -372,9 +420,10 @@ fn check_with_config_in(
     registry: &'static Registry,
     settings: &RuleSettings,
     config: Option<&Config>,
+    retain: Retain,
 ) -> Result<Outcome, String> {
     let Some(config) = config else {
-        return Ok(check_in(inputs, stdin, registry, settings));
+        return Ok(check_in(inputs, stdin, registry, settings, retain));
     };
     let mut keys: HashMap<PathBuf, usize> = inputs
         .iter()

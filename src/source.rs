@@ -59,14 +59,30 @@ pub struct SourceFile {
     pub skipped: bool,
     /// Built on the first position asked for, then shared.
     line_index: OnceLock<LineIndex>,
-    /// The text was let go of because no span of the run points into the file (see
-    /// [`SourceMap::release_texts`]).
+    /// The text was let go of (see [`SourceMap::release_texts`]): positions are answered
+    /// from `positions` alone.
     released: bool,
+    /// For a released file, the line and column of each offset that was asked to be kept,
+    /// by offset.
+    positions: Vec<(u32, u32, u32)>,
 }
 
 impl SourceFile {
     /// The 1-based line and column of a byte offset.
     pub fn line_col(&self, offset: usize) -> LineCol {
+        if self.released {
+            let found = self
+                .positions
+                .binary_search_by_key(&offset, |&(at, ..)| at as usize)
+                .ok()
+                .map(|i| self.positions[i]);
+            debug_assert!(found.is_some(), "{}: no position kept for {offset}", self.path);
+            let (_, line, column) = found.unwrap_or((0, 1, 1));
+            return LineCol {
+                line: line as usize,
+                column: column as usize,
+            };
+        }
         self.index().line_col(&self.text, offset)
     }
 
@@ -120,6 +136,7 @@ impl SourceMap {
             skipped: false,
             line_index: OnceLock::new(),
             released: false,
+            positions: Vec::new(),
         });
         id
     }
@@ -149,17 +166,32 @@ impl SourceMap {
         self.files.is_empty()
     }
 
-    /// Lets go of the text of every file for which `keep` is false: a run over many files
-    /// holds only the texts its reports will show or point into, not every file it read.
-    /// The file keeps its path and flags; asking it for a position afterwards is a bug.
-    pub fn release_texts(&mut self, keep: impl Fn(FileId) -> bool) {
+    /// Lets go of the text of every file that `keep` says to: a run over many files holds
+    /// only what its reports will read, not every file it read. A released file keeps its
+    /// path and flags, and the line and column of the offsets `keep` lists (sorted); asking
+    /// it for any other position, a line or a snippet afterwards is a bug.
+    pub fn release_texts(&mut self, mut keep: impl FnMut(FileId) -> Keep) {
         let empty: Arc<str> = Arc::from("");
         for (i, file) in self.files.iter_mut().enumerate() {
-            if !keep(FileId(clamp_u32(i))) {
-                file.text = empty.clone();
-                file.line_index = OnceLock::new();
-                file.released = true;
-            }
+            let offsets = match keep(FileId(clamp_u32(i))) {
+                Keep::Text => continue,
+                Keep::Positions(offsets) => offsets,
+            };
+            file.positions = if offsets.is_empty() {
+                Vec::new()
+            } else {
+                let index = LineIndex::new(&file.text);
+                offsets
+                    .into_iter()
+                    .map(|at| {
+                        let LineCol { line, column } = index.line_col(&file.text, at as usize);
+                        (at, clamp_u32(line), clamp_u32(column))
+                    })
+                    .collect()
+            };
+            file.text = empty.clone();
+            file.line_index = OnceLock::new();
+            file.released = true;
         }
     }
 
@@ -170,6 +202,13 @@ impl SourceMap {
         self.files.extend(other.files);
         offset
     }
+}
+
+/// What [`SourceMap::release_texts`] keeps of a file.
+pub enum Keep {
+    Text,
+    /// The line and column of these offsets (sorted, each once) and not the text.
+    Positions(Vec<u32>),
 }
 
 /// 1-based line and column; the column counts characters.

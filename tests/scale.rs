@@ -2,6 +2,8 @@
 //! of a file nothing points into is let go of after its batch, and a finding reached
 //! through two names of one file is reported once however far apart the names are.
 
+#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
+
 mod common;
 
 use common::{check_only, code, iamlint_in, render, stdout};
@@ -59,4 +61,38 @@ fn one_file_named_twice_in_different_batches_is_reported_once() {
         stdout(&output),
         "a.json:1:65: error: `s3` has no action `GetObjec` [iam/unknown-action]\n"
     );
+}
+
+/// Every report that prints positions and no text is the same whether the engine kept the
+/// texts or only the positions its spans point at, over every fixture (labels into other
+/// files, suppressions, unused and malformed ones, non-ASCII columns among them).
+#[test]
+fn reports_of_positions_read_the_same_from_kept_positions() {
+    use iamlint::discover::{Filters, discover};
+    use iamlint::engine::{Retain, RuleSettings, check_with_config_retaining};
+    let inputs = discover(&["testdata".into()], "<stdin>", &Filters::default());
+    let run = |retain| {
+        let settings = RuleSettings::default();
+        let mut outcome =
+            check_with_config_retaining(&inputs, None, common::registry(), &settings, None, retain).unwrap();
+        iamlint::suppress::apply(
+            &mut outcome,
+            common::registry(),
+            &settings,
+            iamlint::suppress::Options::today(true),
+        );
+        outcome
+    };
+    let (texts, positions) = (run(Retain::Texts), run(Retain::Positions));
+    assert!(
+        positions.sources.files().all(|f| f.text.is_empty()),
+        "no text is kept"
+    );
+    assert!(texts.findings.len() > 1000, "{} findings", texts.findings.len());
+    for format in [Format::Json, Format::Gnu, Format::Github, Format::Junit] {
+        assert!(
+            render(&texts, format) == render(&positions, format),
+            "{format:?} differs"
+        );
+    }
 }
