@@ -203,9 +203,9 @@ impl ActionTable {
 fn spelling(resolved: &ActionRef<'static>, budget: &mut crate::rules::Budget) -> Spelling {
     let near = match resolved {
         ActionRef::UnknownService { prefix } => typo_of(prefix, Catalog::global().prefixes(), budget)
-            .map(|found| found.or_else(|| service_named(prefix).map(|s| s.prefix.as_str()))),
+            .map(|found| found.or_else(|| service_named(prefix).map(|s| s.prefix))),
         ActionRef::UnknownAction { service, name } => {
-            typo_of(name, service.actions.iter().map(|a| a.name.as_str()), budget)
+            typo_of(name, service.actions.iter().map(|a| a.name), budget)
         }
         _ => return Spelling::Unknown,
     };
@@ -244,14 +244,14 @@ pub fn service_named(word: &str) -> Option<&'static Service> {
     let named = NAMED.get_or_init(|| {
         let mut named = HashMap::new();
         for service in Catalog::global().services() {
-            let name = squash(&service.name);
+            let name = squash(service.name);
             let bare = name
                 .strip_prefix("amazon")
                 .or_else(|| name.strip_prefix("aws"))
                 .unwrap_or(&name)
                 .to_string();
-            named.entry(name).or_insert(service.prefix.as_str());
-            named.entry(bare).or_insert(service.prefix.as_str());
+            named.entry(name).or_insert(service.prefix);
+            named.entry(bare).or_insert(service.prefix);
         }
         named
     });

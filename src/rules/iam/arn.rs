@@ -348,8 +348,8 @@ pub fn formats_for(arn_service: &str) -> &'static [ArnFormat] {
     let index = INDEX.get_or_init(|| {
         let mut index: HashMap<String, Vec<ArnFormat>> = HashMap::new();
         for service in Catalog::global().services() {
-            for resource_type in &service.resources {
-                for variant in variants(&resource_type.arn) {
+            for resource_type in service.resources {
+                for variant in variants(resource_type.arn) {
                     let Some(arn) = Arn::parse(variant) else {
                         continue;
                     };
@@ -360,7 +360,7 @@ pub fn formats_for(arn_service: &str) -> &'static [ArnFormat] {
                         .entry(arn.service.to_ascii_lowercase())
                         .or_default()
                         .push(ArnFormat {
-                            service: &service.prefix,
+                            service: service.prefix,
                             resource_type,
                             arn,
                         });
