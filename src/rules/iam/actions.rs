@@ -291,6 +291,12 @@ fn is_subset(sub: &[&Action], sup: &[&Action]) -> bool {
 }
 
 fn fold(text: &str) -> Vec<char> {
+    // Action names are ASCII: one exact allocation, where the general case grows its vector
+    // character by character (with `arn::fields` unallocated, ReadOnlyAccess.json's 5,354
+    // patterns went from 82.0 M instructions to 66.0 M).
+    if text.is_ascii() {
+        return text.bytes().map(|b| char::from(b.to_ascii_lowercase())).collect();
+    }
     text.chars().flat_map(char::to_lowercase).collect()
 }
 
@@ -523,6 +529,16 @@ enum ActionShape {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The ASCII shortcut folds as the general case does.
+    #[test]
+    fn folding_ascii_is_folding() {
+        for text in ["s3:GetObject", "EC2:Describe*", "iam:?ass*Role", "", "RDS:X"] {
+            let general: Vec<char> = text.chars().flat_map(char::to_lowercase).collect();
+            assert_eq!(fold(text), general, "{text}");
+        }
+        assert_eq!(fold("S3:GetÖbject").iter().collect::<String>(), "s3:getöbject");
+    }
 
     fn glob_covers(general: &str, specific: &str) -> bool {
         glob_covers_folded(&fold(general), &fold(specific))

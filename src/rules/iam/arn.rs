@@ -293,26 +293,35 @@ pub fn literal_chars(text: &str) -> impl Iterator<Item = char> + '_ {
 /// Splits at colons outside `${...}`, into at most six fields: the sixth (the resource) keeps
 /// its own colons.
 pub fn fields(text: &str) -> Vec<&str> {
-    let mut out = Vec::with_capacity(6);
+    let (fields, count) = split_fields(text);
+    fields[..count].to_vec()
+}
+
+/// [`fields`] in an array, with how many there are: [`Arn::parse`] runs for every format
+/// the rules compare a resource with, and needs no allocation.
+fn split_fields(text: &str) -> ([&str; 6], usize) {
+    let mut out = [""; 6];
+    let mut count = 0;
     let mut start = 0;
     let mut in_variable = false;
     let bytes = text.as_bytes();
     for (i, &b) in bytes.iter().enumerate() {
-        if out.len() == 5 {
+        if count == 5 {
             break;
         }
         match b {
             b'{' if i > 0 && bytes[i - 1] == b'$' => in_variable = true,
             b'}' => in_variable = false,
             b':' if !in_variable => {
-                out.push(&text[start..i]);
+                out[count] = &text[start..i];
+                count += 1;
                 start = i + 1;
             }
             _ => {}
         }
     }
-    out.push(&text[start..]);
-    out
+    out[count] = &text[start..];
+    (out, count + 1)
 }
 
 /// An ARN split into its fields, as written.
@@ -329,7 +338,8 @@ impl<'a> Arn<'a> {
     /// The six fields of `arn:partition:service:region:account:resource`, or `None` when the
     /// text does not start with `arn:` or has fewer fields.
     pub fn parse(text: &'a str) -> Option<Arn<'a>> {
-        match fields(text)[..] {
+        let (fields, count) = split_fields(text);
+        match fields[..count] {
             ["arn", partition, service, region, account, resource] => Some(Arn {
                 partition,
                 service,
