@@ -117,7 +117,12 @@ pub fn insert_first_entry(text: &str, first_key: Span, key: &str, value: &str) -
         .chars()
         .take_while(|c| *c == ' ' || *c == '\t')
         .count();
-    let separator_text = &after[..separator_at + 1 + spaces];
+    let mut separator_text = after[..separator_at + 1 + spaces].to_string();
+    // A plain YAML key needs a blank after its colon (`Version:"x"` is one scalar), and the
+    // first key of a block mapping has its value on the next line: `: ` then.
+    if separator == ':' && quote.is_empty() && spaces == 0 {
+        separator_text.push(' ');
+    }
     let value_quote = if quote.is_empty() { "\"" } else { quote };
     let entry = format!("{quote}{key}{quote}{separator_text}{value_quote}{value}{value_quote}");
     let before = text.get(..first_key.range().start)?;
@@ -230,24 +235,23 @@ mod tests {
 
     #[test]
     fn replaces_a_name_inside_its_quotes() {
-        for (text, expected) in [
-            (r#"["s3:GetObjet"]"#, r#"["s3:GetObject"]"#),
-            ("- s3:GetObjet\n", "- s3:GetObject\n"),
-            ("- 's3:GetObjet'\n", "- 's3:GetObject'\n"),
-            (r#""[\"s3:GetObjet\"]""#, r#""[\"s3:GetObject\"]""#),
+        // The text, and the item as the parser's span covers it.
+        for (text, item, expected) in [
+            (r#"["s3:GetObjet"]"#, r#""s3:GetObjet""#, r#"["s3:GetObject"]"#),
+            ("- s3:GetObjet\n", "s3:GetObjet", "- s3:GetObject\n"),
+            ("- 's3:GetObjet'\n", "'s3:GetObjet'", "- 's3:GetObject'\n"),
+            (r#""[\"s3:GetObjet\"]""#, r#"\"s3:GetObjet\""#, r#""[\"s3:GetObject\"]""#),
         ] {
-            let written = text
-                .trim_start_matches(['[', '-', ' ', '"'])
-                .trim_end_matches([']', '\n', '"']);
-            let written = written.trim_start_matches('\\');
-            let at = text.find(written).unwrap();
-            let span = Span::new(FileId(0), at, at + written.len());
+            let span = spans(text, item)[0];
             let edit = replace_name(text, span, "s3:GetObjet", "s3:GetObject").unwrap();
             assert_eq!(apply(text, &[edit]).unwrap(), expected);
         }
+        // Written with an escape: not the value's own text, so no edit.
         let text = r#"["s3:Get\u004fbjet"]"#;
         let span = Span::new(FileId(0), 1, text.len() - 1);
         assert_eq!(replace_name(text, span, "s3:GetObjet", "s3:GetObject"), None);
+        // Mismatched quotes, or text beside the name.
+        assert_eq!(replace_name("'s3:GetObjet\"", Span::new(FileId(0), 0, 13), "s3:GetObjet", "x"), None);
     }
 
     fn inserted(text: &str, first_key: &str) -> Option<String> {
