@@ -129,7 +129,10 @@ fn assert_text_output(format: &str, out: &str, findings: usize, what: &str) {
             assert_eq!(summaries, 1, "{what}: one summary line:\n{out}");
             let tail: Vec<&&str> = lines.iter().rev().take_while(|l| l.starts_with("[*] ")).collect();
             assert!(tail.len() <= 1, "{what}: one fixable count:\n{out}");
-            assert!(lines[lines.len() - 1 - tail.len()].starts_with("Checked "), "{what}");
+            assert!(
+                lines[lines.len() - 1 - tail.len()].starts_with("Checked "),
+                "{what}"
+            );
         }
         _ => unreachable!(),
     }
