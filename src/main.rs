@@ -19,7 +19,7 @@ use iamlint::discover::{Filters, discover};
 use iamlint::engine::{Buffers, Outcome, RuleSettings, Selection, check_buffers, check_with_config};
 use iamlint::finding::Finding;
 use iamlint::fix;
-use iamlint::report::escape::{escape, escape_lines};
+use iamlint::report::escape::{escape, escape_diff, escape_lines};
 use iamlint::report::{self, Report};
 use iamlint::rules::Registry;
 use iamlint::suppress;
@@ -176,7 +176,7 @@ fn run_check(args: CheckArgs, registry: &'static Registry) -> Result<ExitCode, S
         unsafe_fixes: args.unsafe_fixes,
     };
     outcome.fix_mode = mode;
-    let mut fixed_stdin: Option<String> = None;
+    let mut fixed_stdin: Option<Vec<u8>> = None;
     if args.fix || args.diff {
         // Each file re-checked alone, as `check FILE` would, its open text read from memory.
         let recheck = |input: &Input, text: &str| -> Vec<Finding> {
@@ -229,18 +229,35 @@ fn run_check(args: CheckArgs, registry: &'static Registry) -> Result<ExitCode, S
                 );
             }
         }
-        let changed: Vec<&fix::run::FixedFile> =
-            files.iter().filter(|f| *f.original != *f.fixed.text).collect();
+        // A file is written back only as it was read: UTF-8, its byte order mark kept, and
+        // unchanged since it was checked.
+        let mut changed: Vec<(&fix::run::FixedFile, &'static [u8])> = Vec::new();
+        for file in files.iter().filter(|f| *f.original != *f.fixed.text) {
+            let prefix = match &file.input {
+                Input::File { path, .. } => fix::run::prefix_of(path, &file.original),
+                _ => Ok(&[][..]),
+            };
+            match prefix {
+                Ok(prefix) => changed.push((file, prefix)),
+                Err(reason) => {
+                    let _ = writeln!(
+                        stderr,
+                        "iamlint: note: {}: not fixed: {reason}",
+                        escape(&file.path)
+                    );
+                }
+            }
+        }
         let summary = fix::run::Summary {
-            fixed: by_rule(&changed),
+            fixed: by_rule(changed.iter().map(|(f, _)| *f)),
             written: args.fix,
         };
         if args.diff {
             drop(stderr);
             let mut stdout = io::BufWriter::new(io::stdout().lock());
-            let written = changed.iter().try_for_each(|file| {
+            let written = changed.iter().try_for_each(|(file, _)| {
                 let diff = fix::run::unified_diff(&file.path, &file.original, &file.fixed.text);
-                stdout.write_all(escape_lines(&diff).as_bytes())
+                stdout.write_all(escape_diff(&diff).as_bytes())
             });
             finish_output(written, &mut stdout)?;
             let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
@@ -257,10 +274,10 @@ fn run_check(args: CheckArgs, registry: &'static Registry) -> Result<ExitCode, S
                 ExitCode::from(1)
             });
         }
-        for file in &changed {
+        for (file, prefix) in &changed {
             match &file.input {
-                Input::Stdin { .. } => fixed_stdin = Some(file.fixed.text.clone()),
-                Input::File { path, .. } => fix::run::write_atomically(path, &file.fixed.text)
+                Input::Stdin { .. } => fixed_stdin = Some(file.fixed.text.clone().into_bytes()),
+                Input::File { path, .. } => fix::run::write_atomically(path, prefix, &file.fixed.text)
                     .map_err(|e| format!("cannot write the fixed {}: {e}", path.display()))?,
                 Input::Unreadable { .. } => {}
             }
@@ -268,14 +285,14 @@ fn run_check(args: CheckArgs, registry: &'static Registry) -> Result<ExitCode, S
         drop(stderr);
         // What remains, checked again as a whole (principals tie files together).
         if !changed.is_empty() {
-            let again = fixed_stdin.as_ref().map(String::as_bytes).or(stdin.as_deref());
+            let again = fixed_stdin.as_deref().or(stdin.as_deref());
             (outcome, baseline_notes) = analyze(again)?;
             outcome.fix_mode = mode;
         }
         outcome.fixed = Some(summary);
         // `--fix` of standard input writes the fixed text, or the text unchanged.
-        if stdin.is_some() && fixed_stdin.is_none() {
-            fixed_stdin = stdin.as_deref().map(|b| String::from_utf8_lossy(b).into_owned());
+        if fixed_stdin.is_none() {
+            fixed_stdin.clone_from(&stdin);
         }
     }
 
@@ -302,7 +319,7 @@ fn run_check(args: CheckArgs, registry: &'static Registry) -> Result<ExitCode, S
     let report_to_stderr = match &fixed_stdin {
         Some(text) => {
             let mut stdout = io::stdout().lock();
-            finish_output(stdout.write_all(text.as_bytes()), &mut stdout)?;
+            finish_output(stdout.write_all(text), &mut stdout)?;
             true
         }
         None => false,
@@ -350,7 +367,7 @@ fn own_file(outcome: &Outcome, input: &Input) -> Option<iamlint::source::FileId>
 }
 
 /// Fixes applied, by rule, in rule order.
-fn by_rule(files: &[&fix::run::FixedFile]) -> Vec<(&'static str, usize)> {
+fn by_rule<'f>(files: impl Iterator<Item = &'f fix::run::FixedFile>) -> Vec<(&'static str, usize)> {
     let mut counts: std::collections::BTreeMap<&'static str, usize> = std::collections::BTreeMap::new();
     for file in files {
         for applied in &file.fixed.applied {

@@ -474,3 +474,27 @@ fn fixes_of_files_past_the_first_batch_are_applied() {
         stdout(&output)
     );
 }
+
+#[test]
+fn a_byte_order_mark_is_kept_and_utf16_files_are_left_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = fs::read_to_string("testdata/fix/iam/missing-version/policy.json").unwrap();
+    let mut bom = b"\xEF\xBB\xBF".to_vec();
+    bom.extend_from_slice(text.as_bytes());
+    fs::write(dir.path().join("bom.json"), &bom).unwrap();
+    let mut utf16 = vec![0xFF, 0xFE];
+    utf16.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+    fs::write(dir.path().join("wide.json"), &utf16).unwrap();
+    let output = iamlint_in(dir.path(), &["check", "--no-config", "--fix", "."]);
+    let fixed = fs::read(dir.path().join("bom.json")).unwrap();
+    assert!(
+        fixed.starts_with(b"\xEF\xBB\xBF{\n  \"Version\": \"2012-10-17\","),
+        "{fixed:?}"
+    );
+    assert_eq!(fs::read(dir.path().join("wide.json")).unwrap(), utf16);
+    assert!(
+        stderr(&output).contains("wide.json: not fixed: it is UTF-16 text, and fixes are written as UTF-8"),
+        "{}",
+        stderr(&output)
+    );
+}

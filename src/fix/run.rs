@@ -327,9 +327,29 @@ pub fn own_fixes(findings: Vec<Finding>, file: FileId) -> Vec<Finding> {
         .collect()
 }
 
+/// How the file at `path` holds `checked` (the text the engine read from it): its UTF-8 byte
+/// order mark, to write back before a fixed text. `Err` says why the file must not be
+/// written: UTF-16 (the engine read it decoded; writing UTF-8 would change its encoding),
+/// or a content that is no longer the one checked (changed by someone else meanwhile).
+pub fn prefix_of(path: &Path, checked: &str) -> Result<&'static [u8], &'static str> {
+    const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
+    let bytes = std::fs::read(path).map_err(|_| "it can no longer be read")?;
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return Err("it is UTF-16 text, and fixes are written as UTF-8");
+    }
+    let (bom, body) = match bytes.strip_prefix(UTF8_BOM) {
+        Some(body) => (UTF8_BOM, body),
+        None => (&[][..], bytes.as_slice()),
+    };
+    if body != checked.as_bytes() {
+        return Err("it changed since it was checked");
+    }
+    Ok(bom)
+}
+
 /// Writes `text` to `path` through a temporary file in the same directory renamed over it,
 /// so that a reader never sees half a file; the file keeps its permissions.
-pub fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
+pub fn write_atomically(path: &Path, prefix: &[u8], text: &str) -> std::io::Result<()> {
     let dir = match path.parent() {
         Some(dir) if !dir.as_os_str().is_empty() => dir,
         _ => Path::new("."),
@@ -344,6 +364,7 @@ pub fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
             .write(true)
             .create_new(true)
             .open(&temporary)?;
+        file.write_all(prefix)?;
         file.write_all(text.as_bytes())?;
         file.set_permissions(permissions)?;
         file.sync_all()?;
