@@ -179,7 +179,7 @@ fn run_check(args: CheckArgs, registry: &'static Registry) -> Result<ExitCode, S
     let mut fixed_stdin: Option<Vec<u8>> = None;
     if args.fix || args.diff {
         // Each file re-checked alone, as `check FILE` would, its open text read from memory.
-        let recheck = |input: &Input, text: &str| -> Vec<Finding> {
+        let recheck = |input: &Input, text: &str| -> Option<Vec<Finding>> {
             let checked = match input {
                 Input::Stdin { .. } => check_with_config(
                     std::slice::from_ref(input),
@@ -199,19 +199,15 @@ fn run_check(args: CheckArgs, registry: &'static Registry) -> Result<ExitCode, S
                         config.as_ref(),
                     )
                 }
-                Input::Unreadable { .. } => return Vec::new(),
+                Input::Unreadable { .. } => return None,
             };
-            let Ok(mut outcome) = checked else {
-                return Vec::new();
-            };
+            let mut outcome = checked.ok()?;
             suppress::apply(&mut outcome, registry, &settings, options);
             if let Some(baseline) = &baseline {
                 let _ = baseline.apply(&mut outcome);
             }
-            let Some(own) = own_file(&outcome, input) else {
-                return Vec::new();
-            };
-            fix::run::own_fixes(std::mem::take(&mut outcome.findings), own)
+            let own = own_file(&outcome, input)?;
+            Some(fix::run::own_fixes(std::mem::take(&mut outcome.findings), own))
         };
         let files = fix::run::fix_inputs(&outcome, &inputs, mode, recheck);
         let mut stderr = io::stderr().lock();

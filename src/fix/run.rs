@@ -82,7 +82,8 @@ pub struct Fixed {
 
 /// Fixes `original`, whose findings (the reportable ones: neither suppressed nor in the
 /// baseline) are `findings`, with the fixes `mode` allows. `recheck` checks a text as the
-/// file's content and returns its reportable findings. Within a round, fixes whose edits
+/// file's content and returns its reportable findings (`None` when it cannot: no fix is
+/// kept then). Within a round, fixes whose edits
 /// overlap an earlier fix's are left for the next round. A round is kept only when the
 /// fixed text still parses, has no more error-severity findings than before, and has fewer
 /// findings of each fixed rule (by the number of its fixes): else its fixes are tried one
@@ -91,7 +92,7 @@ pub fn fix_text(
     original: &str,
     findings: Vec<Finding>,
     mode: Mode,
-    mut recheck: impl FnMut(&str) -> Vec<Finding>,
+    mut recheck: impl FnMut(&str) -> Option<Vec<Finding>>,
 ) -> Fixed {
     let mut fixed = Fixed {
         text: original.to_string(),
@@ -216,7 +217,7 @@ fn attempt(
     text: &str,
     before: &[Finding],
     fixes: &[&Finding],
-    recheck: &mut impl FnMut(&str) -> Vec<Finding>,
+    recheck: &mut impl FnMut(&str) -> Option<Vec<Finding>>,
 ) -> Result<(String, Vec<Finding>), &'static str> {
     let edits: Vec<Edit> = fixes
         .iter()
@@ -227,7 +228,7 @@ fn attempt(
     if fixed == text {
         return Err("it changes nothing");
     }
-    let after = recheck(&fixed);
+    let after = recheck(&fixed).ok_or("the fixed text could not be checked again")?;
     let count =
         |findings: &[Finding], keep: &dyn Fn(&Finding) -> bool| findings.iter().filter(|f| keep(f)).count();
     let parse_errors = |f: &Finding| f.rule == PARSE_ERROR;
@@ -268,7 +269,7 @@ pub fn fix_inputs(
     outcome: &Outcome,
     inputs: &[Input],
     mode: Mode,
-    recheck: impl Fn(&Input, &str) -> Vec<Finding> + Sync,
+    recheck: impl Fn(&Input, &str) -> Option<Vec<Finding>> + Sync,
 ) -> Vec<FixedFile> {
     let mut by_file: HashMap<FileId, Vec<Finding>> = HashMap::new();
     for finding in &outcome.findings {
@@ -428,7 +429,7 @@ mod tests {
 
     #[test]
     fn applies_until_nothing_changes() {
-        let fixed = fix_text("axbxcx", toy("axbxcx"), Mode::default(), toy);
+        let fixed = fix_text("axbxcx", toy("axbxcx"), Mode::default(), |t| Some(toy(t)));
         assert_eq!(fixed.text, "abc");
         assert_eq!(fixed.applied.len(), 3);
         assert_eq!(fixed.rounds, 1);
@@ -455,7 +456,7 @@ mod tests {
             b.span = span(1, 2);
             vec![a, b]
         };
-        let fixed = fix_text("xx", both("xx"), Mode::default(), both);
+        let fixed = fix_text("xx", both("xx"), Mode::default(), |t| Some(both(t)));
         assert_eq!(fixed.text, "");
         assert_eq!(
             fixed.applied.len(),
@@ -473,7 +474,7 @@ mod tests {
             "delete [x",
             vec![Edit::delete(Span::new(FileId(0), 0, 2))],
         ));
-        let fixed = fix_text(text, findings, Mode::default(), toy);
+        let fixed = fix_text(text, findings, Mode::default(), |t| Some(toy(t)));
         assert_eq!(fixed.text, "[]");
         assert_eq!(fixed.rejected.len(), 1);
         assert_eq!(fixed.rejected[0].reason, "the file would no longer parse");
@@ -490,9 +491,12 @@ mod tests {
             }
             found
         };
-        assert_eq!(fix_text("x", unsafe_x("x"), Mode::default(), unsafe_x).text, "x");
+        assert_eq!(
+            fix_text("x", unsafe_x("x"), Mode::default(), |t| Some(unsafe_x(t))).text,
+            "x"
+        );
         let mode = Mode { unsafe_fixes: true };
-        assert_eq!(fix_text("x", unsafe_x("x"), mode, unsafe_x).text, "");
+        assert_eq!(fix_text("x", unsafe_x("x"), mode, |t| Some(unsafe_x(t))).text, "");
     }
 
     #[test]
@@ -510,10 +514,20 @@ mod tests {
             f.span = Span::new(FileId(0), 0, text.len().min(1));
             vec![f]
         };
-        let fixed = fix_text("a", stubborn("a"), Mode::default(), stubborn);
+        let fixed = fix_text("a", stubborn("a"), Mode::default(), |t| Some(stubborn(t)));
         assert_eq!(fixed.text, "a");
         assert_eq!(fixed.rejected.len(), 1);
         assert_eq!(fixed.rejected[0].reason, "the finding would remain");
+    }
+
+    #[test]
+    fn a_text_that_cannot_be_checked_again_keeps_no_fix() {
+        let fixed = fix_text("x", toy("x"), Mode::default(), |_| None);
+        assert_eq!(fixed.text, "x");
+        assert_eq!(
+            fixed.rejected[0].reason,
+            "the fixed text could not be checked again"
+        );
     }
 
     #[test]
