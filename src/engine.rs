@@ -62,6 +62,10 @@ pub struct Outcome {
     pub suppressed: Vec<Suppressed>,
     /// Which of the config's `[[lint.ignore]]` entries name each checked file (by index).
     pub entries_naming: Vec<(FileId, usize)>,
+    /// Which fixes the reports call fixable (`--unsafe-fixes` counts the unsafe ones).
+    pub fix_mode: crate::fix::run::Mode,
+    /// What `--fix` fixed before this outcome was checked, when it ran.
+    pub fixed: Option<crate::fix::run::Summary>,
 }
 
 impl Outcome {
@@ -76,6 +80,9 @@ impl Outcome {
             f.span = moved(f.span);
             for label in &mut f.labels {
                 label.span = moved(label.span);
+            }
+            for edit in f.fix.iter_mut().flat_map(|fix| fix.edits.iter_mut()) {
+                edit.span = moved(edit.span);
             }
             f
         }));
@@ -127,6 +134,10 @@ impl Outcome {
         for finding in &self.findings {
             mark(finding.span);
             finding.labels.iter().for_each(|label| mark(label.span));
+            // JSON and SARIF give each edit of a fix its line and column.
+            for edit in finding.fix.iter().flat_map(|fix| &fix.edits) {
+                mark(edit.span);
+            }
         }
         // A suppression that hides nothing, or is malformed, is reported where it is written.
         for suppression in &self.suppressions {
@@ -602,6 +613,7 @@ fn run_rules(
         malformed_suppressions: Vec::new(),
         suppressed: Vec::new(),
         entries_naming,
+        ..Outcome::default()
     };
     // A Terraform module's findings may point into files of its directory that were not
     // named: those are reported only when they label a named file (a variable's literal

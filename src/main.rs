@@ -5,6 +5,7 @@ use std::fs::File;
 use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use clap::{CommandFactory, Parser};
 
@@ -13,9 +14,15 @@ use iamlint::cli::{
     CheckArgs, Cli, ColorChoice, Command, ConfigArgs, FailOn, ListFormat, OutputSpec, SimulateArgs,
 };
 use iamlint::config::Config;
+use iamlint::discover::Input;
 use iamlint::discover::{Filters, discover};
-use iamlint::engine::{Retain, RuleSettings, Selection, check_with_config_retaining};
-use iamlint::report::escape::{escape, escape_lines};
+use iamlint::engine::{
+    Buffers, Outcome, Retain, RuleSettings, Selection, check_buffers, check_with_config,
+    check_with_config_retaining,
+};
+use iamlint::finding::Finding;
+use iamlint::fix;
+use iamlint::report::escape::{escape, escape_diff, escape_lines};
 use iamlint::report::{self, Report};
 use iamlint::rules::Registry;
 use iamlint::suppress;
@@ -145,9 +152,12 @@ fn run_check(args: CheckArgs, registry: &'static Registry) -> Result<ExitCode, S
         None => RuleSettings::from_command_line(command_line),
     };
     // The JSON, GNU, GitHub and JUnit reports print positions, never text: a run that
-    // writes only those, and reads or writes no baseline (which hashes the text of
-    // findings), keeps the positions its findings point at instead of the files' texts.
-    let positions_only = args.baseline.is_none()
+    // writes only those, reads or writes no baseline (which hashes the text of findings)
+    // and fixes nothing keeps the positions its findings point at instead of the files'
+    // texts.
+    let positions_only = !args.fix
+        && !args.diff
+        && args.baseline.is_none()
         && args.write_baseline.is_none()
         && outputs.iter().all(|o| {
             use iamlint::report::Format;
@@ -161,32 +171,150 @@ fn run_check(args: CheckArgs, registry: &'static Registry) -> Result<ExitCode, S
     } else {
         Retain::Texts
     };
-    let mut outcome = check_with_config_retaining(
-        &inputs,
-        stdin.as_deref(),
-        registry,
-        &settings,
-        config.as_ref(),
-        retain,
-    )?;
-    let reporting = timing::Stopwatch::start(Phase::Report);
     // Suppressions before the baseline: a suppressed finding is neither recorded nor matched.
     let inline = !args.no_inline_suppressions && config.as_ref().is_none_or(|c| c.lint.inline_suppressions);
     let options = suppress::Options::today(inline);
-    let applied = suppress::apply(&mut outcome, registry, &settings, options);
-    if let Some(config) = &config {
-        let run = (args.paths.as_slice(), &filters);
-        suppress::report_entries(
-            &mut outcome,
-            registry,
-            &settings,
-            config,
-            run,
-            &applied,
-            options.today,
-        );
+    let analyze = |stdin: Option<&[u8]>| -> Result<(Outcome, Vec<String>), String> {
+        let mut outcome =
+            check_with_config_retaining(&inputs, stdin, registry, &settings, config.as_ref(), retain)?;
+        let reporting = timing::Stopwatch::start(Phase::Report);
+        let applied = suppress::apply(&mut outcome, registry, &settings, options);
+        if let Some(config) = &config {
+            let run = (args.paths.as_slice(), &filters);
+            suppress::report_entries(
+                &mut outcome,
+                registry,
+                &settings,
+                config,
+                run,
+                &applied,
+                options.today,
+            );
+        }
+        let notes = apply_baseline(baseline.as_ref(), args.write_baseline.as_deref(), &mut outcome)?;
+        reporting.stop();
+        Ok((outcome, notes))
+    };
+    let (mut outcome, mut baseline_notes) = analyze(stdin.as_deref())?;
+    let mode = fix::run::Mode {
+        unsafe_fixes: args.unsafe_fixes,
+    };
+    outcome.fix_mode = mode;
+    let mut fixed_stdin: Option<Vec<u8>> = None;
+    if args.fix || args.diff {
+        // Each file re-checked alone, as `check FILE` would, its open text read from memory.
+        let recheck = |input: &Input, text: &str| -> Option<Vec<Finding>> {
+            let checked = match input {
+                Input::Stdin { .. } => check_with_config(
+                    std::slice::from_ref(input),
+                    Some(text.as_bytes()),
+                    registry,
+                    &settings,
+                    config.as_ref(),
+                ),
+                Input::File { path, .. } => {
+                    let mut buffers = Buffers::default();
+                    buffers.insert(path, Arc::from(text));
+                    check_buffers(
+                        std::slice::from_ref(input),
+                        &buffers,
+                        registry,
+                        &settings,
+                        config.as_ref(),
+                    )
+                }
+                Input::Unreadable { .. } => return None,
+            };
+            let mut outcome = checked.ok()?;
+            suppress::apply(&mut outcome, registry, &settings, options);
+            if let Some(baseline) = &baseline {
+                let _ = baseline.apply(&mut outcome);
+            }
+            let own = own_file(&outcome, input)?;
+            Some(fix::run::own_fixes(std::mem::take(&mut outcome.findings), own))
+        };
+        let files = fix::run::fix_inputs(&outcome, &inputs, mode, recheck);
+        let mut stderr = io::stderr().lock();
+        for file in &files {
+            for rejected in &file.fixed.rejected {
+                let _ = writeln!(
+                    stderr,
+                    "iamlint: note: {}:{}:{}: the fix of `{}` ({}) was not applied: {}",
+                    escape(&file.path),
+                    rejected.line,
+                    rejected.column,
+                    rejected.rule,
+                    escape(&rejected.message),
+                    rejected.reason
+                );
+            }
+        }
+        // A file is written back only as it was read: UTF-8, its byte order mark kept, and
+        // unchanged since it was checked.
+        let mut changed: Vec<(&fix::run::FixedFile, &'static [u8])> = Vec::new();
+        for file in files.iter().filter(|f| *f.original != *f.fixed.text) {
+            let prefix = match &file.input {
+                Input::File { path, .. } => fix::run::prefix_of(path, &file.original),
+                _ => Ok(&[][..]),
+            };
+            match prefix {
+                Ok(prefix) => changed.push((file, prefix)),
+                Err(reason) => {
+                    let _ = writeln!(
+                        stderr,
+                        "iamlint: note: {}: not fixed: {reason}",
+                        escape(&file.path)
+                    );
+                }
+            }
+        }
+        let summary = fix::run::Summary {
+            fixed: by_rule(changed.iter().map(|(f, _)| *f)),
+            written: args.fix,
+        };
+        if args.diff {
+            drop(stderr);
+            let mut stdout = io::BufWriter::new(io::stdout().lock());
+            let written = changed.iter().try_for_each(|(file, _)| {
+                let diff = fix::run::unified_diff(&file.path, &file.original, &file.fixed.text);
+                stdout.write_all(escape_diff(&diff).as_bytes())
+            });
+            finish_output(written, &mut stdout)?;
+            let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+            let _ = writeln!(
+                io::stderr(),
+                "iamlint: note: --fix{} would fix {} in {}",
+                if args.unsafe_fixes { " --unsafe-fixes" } else { "" },
+                plural(summary.total(), "finding"),
+                plural(changed.len(), "file")
+            );
+            return Ok(if changed.is_empty() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            });
+        }
+        for (file, prefix) in &changed {
+            match &file.input {
+                Input::Stdin { .. } => fixed_stdin = Some(file.fixed.text.clone().into_bytes()),
+                Input::File { path, .. } => fix::run::write_atomically(path, prefix, &file.fixed.text)
+                    .map_err(|e| format!("cannot write the fixed {}: {e}", path.display()))?,
+                Input::Unreadable { .. } => {}
+            }
+        }
+        drop(stderr);
+        // What remains, checked again as a whole (principals tie files together).
+        if !changed.is_empty() {
+            let again = fixed_stdin.as_deref().or(stdin.as_deref());
+            (outcome, baseline_notes) = analyze(again)?;
+            outcome.fix_mode = mode;
+        }
+        outcome.fixed = Some(summary);
+        // `--fix` of standard input writes the fixed text, or the text unchanged.
+        if fixed_stdin.is_none() {
+            fixed_stdin.clone_from(&stdin);
+        }
     }
-    let baseline_notes = apply_baseline(baseline, args.write_baseline.as_deref(), &mut outcome)?;
 
     let mut stderr = io::stderr().lock();
     for note in outcome.notes.iter().chain(&baseline_notes) {
@@ -207,12 +335,24 @@ fn run_check(args: CheckArgs, registry: &'static Registry) -> Result<ExitCode, S
         );
     }
     drop(stderr);
-    write_outputs(outputs, args.statistics, args.color, |color| Report {
-        outcome: &outcome,
-        registry,
-        settings: Some(&settings),
-        color,
-        width: None,
+    // With `--fix -`, standard output carries the fixed text and the report goes to stderr.
+    let report_to_stderr = match &fixed_stdin {
+        Some(text) => {
+            let mut stdout = io::stdout().lock();
+            finish_output(stdout.write_all(text), &mut stdout)?;
+            true
+        }
+        None => false,
+    };
+    let reporting = timing::Stopwatch::start(Phase::Report);
+    write_outputs(outputs, args.statistics, args.color, report_to_stderr, |color| {
+        Report {
+            outcome: &outcome,
+            registry,
+            settings: Some(&settings),
+            color,
+            width: None,
+        }
     })?;
     reporting.stop();
     if let Some(summary) = timing::summary() {
@@ -231,6 +371,30 @@ fn run_check(args: CheckArgs, registry: &'static Registry) -> Result<ExitCode, S
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// The file of `outcome` that holds `input` itself (not a module's other files).
+fn own_file(outcome: &Outcome, input: &Input) -> Option<iamlint::source::FileId> {
+    let id = outcome
+        .sources
+        .files()
+        .position(|source| match (input, &source.raw_path) {
+            (Input::File { path, .. }, Some(raw)) => path == raw,
+            (Input::Stdin { name }, None) => *name == source.path,
+            _ => false,
+        })?;
+    Some(iamlint::source::FileId(u32::try_from(id).ok()?))
+}
+
+/// Fixes applied, by rule, in rule order.
+fn by_rule<'f>(files: impl Iterator<Item = &'f fix::run::FixedFile>) -> Vec<(&'static str, usize)> {
+    let mut counts: std::collections::BTreeMap<&'static str, usize> = std::collections::BTreeMap::new();
+    for file in files {
+        for applied in &file.fixed.applied {
+            *counts.entry(applied.rule).or_default() += 1;
+        }
+    }
+    counts.into_iter().collect()
 }
 
 /// One report of the run and where it goes: standard output, or a file opened before the
@@ -297,6 +461,7 @@ fn write_outputs<'a>(
     outputs: Vec<Output>,
     statistics: bool,
     color: ColorChoice,
+    to_stderr: bool,
     report: impl Fn(bool) -> Report<'a>,
 ) -> Result<(), String> {
     let write = |format, report: &Report<'_>, out: &mut dyn Write| {
@@ -309,6 +474,14 @@ fn write_outputs<'a>(
     let mut failed: Vec<String> = Vec::new();
     for output in outputs {
         match output.file {
+            None if to_stderr => {
+                let color = color == ColorChoice::Always;
+                let mut stderr = io::BufWriter::new(io::stderr().lock());
+                let written = write(output.format, &report(color), &mut stderr);
+                if let Err(err) = finish_output(written, &mut stderr) {
+                    failed.push(err);
+                }
+            }
             None => {
                 let color = match color {
                     ColorChoice::Always => true,
@@ -359,22 +532,23 @@ fn write_outputs<'a>(
 /// what it did in notes for stderr. A baseline just written is applied like one read: what
 /// it cannot hold (parse and I/O errors) is reported.
 fn apply_baseline(
-    read: Option<Baseline>,
+    read: Option<&Baseline>,
     write: Option<&Path>,
     outcome: &mut iamlint::engine::Outcome,
 ) -> Result<Vec<String>, String> {
     let mut notes = Vec::new();
     let entries = |n: usize| if n == 1 { "entry" } else { "entries" };
+    let written;
     let baseline = match write {
         Some(path) => {
-            let written = iamlint::baseline::write(path, outcome)?;
+            written = iamlint::baseline::write(path, outcome)?;
             notes.push(format!(
                 "wrote {} baseline {} to {}",
                 written.len(),
                 entries(written.len()),
                 path.display()
             ));
-            Some(written)
+            Some(&written)
         }
         None => read,
     };

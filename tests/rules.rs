@@ -80,8 +80,9 @@ fn every_rule_has_pass_and_fail_fixtures_in_json_and_yaml() {
         // The README's examples, whole projects with a config (tests/config.rs), inputs
         // that once broke the tool (tests of their own; every format runs on them),
         // suppressions of every form (tests/suppress.rs), and one fixture per row of
-        // docs/coverage.md (tests/coverage.rs).
+        // docs/coverage.md (tests/coverage.rs), and the fixtures of `--fix` (tests/fix.rs).
         if name == "examples"
+            || name == "fix"
             || name == "projects"
             || name == "hostile"
             || name == "suppressions"
@@ -157,6 +158,7 @@ fn every_rds_rule_fails_in_terraform_and_in_a_plan() {
                     || entry.starts_with("testdata/examples")
                     || entry.starts_with("testdata/hostile")
                     || entry.starts_with("testdata/suppressions")
+                    || entry.starts_with("testdata/fix")
                     || entry.starts_with("testdata/projects"),
                 "{}: a .tf fixture lives in its own pass-*/fail-* directory",
                 entry.display()

@@ -57,6 +57,23 @@ pub fn escape_lines(text: &str) -> String {
     lines.join("\n")
 }
 
+/// A unified diff of files (`check --diff`): as [`escape_lines`], but TAB and the CR of a
+/// CRLF line break are kept, so that the diff of an ordinary file stays a diff of its bytes
+/// (`git apply` and `patch` take it); any other control character is escaped.
+pub fn escape_diff(text: &str) -> String {
+    let lines: Vec<String> = text
+        .split('\n')
+        .map(|line| {
+            let (body, cr) = match line.strip_suffix('\r') {
+                Some(body) => (body, "\r"),
+                None => (line, ""),
+            };
+            format!("{}{cr}", guard_line(&escape_keeping(body, &['\t'])))
+        })
+        .collect();
+    lines.join("\n")
+}
+
 /// A path as printed at the start of a line (gnu) or anywhere else: escaped, and prefixed
 /// with `./` when it is relative and starts with `:` or white space, so that no line can
 /// begin with `::` after the runner trims it, while editors and problem matchers still
@@ -225,5 +242,14 @@ mod tests {
         assert_eq!(guard_line("\u{2003}::x"), "\u{2003}\\u{3a}:x");
         assert_eq!(guard_line("a ::x"), "a ::x");
         assert_eq!(guard_line(":x"), ":x");
+    }
+
+    #[test]
+    fn diffs_keep_tabs_and_crlf_but_not_other_controls() {
+        let diff = "-\t\"a\": 1,\r\n+\t\"b\u{1b}[31m\": 1,\r\n \u{202e}x\rY\n";
+        assert_eq!(
+            escape_diff(diff),
+            "-\t\"a\": 1,\r\n+\t\"b\\u{1b}[31m\": 1,\r\n \\u{202e}x\\u{d}Y\n"
+        );
     }
 }

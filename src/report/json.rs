@@ -32,6 +32,31 @@ struct JsonFinding<'a> {
     end_column: usize,
     help: Option<&'a str>,
     labels: Vec<JsonLabel<'a>>,
+    /// Present when the rule knows the edits that repair the finding.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fix: Option<JsonFix<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonFix<'a> {
+    /// `safe` (applied by `--fix`) or `unsafe` (only with `--unsafe-fixes`).
+    applicability: &'a str,
+    message: &'a str,
+    edits: Vec<JsonEdit<'a>>,
+}
+
+/// Replace the text from `start` to `end` (exclusive) with `replacement`: lines and columns
+/// as the finding's (1-based, columns in characters), offsets in bytes from the start of
+/// the file.
+#[derive(Serialize)]
+struct JsonEdit<'a> {
+    line: usize,
+    column: usize,
+    end_line: usize,
+    end_column: usize,
+    start_offset: usize,
+    end_offset: usize,
+    replacement: &'a str,
 }
 
 #[derive(Serialize)]
@@ -69,6 +94,12 @@ struct Summary {
     /// Present when a baseline was applied.
     #[serde(skip_serializing_if = "Option::is_none")]
     baseline: Option<crate::baseline::BaselineSummary>,
+    /// Present after `--fix`: how many findings its fixes removed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fixed: Option<usize>,
+    /// Present after `--fix`: the same, by rule.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fixed_by_rule: Option<std::collections::BTreeMap<&'static str, usize>>,
 }
 
 fn json_finding<'a>(f: &'a Finding, locator: &Locator<'a>) -> JsonFinding<'a> {
@@ -83,6 +114,26 @@ fn json_finding<'a>(f: &'a Finding, locator: &Locator<'a>) -> JsonFinding<'a> {
         end_line: at.end.line,
         end_column: at.end.column,
         help: f.help.as_deref(),
+        fix: f.fix.as_ref().map(|fix| JsonFix {
+            applicability: fix.applicability.as_str(),
+            message: &fix.message,
+            edits: fix
+                .edits
+                .iter()
+                .map(|e| {
+                    let at = locator.locate(e.span);
+                    JsonEdit {
+                        line: at.start.line,
+                        column: at.start.column,
+                        end_line: at.end.line,
+                        end_column: at.end.column,
+                        start_offset: e.span.start as usize,
+                        end_offset: e.span.end as usize,
+                        replacement: &e.replacement,
+                    }
+                })
+                .collect(),
+        }),
         labels: f
             .labels
             .iter()
@@ -123,6 +174,8 @@ pub fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
             infos: c.infos,
             suppressed: outcome.suppressed.len(),
             baseline: outcome.baseline,
+            fixed: outcome.fixed.as_ref().map(crate::fix::run::Summary::total),
+            fixed_by_rule: outcome.fixed.as_ref().map(|f| f.fixed.iter().copied().collect()),
         },
     };
     json_text::write_pretty(out, &json)?;
