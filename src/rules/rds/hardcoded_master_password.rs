@@ -1,7 +1,7 @@
 //! `rds/hardcoded-master-password`: a master password written into the template.
 //! Messages name the resource and parameter, never the value.
 
-use super::{PasswordSource, classify_password, db_resources, describe};
+use super::{PasswordSource, classify_password, db_resources, describe, manage_instead};
 use crate::finding::Diagnostic;
 use crate::model::{FileModel, Language, Resource};
 use crate::rules::Rule;
@@ -30,29 +30,32 @@ impl Rule for HardcodedMasterPassword {
                 continue;
             };
             let name = file.property_name(resource, "MasterUserPassword");
-            match classify_password(&entry.value, template) {
-                PasswordSource::Literal(node) => out.push(
-                    Diagnostic::new(
-                        node.span,
-                        format!("{} has a hard-coded `{name}`", describe(template, resource)),
-                    )
-                    .help(help(file, resource, &name)),
-                ),
-                PasswordSource::ParameterDefault { default, parameter } => out.push(
-                    Diagnostic::new(
-                        default.span,
-                        format!(
-                            "{} takes `{name}` from {} `{parameter}`, whose `{}` hard-codes it",
-                            describe(template, resource),
-                            file.input_words().0,
-                            file.input_words().1,
-                        ),
-                    )
-                    .help(help(file, resource, &name))
-                    .label(entry.key_span, "the master password of this database"),
-                ),
-                PasswordSource::External | PasswordSource::Unknown => {}
-            }
+            let diagnostic = match classify_password(&entry.value, template) {
+                PasswordSource::Literal(node) => Diagnostic::new(
+                    node.span,
+                    format!("{} has a hard-coded `{name}`", describe(template, resource)),
+                )
+                .help(help(file, resource, &name)),
+                PasswordSource::ParameterDefault { default, parameter } => Diagnostic::new(
+                    default.span,
+                    format!(
+                        "{} takes `{name}` from {} `{parameter}`, whose `{}` hard-codes it",
+                        describe(template, resource),
+                        file.input_words().0,
+                        file.input_words().1,
+                    ),
+                )
+                .help(help(file, resource, &name))
+                .label(entry.key_span, "the master password of this database"),
+                PasswordSource::External | PasswordSource::Unknown => continue,
+            };
+            // The edit deletes the value; the fix's message names the property only.
+            out.push(
+                match manage_instead(file, template, resource, entry, diagnostic.span) {
+                    Some(fix) => diagnostic.fix(fix),
+                    None => diagnostic,
+                },
+            );
         }
     }
 }
