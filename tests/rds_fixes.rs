@@ -52,6 +52,18 @@ const NO_FIX: &[(&str, &str)] = &[
         "rds/hardcoded-master-password/fail-variable-default-tf",
         "the finding is at the variable's `default` in variables.tf and the edit would be in main.tf: a fix's edits stay in the finding's file",
     ),
+    (
+        "rds/missing-secret-permissions/fail-explicit-deny.yaml",
+        "`secretsmanager:TagResource` is denied explicitly: no Allow can lift that, and whether the Deny should go is the author's call",
+    ),
+    (
+        "rds/missing-kms-key-permissions/fail-key-policy-without-root.yaml",
+        "the key policy neither names the principal nor delegates to IAM: only the key policy can grant it, and whom it trusts is the key owner's call",
+    ),
+    (
+        "rds/missing-kms-key-permissions/fail-key-policy-without-root-tf",
+        "the key policy neither names the principal nor delegates to IAM (as in the YAML fixture)",
+    ),
 ];
 
 fn copy_fixture(from: &Path, to: &Path) -> PathBuf {

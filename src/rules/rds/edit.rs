@@ -387,7 +387,8 @@ fn render(
             }
         }
         StatementSyntax::HclObject => {
-            let width = "Resource".len();
+            // `terraform fmt` aligns the `=` of consecutive lines.
+            let width = if multi_line { "Resource".len() } else { 0 };
             let entries = fields(" = ").map(|(k, s, v)| format!("{k:<width$}{s}{v}"));
             if multi_line {
                 let body: Vec<String> = entries.iter().map(|e| format!("{key_indent}{e}")).collect();

@@ -559,6 +559,38 @@ pub fn manage_instead(
     ))
 }
 
+/// The secrets RDS creates for managed passwords, by their name (`rds!db-...`,
+/// `rds!cluster-...`): what a fix's new statement grants Secrets Manager actions on.
+pub const MANAGED_SECRETS: &str = "arn:aws:secretsmanager:*:*:secret:rds!*";
+
+/// The unsafe fix that adds `statements` to the principal's policy right after `anchor` (a
+/// statement of one of its own policies), in that policy's syntax; each `Sid` made unique
+/// in the file. `None` when the anchor's policy cannot be edited.
+pub fn add_statements(
+    project: &Project<'_, '_>,
+    principal: &Principal<'_, '_>,
+    anchor: Span,
+    mut statements: Vec<edit::NewStatement>,
+    message: String,
+) -> Option<Fix> {
+    let document = principal
+        .identity
+        .iter()
+        .find(|d| d.statements.iter().any(|s| s.span == anchor))?;
+    let model = model_of(project, anchor.file).filter(|m| editable(m))?;
+    let text = model.text(anchor.file);
+    for statement in &mut statements {
+        let base = statement.sid.clone();
+        let mut n = 1;
+        while text.contains(&statement.sid) {
+            n += 1;
+            statement.sid = format!("{base}{n}");
+        }
+    }
+    let edit = edit::insert_statements(text, document, anchor, &statements)?;
+    Some(Fix::unsafe_(message, vec![edit]))
+}
+
 /// The `Action`/`NotAction` value of a statement, or the statement itself.
 pub fn action_span(statement: &Statement) -> Span {
     statement.action.as_ref().map_or(statement.span, |a| a.span)
