@@ -129,6 +129,24 @@ pub struct CheckArgs {
     #[arg(long)]
     pub no_inline_suppressions: bool,
 
+    /// Apply the safe fixes (with --unsafe-fixes the unsafe ones too) to the files, re-check
+    /// them until nothing changes, then report what remains. With `-` the fixed text goes to
+    /// standard output and the report to standard error. Suppressed and baseline findings
+    /// are not fixed
+    #[arg(long, conflicts_with = "write_baseline")]
+    pub fix: bool,
+
+    /// Count unsafe fixes (they change what a policy grants or matches) as fixable, and
+    /// apply them with --fix or show them with --diff; without it they are only shown as
+    /// available
+    #[arg(long)]
+    pub unsafe_fixes: bool,
+
+    /// Print a unified diff of what --fix would change and write nothing; exit 1 when there
+    /// is a change, 0 otherwise
+    #[arg(long, conflicts_with_all = ["fix", "write_baseline", "statistics"])]
+    pub diff: bool,
+
     /// The name to report for standard input (`-`); its extension picks the syntax
     #[arg(long, value_name = "PATH", default_value = "<stdin>")]
     pub stdin_filename: String,

@@ -62,6 +62,10 @@ pub struct Outcome {
     pub suppressed: Vec<Suppressed>,
     /// Which of the config's `[[lint.ignore]]` entries name each checked file (by index).
     pub entries_naming: Vec<(FileId, usize)>,
+    /// Which fixes the reports call fixable (`--unsafe-fixes` counts the unsafe ones).
+    pub fix_mode: crate::fix::run::Mode,
+    /// What `--fix` fixed before this outcome was checked, when it ran.
+    pub fixed: Option<crate::fix::run::Summary>,
 }
 
 impl Outcome {
@@ -503,6 +507,7 @@ fn run_rules(
         malformed_suppressions: Vec::new(),
         suppressed: Vec::new(),
         entries_naming,
+        ..Outcome::default()
     };
     // A Terraform module's findings may point into files of its directory that were not
     // named: those are reported only when they label a named file (a variable's literal

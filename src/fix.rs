@@ -5,6 +5,9 @@
 //! `check --fix` applies the safe ones, `--unsafe-fixes` the others as well, reporters show
 //! them, and the language server offers them as code actions.
 
+pub mod run;
+pub mod syntax;
+
 use crate::source::Span;
 
 /// Whether a fix may be applied without a person reading it (ruff's applicability).

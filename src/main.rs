@@ -5,6 +5,7 @@ use std::fs::File;
 use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use clap::{CommandFactory, Parser};
 
@@ -13,8 +14,11 @@ use iamlint::cli::{
     CheckArgs, Cli, ColorChoice, Command, ConfigArgs, FailOn, ListFormat, OutputSpec, SimulateArgs,
 };
 use iamlint::config::Config;
+use iamlint::discover::Input;
 use iamlint::discover::{Filters, discover};
-use iamlint::engine::{RuleSettings, Selection, check_with_config};
+use iamlint::engine::{Buffers, Outcome, RuleSettings, Selection, check_buffers, check_with_config};
+use iamlint::finding::Finding;
+use iamlint::fix;
 use iamlint::report::escape::{escape, escape_lines};
 use iamlint::report::{self, Report};
 use iamlint::rules::Registry;
@@ -144,25 +148,136 @@ fn run_check(args: CheckArgs, registry: &'static Registry) -> Result<ExitCode, S
         Some(config) => RuleSettings::new(command_line, &config.lint),
         None => RuleSettings::from_command_line(command_line),
     };
-    let mut outcome = check_with_config(&inputs, stdin.as_deref(), registry, &settings, config.as_ref())?;
-    let reporting = timing::Stopwatch::start(Phase::Report);
     // Suppressions before the baseline: a suppressed finding is neither recorded nor matched.
     let inline = !args.no_inline_suppressions && config.as_ref().is_none_or(|c| c.lint.inline_suppressions);
     let options = suppress::Options::today(inline);
-    let applied = suppress::apply(&mut outcome, registry, &settings, options);
-    if let Some(config) = &config {
-        let run = (args.paths.as_slice(), &filters);
-        suppress::report_entries(
-            &mut outcome,
-            registry,
-            &settings,
-            config,
-            run,
-            &applied,
-            options.today,
-        );
+    let analyze = |stdin: Option<&[u8]>| -> Result<(Outcome, Vec<String>), String> {
+        let mut outcome = check_with_config(&inputs, stdin, registry, &settings, config.as_ref())?;
+        let reporting = timing::Stopwatch::start(Phase::Report);
+        let applied = suppress::apply(&mut outcome, registry, &settings, options);
+        if let Some(config) = &config {
+            let run = (args.paths.as_slice(), &filters);
+            suppress::report_entries(
+                &mut outcome,
+                registry,
+                &settings,
+                config,
+                run,
+                &applied,
+                options.today,
+            );
+        }
+        let notes = apply_baseline(baseline.as_ref(), args.write_baseline.as_deref(), &mut outcome)?;
+        reporting.stop();
+        Ok((outcome, notes))
+    };
+    let (mut outcome, mut baseline_notes) = analyze(stdin.as_deref())?;
+    let mode = fix::run::Mode {
+        unsafe_fixes: args.unsafe_fixes,
+    };
+    outcome.fix_mode = mode;
+    let mut fixed_stdin: Option<String> = None;
+    if args.fix || args.diff {
+        // Each file re-checked alone, as `check FILE` would, its open text read from memory.
+        let recheck = |input: &Input, text: &str| -> Vec<Finding> {
+            let checked = match input {
+                Input::Stdin { .. } => check_with_config(
+                    std::slice::from_ref(input),
+                    Some(text.as_bytes()),
+                    registry,
+                    &settings,
+                    config.as_ref(),
+                ),
+                Input::File { path, .. } => {
+                    let mut buffers = Buffers::default();
+                    buffers.insert(path, Arc::from(text));
+                    check_buffers(
+                        std::slice::from_ref(input),
+                        &buffers,
+                        registry,
+                        &settings,
+                        config.as_ref(),
+                    )
+                }
+                Input::Unreadable { .. } => return Vec::new(),
+            };
+            let Ok(mut outcome) = checked else {
+                return Vec::new();
+            };
+            suppress::apply(&mut outcome, registry, &settings, options);
+            if let Some(baseline) = &baseline {
+                let _ = baseline.apply(&mut outcome);
+            }
+            let Some(own) = own_file(&outcome, input) else {
+                return Vec::new();
+            };
+            fix::run::own_fixes(std::mem::take(&mut outcome.findings), own)
+        };
+        let files = fix::run::fix_inputs(&outcome, &inputs, mode, recheck);
+        let mut stderr = io::stderr().lock();
+        for file in &files {
+            for rejected in &file.fixed.rejected {
+                let _ = writeln!(
+                    stderr,
+                    "iamlint: note: {}:{}:{}: the fix of `{}` ({}) was not applied: {}",
+                    escape(&file.path),
+                    rejected.line,
+                    rejected.column,
+                    rejected.rule,
+                    escape(&rejected.message),
+                    rejected.reason
+                );
+            }
+        }
+        let changed: Vec<&fix::run::FixedFile> =
+            files.iter().filter(|f| *f.original != *f.fixed.text).collect();
+        let summary = fix::run::Summary {
+            fixed: by_rule(&changed),
+            written: args.fix,
+        };
+        if args.diff {
+            drop(stderr);
+            let mut stdout = io::BufWriter::new(io::stdout().lock());
+            let written = changed.iter().try_for_each(|file| {
+                let diff = fix::run::unified_diff(&file.path, &file.original, &file.fixed.text);
+                stdout.write_all(escape_lines(&diff).as_bytes())
+            });
+            finish_output(written, &mut stdout)?;
+            let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+            let _ = writeln!(
+                io::stderr(),
+                "iamlint: note: --fix{} would fix {} in {}",
+                if args.unsafe_fixes { " --unsafe-fixes" } else { "" },
+                plural(summary.total(), "finding"),
+                plural(changed.len(), "file")
+            );
+            return Ok(if changed.is_empty() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            });
+        }
+        for file in &changed {
+            match &file.input {
+                Input::Stdin { .. } => fixed_stdin = Some(file.fixed.text.clone()),
+                Input::File { path, .. } => fix::run::write_atomically(path, &file.fixed.text)
+                    .map_err(|e| format!("cannot write the fixed {}: {e}", path.display()))?,
+                Input::Unreadable { .. } => {}
+            }
+        }
+        drop(stderr);
+        // What remains, checked again as a whole (principals tie files together).
+        if !changed.is_empty() {
+            let again = fixed_stdin.as_ref().map(String::as_bytes).or(stdin.as_deref());
+            (outcome, baseline_notes) = analyze(again)?;
+            outcome.fix_mode = mode;
+        }
+        outcome.fixed = Some(summary);
+        // `--fix` of standard input writes the fixed text, or the text unchanged.
+        if stdin.is_some() && fixed_stdin.is_none() {
+            fixed_stdin = stdin.as_deref().map(|b| String::from_utf8_lossy(b).into_owned());
+        }
     }
-    let baseline_notes = apply_baseline(baseline, args.write_baseline.as_deref(), &mut outcome)?;
 
     let mut stderr = io::stderr().lock();
     for note in outcome.notes.iter().chain(&baseline_notes) {
@@ -183,12 +298,24 @@ fn run_check(args: CheckArgs, registry: &'static Registry) -> Result<ExitCode, S
         );
     }
     drop(stderr);
-    write_outputs(outputs, args.statistics, args.color, |color| Report {
-        outcome: &outcome,
-        registry,
-        settings: Some(&settings),
-        color,
-        width: None,
+    // With `--fix -`, standard output carries the fixed text and the report goes to stderr.
+    let report_to_stderr = match &fixed_stdin {
+        Some(text) => {
+            let mut stdout = io::stdout().lock();
+            finish_output(stdout.write_all(text.as_bytes()), &mut stdout)?;
+            true
+        }
+        None => false,
+    };
+    let reporting = timing::Stopwatch::start(Phase::Report);
+    write_outputs(outputs, args.statistics, args.color, report_to_stderr, |color| {
+        Report {
+            outcome: &outcome,
+            registry,
+            settings: Some(&settings),
+            color,
+            width: None,
+        }
     })?;
     reporting.stop();
     if let Some(summary) = timing::summary() {
@@ -207,6 +334,30 @@ fn run_check(args: CheckArgs, registry: &'static Registry) -> Result<ExitCode, S
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// The file of `outcome` that holds `input` itself (not a module's other files).
+fn own_file(outcome: &Outcome, input: &Input) -> Option<iamlint::source::FileId> {
+    let id = outcome
+        .sources
+        .files()
+        .position(|source| match (input, &source.raw_path) {
+            (Input::File { path, .. }, Some(raw)) => path == raw,
+            (Input::Stdin { name }, None) => *name == source.path,
+            _ => false,
+        })?;
+    Some(iamlint::source::FileId(u32::try_from(id).ok()?))
+}
+
+/// Fixes applied, by rule, in rule order.
+fn by_rule(files: &[&fix::run::FixedFile]) -> Vec<(&'static str, usize)> {
+    let mut counts: std::collections::BTreeMap<&'static str, usize> = std::collections::BTreeMap::new();
+    for file in files {
+        for applied in &file.fixed.applied {
+            *counts.entry(applied.rule).or_default() += 1;
+        }
+    }
+    counts.into_iter().collect()
 }
 
 /// One report of the run and where it goes: standard output, or a file opened before the
@@ -273,6 +424,7 @@ fn write_outputs<'a>(
     outputs: Vec<Output>,
     statistics: bool,
     color: ColorChoice,
+    to_stderr: bool,
     report: impl Fn(bool) -> Report<'a>,
 ) -> Result<(), String> {
     let write = |format, report: &Report<'_>, out: &mut dyn Write| {
@@ -285,6 +437,14 @@ fn write_outputs<'a>(
     let mut failed: Vec<String> = Vec::new();
     for output in outputs {
         match output.file {
+            None if to_stderr => {
+                let color = color == ColorChoice::Always;
+                let mut stderr = io::BufWriter::new(io::stderr().lock());
+                let written = write(output.format, &report(color), &mut stderr);
+                if let Err(err) = finish_output(written, &mut stderr) {
+                    failed.push(err);
+                }
+            }
             None => {
                 let color = match color {
                     ColorChoice::Always => true,
@@ -335,22 +495,23 @@ fn write_outputs<'a>(
 /// what it did in notes for stderr. A baseline just written is applied like one read: what
 /// it cannot hold (parse and I/O errors) is reported.
 fn apply_baseline(
-    read: Option<Baseline>,
+    read: Option<&Baseline>,
     write: Option<&Path>,
     outcome: &mut iamlint::engine::Outcome,
 ) -> Result<Vec<String>, String> {
     let mut notes = Vec::new();
     let entries = |n: usize| if n == 1 { "entry" } else { "entries" };
+    let written;
     let baseline = match write {
         Some(path) => {
-            let written = iamlint::baseline::write(path, outcome)?;
+            written = iamlint::baseline::write(path, outcome)?;
             notes.push(format!(
                 "wrote {} baseline {} to {}",
                 written.len(),
                 entries(written.len()),
                 path.display()
             ));
-            Some(written)
+            Some(&written)
         }
         None => read,
     };

@@ -73,17 +73,49 @@ pub fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
     } else {
         format!(" ({})", left_out.join(", "))
     };
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
     if report.outcome.findings.is_empty() {
-        writeln!(out, "Checked {files}: no findings{left_out}.")
+        writeln!(out, "Checked {files}: no findings{left_out}.")?;
     } else {
-        let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
         writeln!(
             out,
             "Checked {files}: {}, {}, {}{left_out}.",
             plural(c.errors, "error"),
             plural(c.warnings, "warning"),
             plural(c.infos, "info")
-        )
+        )?;
+    }
+    if let Some(fixed) = report.outcome.fixed.as_ref().filter(|f| f.written) {
+        writeln!(
+            out,
+            "Fixed {} ({} remaining).",
+            plural(fixed.total(), "finding"),
+            report.outcome.findings.len()
+        )?;
+    }
+    write_fixable(report, out)
+}
+
+/// How many findings `--fix` would fix, and how many more `--unsafe-fixes` would.
+fn write_fixable(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
+    let mode = report.outcome.fix_mode;
+    let fixes = report.outcome.findings.iter().filter_map(|f| f.fix.as_ref());
+    let (allowed, hidden) = fixes.fold((0, 0), |(a, h), fix| {
+        if mode.allows(fix) { (a + 1, h) } else { (a, h + 1) }
+    });
+    let option = if mode.unsafe_fixes {
+        "--fix --unsafe-fixes"
+    } else {
+        "--fix"
+    };
+    match (allowed, hidden) {
+        (0, 0) => Ok(()),
+        (0, hidden) => writeln!(out, "[*] {hidden} fixable with --fix --unsafe-fixes."),
+        (allowed, 0) => writeln!(out, "[*] {allowed} fixable with {option}."),
+        (allowed, hidden) => writeln!(
+            out,
+            "[*] {allowed} fixable with {option} ({hidden} more with --unsafe-fixes)."
+        ),
     }
 }
 
@@ -146,6 +178,18 @@ impl HumanDiagnostic {
         let (source, labels) = Snippet::new(file, text, &marks);
         let mut help: Vec<String> = finding.help.iter().map(|h| escape(h).into_owned()).collect();
         help.extend(elsewhere);
+        // Fixable findings say so, with the option that applies the fix (as ruff marks them).
+        if let Some(fix) = &finding.fix {
+            let option = if fix.applicability == crate::fix::Applicability::Safe {
+                "--fix"
+            } else if report.outcome.fix_mode.unsafe_fixes {
+                "--fix --unsafe-fixes"
+            } else {
+                "--unsafe-fixes"
+            };
+            let kind = if option == "--unsafe-fixes" { "unsafe fix available" } else { "fix" };
+            help.push(format!("[*] {kind} ({option}): {}", escape(&fix.message)));
+        }
         HumanDiagnostic {
             message: escape(&finding.message).into_owned(),
             code: escape(finding.rule).into_owned(),

@@ -29,6 +29,31 @@ struct JsonFinding<'a> {
     end_column: usize,
     help: Option<&'a str>,
     labels: Vec<JsonLabel<'a>>,
+    /// Present when the rule knows the edits that repair the finding.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fix: Option<JsonFix<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonFix<'a> {
+    /// `safe` (applied by `--fix`) or `unsafe` (only with `--unsafe-fixes`).
+    applicability: &'a str,
+    message: &'a str,
+    edits: Vec<JsonEdit<'a>>,
+}
+
+/// Replace the text from `start` to `end` (exclusive) with `replacement`: lines and columns
+/// as the finding's (1-based, columns in characters), offsets in bytes from the start of
+/// the file.
+#[derive(Serialize)]
+struct JsonEdit<'a> {
+    line: usize,
+    column: usize,
+    end_line: usize,
+    end_column: usize,
+    start_offset: usize,
+    end_offset: usize,
+    replacement: &'a str,
 }
 
 #[derive(Serialize)]
@@ -66,6 +91,9 @@ struct Summary {
     /// Present when a baseline was applied.
     #[serde(skip_serializing_if = "Option::is_none")]
     baseline: Option<crate::baseline::BaselineSummary>,
+    /// Present after `--fix`: how many findings its fixes removed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fixed: Option<usize>,
 }
 
 fn json_finding<'a>(f: &'a Finding, locator: &Locator<'a>) -> JsonFinding<'a> {
@@ -80,6 +108,26 @@ fn json_finding<'a>(f: &'a Finding, locator: &Locator<'a>) -> JsonFinding<'a> {
         end_line: at.end.line,
         end_column: at.end.column,
         help: f.help.as_deref(),
+        fix: f.fix.as_ref().map(|fix| JsonFix {
+            applicability: fix.applicability.as_str(),
+            message: &fix.message,
+            edits: fix
+                .edits
+                .iter()
+                .map(|e| {
+                    let at = locator.locate(e.span);
+                    JsonEdit {
+                        line: at.start.line,
+                        column: at.start.column,
+                        end_line: at.end.line,
+                        end_column: at.end.column,
+                        start_offset: e.span.start as usize,
+                        end_offset: e.span.end as usize,
+                        replacement: &e.replacement,
+                    }
+                })
+                .collect(),
+        }),
         labels: f
             .labels
             .iter()
@@ -128,6 +176,7 @@ pub fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
             infos: c.infos,
             suppressed: outcome.suppressed.len(),
             baseline: outcome.baseline,
+            fixed: outcome.fixed.as_ref().map(crate::fix::run::Summary::total),
         },
     };
     json_text::write_pretty(out, &json)?;

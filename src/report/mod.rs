@@ -123,6 +123,7 @@ pub fn list_rules(registry: &Registry, json: bool, out: &mut dyn Write) -> io::R
                     "severity": r.meta.severity.as_str(),
                     "summary": r.meta.summary,
                     "kind": r.meta.kind(),
+                    "fix": r.meta.fix,
                     "help_uri": r.meta.help_uri(),
                 })
             })
@@ -153,8 +154,12 @@ pub fn explain(rule: &crate::rules::RegisteredRule, out: &mut dyn Write) -> io::
     let meta = &rule.meta;
     writeln!(
         out,
-        "# {} ({})\n\n{}\n\n{}",
-        meta.id, meta.severity, meta.summary, meta.docs
+        "# {} ({})\n\n{}\n\n{}\n\n{}",
+        meta.id,
+        meta.severity,
+        meta.summary,
+        meta.fix_line(),
+        meta.docs
     )?;
     writeln!(
         out,
@@ -201,7 +206,7 @@ pub fn rules_index_markdown(registry: &Registry) -> String {
          A deliberate finding is suppressed where it is, with a reason: `# iamlint: ignore[RULE] reason: ...` \
          in YAML and Terraform, `Metadata: {iamlint: {ignore: [{rule: RULE, reason: ...}]}}` in CloudFormation, \
          a `[[lint.ignore]]` entry of `.iamlint.toml` for JSON policy files (see [Suppressing findings](../README.md#suppressing-findings)); `iamlint explain RULE` shows it for each rule.\n\n\
-         | Rule | Severity | Kind | Summary |\n|---|---|---|---|\n",
+         | Rule | Severity | Kind | Fix | Summary |\n|---|---|---|---|---|\n",
     );
     for rule in registry.rules() {
         let meta = &rule.meta;
@@ -211,8 +216,8 @@ pub fn rules_index_markdown(registry: &Registry) -> String {
             _ => "Rust",
         };
         out.push_str(&format!(
-            "| [`{}`](../{}) | {} | {} | {} |\n",
-            meta.id, meta.file, meta.severity, kind, meta.summary
+            "| [`{}`](../{}) | {} | {} | {} | {} |\n",
+            meta.id, meta.file, meta.severity, kind, meta.fix, meta.summary
         ));
     }
     out

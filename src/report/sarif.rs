@@ -130,6 +130,36 @@ pub fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
         if !related.is_empty() {
             result["relatedLocations"] = json!(related);
         }
+        if let Some(fix) = &f.fix {
+            // A fix's edits all lie in the finding's file. An insertion is a replacement
+            // of an empty region.
+            let replacements: Vec<Value> = fix
+                .edits
+                .iter()
+                .map(|edit| {
+                    let at = locator.locate(edit.span);
+                    json!({
+                        "deletedRegion": {
+                            "startLine": at.start.line,
+                            "startColumn": at.start.column,
+                            "endLine": at.end.line,
+                            "endColumn": at.end.column,
+                            "byteOffset": edit.span.start,
+                            "byteLength": edit.span.end - edit.span.start,
+                        },
+                        "insertedContent": { "text": edit.replacement },
+                    })
+                })
+                .collect();
+            result["fixes"] = json!([{
+                "description": { "text": fix.message },
+                "artifactChanges": [{
+                    "artifactLocation": { "uri": uris[f.span.file.0 as usize] },
+                    "replacements": replacements,
+                }],
+                "properties": { "applicability": fix.applicability.as_str() },
+            }]);
+        }
         if let Some(suppressed) = suppressed {
             let mut suppression = json!({
                 "kind": suppressed.kind.as_str(),

@@ -96,12 +96,17 @@ pub trait Rule: Send + Sync {
     fn check_project(&self, _project: &Project<'_, '_>, _out: &mut Vec<Diagnostic>) {}
 }
 
+/// The values of a rule file's `fix` key.
+pub const FIX_KINDS: [&str; 4] = ["safe", "unsafe", "safe, unsafe", "none"];
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct FrontMatter {
     id: String,
     severity: Severity,
     summary: String,
+    /// Which fixes the rule offers: `safe`, `unsafe`, `safe, unsafe` or `none`.
+    fix: String,
     query: Option<declarative::QuerySpec>,
 }
 
@@ -117,9 +122,28 @@ pub struct RuleMeta {
     pub file: &'static str,
     /// Whether the rule is a JSONPath query rather than Rust code.
     pub declarative: bool,
+    /// The fixes it offers, as its front matter's `fix` says: `safe`, `unsafe`, `safe,
+    /// unsafe` or `none`.
+    pub fix: &'static str,
 }
 
 impl RuleMeta {
+    /// Whether the rule may attach a fix of this applicability, as its `fix` key says.
+    pub fn offers(&self, applicability: crate::fix::Applicability) -> bool {
+        self.fix.split(", ").any(|k| k == applicability.as_str())
+    }
+
+    /// The "Fix:" line of its documentation.
+    pub fn fix_line(&self) -> String {
+        let text = match self.fix {
+            "safe" => "safe (`iamlint check --fix` applies it)",
+            "unsafe" => "unsafe (applied only with `--fix --unsafe-fixes`)",
+            "safe, unsafe" => "safe, or unsafe where it would change what the policy matches (`--fix`, `--unsafe-fixes`)",
+            _ => "none",
+        };
+        format!("Fix: {text}")
+    }
+
     /// How the rule is implemented: `engine` (reported by the engine or the suppression
     /// layer itself), `query`
     /// (a JSONPath query in its rule file) or `rust`.
@@ -177,6 +201,10 @@ impl Registry {
             let (front, docs) =
                 split_front_matter(contents).ok_or_else(|| format!("{file}: no +++ front matter"))?;
             let front: FrontMatter = toml::from_str(front).map_err(|e| format!("{file}: {e}"))?;
+            let fix = FIX_KINDS
+                .into_iter()
+                .find(|k| *k == front.fix)
+                .ok_or_else(|| format!("{file}: `fix` is `{}`; write one of {}", front.fix, FIX_KINDS.join(", ")))?;
             let check: Option<Box<dyn Rule>> = match &front.query {
                 Some(spec) => Some(Box::new(
                     declarative::QueryRule::new(spec.clone()).map_err(|e| format!("{file}: {e}"))?,
@@ -194,6 +222,7 @@ impl Registry {
                     summary: front.summary,
                     docs: docs.trim().to_string(),
                     file,
+                    fix,
                 },
                 check,
             });

@@ -412,6 +412,40 @@ fn resolve_key_within(key: &str, budget: &mut Budget) -> KeyRef {
     }
 }
 
+/// The one documented key (or, under an unknown prefix, the one service prefix) within
+/// two edits of a misspelt `key`, when there is exactly one: a rename to it is then safe.
+/// A key under a template (`aws:ResourceTags/team`) is compared by the part before the
+/// slash and keeps its tail, as [`suggest_key`] does.
+pub fn only_near_key(key: &str) -> Option<String> {
+    let (prefix, name) = key.split_once(':')?;
+    let catalog = Catalog::global();
+    let lower_prefix = prefix.to_ascii_lowercase();
+    let names: Vec<&str> = if lower_prefix == "aws" {
+        catalog.global_keys().iter().map(|g| g.name.as_str()).collect()
+    } else if let Some(keys) = documented_keys().get(&lower_prefix) {
+        keys.iter().map(|k| k.name).collect()
+    } else if catalog.service(prefix).is_some() {
+        return None;
+    } else {
+        let prefixes = catalog
+            .prefixes()
+            .chain(documented_keys().keys().map(String::as_str))
+            .filter(|p| !p.contains('$'));
+        return super::only_near_match(prefix, prefixes).map(|p| format!("{p}:{name}"));
+    };
+    if let Some((head, tail)) = key.split_once('/') {
+        let heads = names
+            .iter()
+            .filter(|d| is_template(d))
+            .map(|d| template_head(d).trim_end_matches('/'))
+            .filter(|h| !h.contains('/'));
+        if let Some(found) = super::only_near_match(head, heads) {
+            return Some(format!("{found}/{tail}"));
+        }
+    }
+    super::only_near_match(key, names.iter().copied().filter(|d| !is_template(d))).map(str::to_string)
+}
+
 /// `aws:ResourceTag/` for `aws:ResourceTag/${TagKey}`: the template with its placeholder
 /// left empty.
 fn is_missing_tag_key(key: &str, documented: &[&str]) -> bool {

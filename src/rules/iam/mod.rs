@@ -68,6 +68,8 @@ pub mod wildcard_in_service;
 pub mod wildcard_without_like;
 
 use crate::catalog::{Action, Catalog, Service};
+use crate::model::FileModel;
+use crate::source::Span;
 
 /// What one `Action`/`NotAction` item names, according to the catalog.
 #[derive(Clone)]
@@ -194,6 +196,45 @@ pub fn nearest_within<'a>(
         }
     }
     Some(best.map(|(_, c)| c))
+}
+
+/// The fix of a redundant list item: the item at `span` removed from the list whose items
+/// are written at `items`, with its separator (see [`crate::fix::syntax::remove_item`]).
+pub fn remove_redundant(
+    file: &FileModel<'_>,
+    items: &[Span],
+    span: Span,
+    written: &str,
+    applicability: crate::fix::Applicability,
+) -> Option<crate::fix::Fix> {
+    let index = items.iter().position(|s| *s == span)?;
+    let edit = crate::fix::syntax::remove_item(file.texts.get(span.file), items, index)?;
+    Some(crate::fix::Fix {
+        applicability,
+        message: format!("remove `{written}`"),
+        edits: vec![edit],
+    })
+}
+
+/// Whether `word` has exactly one near match among `candidates` (within two edits,
+/// case-insensitive, as a did-you-mean needs): only then is a rename a safe fix, since
+/// with two near names the author's intent is a guess.
+pub fn only_near_match<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    let word = word.to_lowercase();
+    let limit = (word.len() / 3).clamp(1, 2);
+    let mut found: Option<&'a str> = None;
+    for candidate in candidates {
+        if candidate.len().abs_diff(word.len()) > limit
+            || edit_distance(&word, &candidate.to_lowercase()) > limit
+        {
+            continue;
+        }
+        if found.is_some_and(|f| !f.eq_ignore_ascii_case(candidate)) {
+            return None;
+        }
+        found = Some(candidate);
+    }
+    found
 }
 
 /// The Levenshtein distance between `a` and `b` (characters or bytes, equal when `same`

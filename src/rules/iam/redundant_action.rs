@@ -3,12 +3,14 @@
 
 use std::collections::HashMap;
 
-use super::ActionRef;
 use super::actions::{ActionPattern, action_lists};
+use super::{ActionRef, remove_redundant};
 use crate::finding::Diagnostic;
+use crate::fix::Applicability;
 use crate::model::FileModel;
 use crate::rules::budget::thousands;
 use crate::rules::{Budget, Rule, shared};
+use crate::source::Span;
 
 pub struct RedundantAction;
 
@@ -25,6 +27,7 @@ impl Rule for RedundantAction {
         for (_, list) in action_lists(file) {
             let patterns = ActionPattern::all(table, list);
             let candidates = Candidates::new(&patterns);
+            let spans: Vec<Span> = list.items.iter().map(|i| i.span).collect();
             for (index, pattern) in patterns.iter().enumerate() {
                 let cover = match covering(&patterns, &candidates, index, &mut budget) {
                     Ok(Some(cover)) => cover,
@@ -52,18 +55,31 @@ impl Rule for RedundantAction {
                         pattern.text, cover.text
                     )
                 };
-                out.push(
-                    Diagnostic::new(pattern.span, message)
-                        .help("remove it: the list means the same without it")
-                        .label(
-                            cover.span,
-                            if duplicate {
-                                "first listed here"
-                            } else {
-                                "covers it"
-                            },
-                        ),
-                );
+                // Removing an item that only today's catalog shows covered would drop the
+                // actions AWS may add later that it matches and its cover does not.
+                let applicability = if duplicate
+                    || cover.glob_covers(pattern)
+                    || matches!(*cover.resolved, ActionRef::Everything)
+                {
+                    Applicability::Safe
+                } else {
+                    Applicability::Unsafe
+                };
+                let fix = remove_redundant(file, &spans, pattern.span, pattern.text, applicability);
+                let diagnostic = Diagnostic::new(pattern.span, message)
+                    .help("remove it: the list means the same without it")
+                    .label(
+                        cover.span,
+                        if duplicate {
+                            "first listed here"
+                        } else {
+                            "covers it"
+                        },
+                    );
+                out.push(match fix {
+                    Some(fix) => diagnostic.fix(fix),
+                    None => diagnostic,
+                });
             }
         }
     }

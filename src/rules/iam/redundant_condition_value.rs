@@ -4,14 +4,29 @@
 use std::collections::HashMap;
 
 use crate::finding::Diagnostic;
+use crate::fix::Applicability;
 use crate::model::FileModel;
 use crate::rules::Rule;
+use crate::rules::iam::remove_redundant;
 
 pub struct RedundantConditionValue;
 
 impl Rule for RedundantConditionValue {
     fn check(&self, file: &FileModel<'_>, out: &mut Vec<Diagnostic>) {
         for clause in file.clauses() {
+            let spans: Vec<crate::source::Span> = clause.values.iter().map(|v| v.span).collect();
+            // The values of a key are ORed: a duplicate, or a bound inside a wider one,
+            // matches nothing the others do not.
+            let fixed = |diagnostic: Diagnostic, span, text: &str| match remove_redundant(
+                file,
+                &spans,
+                span,
+                text,
+                Applicability::Safe,
+            ) {
+                Some(fix) => diagnostic.fix(fix),
+                None => diagnostic,
+            };
             let values: Vec<(&str, crate::source::Span)> = clause
                 .values
                 .iter()
@@ -21,10 +36,12 @@ impl Rule for RedundantConditionValue {
             let mut first_of: HashMap<&str, crate::source::Span> = HashMap::with_capacity(values.len());
             for &(text, span) in &values {
                 if let Some(first) = first_of.get(text) {
-                    out.push(
+                    out.push(fixed(
                         Diagnostic::new(span, format!("`{text}` is listed twice for `{}`", clause.key))
                             .label(*first, "first listed here"),
-                    );
+                        span,
+                        text,
+                    ));
                 } else {
                     first_of.insert(text, span);
                 }
@@ -41,9 +58,9 @@ impl Rule for RedundantConditionValue {
             if !(keep_max || keep_min) || clause.operator.qualifier.is_some() {
                 continue;
             }
-            let numbers: Vec<(f64, crate::source::Span)> = values
+            let numbers: Vec<(f64, crate::source::Span, &str)> = values
                 .iter()
-                .filter_map(|(t, s)| Some((t.parse::<f64>().ok()?, *s)))
+                .filter_map(|&(t, s)| Some((t.parse::<f64>().ok()?, s, t)))
                 .collect();
             let distinct = first_of.len();
             if numbers.len() < 2 || numbers.len() != distinct {
@@ -56,21 +73,23 @@ impl Rule for RedundantConditionValue {
                     a
                 }
             });
-            let Some((bound, bound_span)) = widest else {
+            let Some((bound, bound_span, _)) = widest else {
                 continue;
             };
-            for (value, span) in &numbers {
-                if *value != bound {
-                    out.push(
+            for &(value, span, text) in &numbers {
+                if value != bound {
+                    out.push(fixed(
                         Diagnostic::new(
-                            *span,
+                            span,
                             format!(
                                 "this bound adds nothing: values are ORed, and `{bound}` already allows more"
                             ),
                         )
                         .help(format!("keep only `{bound}`"))
                         .label(bound_span, "the widest bound"),
-                    );
+                        span,
+                        text,
+                    ));
                 }
             }
         }

@@ -4,10 +4,12 @@
 use std::collections::HashMap;
 
 use crate::finding::Diagnostic;
+use crate::fix::Applicability;
 use crate::model::{ElementItem, FileModel};
 use crate::rules::budget::thousands;
-use crate::rules::iam::arn;
+use crate::rules::iam::{arn, remove_redundant};
 use crate::rules::{Budget, Rule};
+use crate::source::Span;
 
 pub struct RedundantResource;
 
@@ -32,7 +34,16 @@ impl Rule for RedundantResource {
                 let candidates = Candidates::new(&literal);
                 for (index, &(item, text)) in literal.iter().enumerate() {
                     match redundancy(&literal, &candidates, index, item, text, &mut budget) {
-                        Ok(Some(diagnostic)) => out.push(diagnostic),
+                        Ok(Some(diagnostic)) => {
+                            // An ARN inside another (or `*`) field by field, or the same
+                            // ARN twice: the list matches the same resources without it.
+                            let spans: Vec<Span> = resources.items.iter().map(|i| i.span).collect();
+                            let fix = remove_redundant(file, &spans, item.span, text, Applicability::Safe);
+                            out.push(match fix {
+                                Some(fix) => diagnostic.fix(fix),
+                                None => diagnostic,
+                            })
+                        }
                         Ok(None) => {}
                         Err(()) => {
                             out.push(Diagnostic::analysis_limit(

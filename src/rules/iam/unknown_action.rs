@@ -1,10 +1,12 @@
 //! `iam/unknown-action`: an action that its (known) service does not have, or an item that
 //! is not of the form `service:action`.
 
-use super::ActionRef;
 use super::actions::{Spelling, action_lists, literal_items};
+use super::{ActionRef, only_near_match};
 use crate::catalog::Catalog;
 use crate::finding::Diagnostic;
+use crate::fix::Fix;
+use crate::fix::syntax::replace_name;
 use crate::model::FileModel;
 use crate::rules::{Rule, shared};
 
@@ -23,8 +25,24 @@ impl Rule for UnknownAction {
                         let Spelling::Near(suggestion) = table.spelling(text) else {
                             continue;
                         };
-                        Diagnostic::new(item.span, format!("`{}` has no action `{name}`", service.prefix))
-                            .help(format!("did you mean `{}:{suggestion}`?", text_prefix(text)))
+                        let suggested = format!("{}:{suggestion}", text_prefix(text));
+                        let diagnostic = Diagnostic::new(
+                            item.span,
+                            format!("`{}` has no action `{name}`", service.prefix),
+                        )
+                        .help(format!("did you mean `{suggested}`?"));
+                        // Only when no other action of the service is as near (see
+                        // `only_near_match`): the rename is then what the author meant.
+                        let only = only_near_match(name, service.actions.iter().map(|a| a.name.as_str()));
+                        match only.filter(|o| o.eq_ignore_ascii_case(suggestion)).and_then(|_| {
+                            replace_name(file.texts.get(item.span.file), item.span, text, &suggested)
+                        }) {
+                            Some(edit) => diagnostic.fix(Fix::safe(
+                                format!("replace `{text}` with `{suggested}`"),
+                                vec![edit],
+                            )),
+                            None => diagnostic,
+                        }
                     }
                     ActionRef::Malformed => {
                         let diagnostic = Diagnostic::new(

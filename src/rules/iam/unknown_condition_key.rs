@@ -5,7 +5,9 @@ use crate::finding::Diagnostic;
 use crate::model::FileModel;
 use crate::rules::Rule;
 
-use super::conditions::KeyRef;
+use super::conditions::{KeyRef, only_near_key};
+use crate::fix::Fix;
+use crate::fix::syntax::replace_name;
 use crate::rules::shared;
 
 pub struct UnknownConditionKey;
@@ -84,7 +86,23 @@ impl Rule for UnknownConditionKey {
                     ))
                 }
             };
-            out.push(diagnostic);
+            // A misspelt key with exactly one near documented key is renamed to it.
+            let fix = only_near_key(key)
+                .filter(|near| !near.eq_ignore_ascii_case(key))
+                .filter(|near| {
+                    diagnostic
+                        .help
+                        .as_deref()
+                        .is_some_and(|h| h.contains(&format!("`{near}`")))
+                })
+                .and_then(|near| {
+                    let edit = replace_name(file.texts.get(span.file), span, key, &near)?;
+                    Some(Fix::safe(format!("replace `{key}` with `{near}`"), vec![edit]))
+                });
+            out.push(match fix {
+                Some(fix) => diagnostic.fix(fix),
+                None => diagnostic,
+            });
         }
     }
 }
