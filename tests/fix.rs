@@ -54,7 +54,12 @@ fn texts(path: &Path) -> Vec<(String, String)> {
     };
     files
         .into_iter()
-        .map(|f| (f.file_name().unwrap().to_string_lossy().into_owned(), fs::read_to_string(&f).unwrap()))
+        .map(|f| {
+            (
+                f.file_name().unwrap().to_string_lossy().into_owned(),
+                fs::read_to_string(&f).unwrap(),
+            )
+        })
         .collect()
 }
 
@@ -73,7 +78,12 @@ fn errors(findings: &[Value]) -> Vec<(String, String)> {
     findings
         .iter()
         .filter(|f| f["severity"] == "error")
-        .map(|f| (f["rule"].as_str().unwrap().into(), f["message"].as_str().unwrap().into()))
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap().into(),
+                f["message"].as_str().unwrap().into(),
+            )
+        })
         .collect()
 }
 
@@ -93,7 +103,11 @@ fn every_fix_fixture_is_fixed_and_its_finding_gone() {
         let meta = &registry().get(&rule).unwrap().meta;
         for finding in &fixable {
             let fix = &finding["fix"];
-            assert!(fix.is_object(), "{}: a `{rule}` finding without a fix: {finding}", fixture.display());
+            assert!(
+                fix.is_object(),
+                "{}: a `{rule}` finding without a fix: {finding}",
+                fixture.display()
+            );
             let applicability = match fix["applicability"].as_str().unwrap() {
                 "safe" => Applicability::Safe,
                 _ => Applicability::Unsafe,
@@ -115,8 +129,17 @@ fn every_fix_fixture_is_fixed_and_its_finding_gone() {
         let original = texts(&copied);
         if unsafe_only {
             let output = iamlint(&["check", "--no-config", "--fix", path]);
-            assert_eq!(texts(&copied), original, "{}: --fix applied an unsafe fix", fixture.display());
-            assert!(stdout(&output).contains("fixable with --fix --unsafe-fixes"), "{}", stdout(&output));
+            assert_eq!(
+                texts(&copied),
+                original,
+                "{}: --fix applied an unsafe fix",
+                fixture.display()
+            );
+            assert!(
+                stdout(&output).contains("fixable with --fix --unsafe-fixes"),
+                "{}",
+                stdout(&output)
+            );
         }
         let mut args = vec!["check", "--no-config", "--fix"];
         if unsafe_only {
@@ -140,7 +163,11 @@ fn every_fix_fixture_is_fixed_and_its_finding_gone() {
         );
         let old_errors = errors(&before);
         for error in errors(&after) {
-            assert!(old_errors.contains(&error), "{}: new error {error:?}", fixture.display());
+            assert!(
+                old_errors.contains(&error),
+                "{}: new error {error:?}",
+                fixture.display()
+            );
         }
         let fixed = texts(&copied);
         assert_ne!(fixed, original);
@@ -156,13 +183,23 @@ fn every_fix_fixture_is_fixed_and_its_finding_gone() {
 #[test]
 fn diff_shows_the_change_writes_nothing_and_exits_one() {
     let dir = tempfile::tempdir().unwrap();
-    copy(Path::new("testdata/fix/iam/redundant-action/policy.json"), dir.path());
+    copy(
+        Path::new("testdata/fix/iam/redundant-action/policy.json"),
+        dir.path(),
+    );
     let before = fs::read_to_string(dir.path().join("policy.json")).unwrap();
     let output = iamlint_in(dir.path(), &["check", "--no-config", "--diff", "policy.json"]);
     assert_eq!(code(&output), 1);
-    assert_eq!(fs::read_to_string(dir.path().join("policy.json")).unwrap(), before);
+    assert_eq!(
+        fs::read_to_string(dir.path().join("policy.json")).unwrap(),
+        before
+    );
     insta::assert_snapshot!("diff_redundant_action", stdout(&output));
-    assert!(stderr(&output).contains("--fix would fix 3 findings in 1 file"), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("--fix would fix 3 findings in 1 file"),
+        "{}",
+        stderr(&output)
+    );
 
     // Nothing to fix: no diff, exit 0 (whatever other findings there are).
     fs::write(
@@ -175,18 +212,28 @@ fn diff_shows_the_change_writes_nothing_and_exits_one() {
     assert_eq!(stdout(&output), "");
 
     // Unsafe fixes are in the diff only with --unsafe-fixes.
-    copy(Path::new("testdata/fix/iam/missing-version/unsafe-policy-variables.json"), dir.path());
+    copy(
+        Path::new("testdata/fix/iam/missing-version/unsafe-policy-variables.json"),
+        dir.path(),
+    );
     let args = ["check", "--no-config", "--diff", "unsafe-policy-variables.json"];
     assert_eq!(code(&iamlint_in(dir.path(), &args)), 0);
     let output = iamlint_in(dir.path(), &[&args[..], &["--unsafe-fixes"]].concat());
     assert_eq!(code(&output), 1);
-    assert!(stdout(&output).contains("+  \"Version\": \"2012-10-17\","), "{}", stdout(&output));
+    assert!(
+        stdout(&output).contains("+  \"Version\": \"2012-10-17\","),
+        "{}",
+        stdout(&output)
+    );
 }
 
 #[test]
 fn fix_writes_only_changed_files_and_reports_what_remains() {
     let dir = tempfile::tempdir().unwrap();
-    copy(Path::new("testdata/fix/iam/unknown-action/policy.json"), dir.path());
+    copy(
+        Path::new("testdata/fix/iam/unknown-action/policy.json"),
+        dir.path(),
+    );
     let untouched = dir.path().join("other.json");
     // Findings, none of them fixable.
     let other = "{\"Version\": \"2012-10-17\", \"Statement\": \"not a list of statements\"}\n";
@@ -198,9 +245,15 @@ fn fix_writes_only_changed_files_and_reports_what_remains() {
     assert_eq!(fs::read_to_string(&untouched).unwrap(), other);
     assert_eq!(fs::metadata(&untouched).unwrap().modified().unwrap(), modified);
     let fixed = fs::read_to_string(dir.path().join("policy.json")).unwrap();
-    assert!(fixed.contains(r#"["s3:GetObject", "ec2:DescribeInstances", "S3:ListBucket"]"#), "{fixed}");
+    assert!(
+        fixed.contains(r#"["s3:GetObject", "ec2:DescribeInstances", "S3:ListBucket"]"#),
+        "{fixed}"
+    );
     // The JSON report counts what was fixed.
-    let output = iamlint_in(dir.path(), &["check", "--no-config", "--fix", "--format", "json", "."]);
+    let output = iamlint_in(
+        dir.path(),
+        &["check", "--no-config", "--fix", "--format", "json", "."],
+    );
     let report: Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(report["summary"]["fixed"], 0, "nothing left to fix");
 }
@@ -208,14 +261,27 @@ fn fix_writes_only_changed_files_and_reports_what_remains() {
 #[test]
 fn fix_of_standard_input_writes_the_fixed_text() {
     let text = fs::read_to_string("testdata/fix/iam/redundant-resource/template.yaml").unwrap();
-    let output = iamlint_stdin(&["check", "--no-config", "--fix", "--stdin-filename", "t.yaml", "-"], &text);
-    assert_eq!(stdout(&output), text.replace("              - arn:aws:s3:::reports/2024/summary.csv\n", ""));
+    let output = iamlint_stdin(
+        &["check", "--no-config", "--fix", "--stdin-filename", "t.yaml", "-"],
+        &text,
+    );
+    assert_eq!(
+        stdout(&output),
+        text.replace("              - arn:aws:s3:::reports/2024/summary.csv\n", "")
+    );
     // The report goes to standard error.
-    assert!(stderr(&output).contains("Fixed 1 finding (0 remaining)."), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("Fixed 1 finding (0 remaining)."),
+        "{}",
+        stderr(&output)
+    );
     assert_eq!(code(&output), 0);
     // Nothing to fix: the text comes back unchanged.
     let clean = "{\"Version\": \"2012-10-17\", \"Statement\": []}\n";
-    let output = iamlint_stdin(&["check", "--no-config", "--fix", "--stdin-filename", "c.json", "-"], clean);
+    let output = iamlint_stdin(
+        &["check", "--no-config", "--fix", "--stdin-filename", "c.json", "-"],
+        clean,
+    );
     assert_eq!(stdout(&output), clean);
 }
 
@@ -225,14 +291,43 @@ fn suppressed_and_baseline_findings_are_not_fixed() {
     let suppressed = "Resources:\n  P:\n    Type: AWS::IAM::ManagedPolicy\n    Properties:\n      PolicyDocument:\n        Version: \"2012-10-17\"\n        Statement:\n          - Effect: Allow\n            Action:\n              - s3:Get*\n              # iamlint: ignore[iam/redundant-action] reason: kept for the reader\n              - s3:GetObject\n            Resource: \"*\"\n";
     fs::write(dir.path().join("s.yaml"), suppressed).unwrap();
     let output = iamlint_in(dir.path(), &["check", "--no-config", "--fix", "s.yaml"]);
-    assert_eq!(fs::read_to_string(dir.path().join("s.yaml")).unwrap(), suppressed, "{}", stdout(&output));
+    assert_eq!(
+        fs::read_to_string(dir.path().join("s.yaml")).unwrap(),
+        suppressed,
+        "{}",
+        stdout(&output)
+    );
 
-    copy(Path::new("testdata/fix/iam/redundant-resource/policy.json"), dir.path());
+    copy(
+        Path::new("testdata/fix/iam/redundant-resource/policy.json"),
+        dir.path(),
+    );
     let before = fs::read_to_string(dir.path().join("policy.json")).unwrap();
-    let record = ["check", "--no-config", "--write-baseline", "b.json", "policy.json"];
+    let record = [
+        "check",
+        "--no-config",
+        "--write-baseline",
+        "b.json",
+        "policy.json",
+    ];
     iamlint_in(dir.path(), &record);
-    let output = iamlint_in(dir.path(), &["check", "--no-config", "--baseline", "b.json", "--fix", "policy.json"]);
-    assert_eq!(fs::read_to_string(dir.path().join("policy.json")).unwrap(), before, "{}", stdout(&output));
+    let output = iamlint_in(
+        dir.path(),
+        &[
+            "check",
+            "--no-config",
+            "--baseline",
+            "b.json",
+            "--fix",
+            "policy.json",
+        ],
+    );
+    assert_eq!(
+        fs::read_to_string(dir.path().join("policy.json")).unwrap(),
+        before,
+        "{}",
+        stdout(&output)
+    );
 }
 
 #[test]
@@ -251,15 +346,31 @@ fn an_ambiguous_typo_gets_no_fix() {
 #[test]
 fn human_report_marks_fixable_findings_and_counts_them() {
     let dir = tempfile::tempdir().unwrap();
-    copy(Path::new("testdata/fix/iam/redundant-action/policy.json"), dir.path());
-    copy(Path::new("testdata/fix/iam/redundant-action/unsafe-catalog-coverage.json"), dir.path());
+    copy(
+        Path::new("testdata/fix/iam/redundant-action/policy.json"),
+        dir.path(),
+    );
+    copy(
+        Path::new("testdata/fix/iam/redundant-action/unsafe-catalog-coverage.json"),
+        dir.path(),
+    );
     let output = iamlint_in(dir.path(), &["check", "--no-config", "."]);
     let out = stdout(&output);
     assert!(out.contains("[*] fix (--fix): remove `s3:GetObject`"), "{out}");
-    assert!(out.contains("[*] unsafe fix available (--unsafe-fixes): remove `s3:*Torrent`"), "{out}");
-    assert!(out.contains("[*] 3 fixable with --fix (1 more with --unsafe-fixes)."), "{out}");
+    assert!(
+        out.contains("[*] unsafe fix available (--unsafe-fixes): remove `s3:*Torrent`"),
+        "{out}"
+    );
+    assert!(
+        out.contains("[*] 3 fixable with --fix (1 more with --unsafe-fixes)."),
+        "{out}"
+    );
     let output = iamlint_in(dir.path(), &["check", "--no-config", "--unsafe-fixes", "."]);
-    assert!(stdout(&output).contains("[*] 4 fixable with --fix --unsafe-fixes."), "{}", stdout(&output));
+    assert!(
+        stdout(&output).contains("[*] 4 fixable with --fix --unsafe-fixes."),
+        "{}",
+        stdout(&output)
+    );
 }
 
 #[test]
@@ -267,7 +378,12 @@ fn json_and_sarif_carry_each_fix() {
     let path = "testdata/fix/iam/unknown-action/template.yaml";
     let output = iamlint(&["check", "--no-config", "--format", "json", path]);
     let report: Value = serde_json::from_slice(&output.stdout).unwrap();
-    let fixes: Vec<&Value> = report["findings"].as_array().unwrap().iter().map(|f| &f["fix"]).collect();
+    let fixes: Vec<&Value> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| &f["fix"])
+        .collect();
     insta::assert_json_snapshot!("json_fixes", fixes);
     let output = iamlint(&["check", "--no-config", "--format", "sarif", path]);
     let sarif: Value = serde_json::from_slice(&output.stdout).unwrap();
@@ -290,7 +406,10 @@ fn json_and_sarif_carry_each_fix() {
         at = end;
     }
     fixed.push_str(&text[at..]);
-    let output = iamlint_stdin(&["check", "--no-config", "--fix", "--stdin-filename", "t.yaml", "-"], &text);
+    let output = iamlint_stdin(
+        &["check", "--no-config", "--fix", "--stdin-filename", "t.yaml", "-"],
+        &text,
+    );
     assert_eq!(stdout(&output), fixed);
 }
 
@@ -314,5 +433,8 @@ fn fixes_edits(report: &Value) -> Vec<(usize, usize, String)> {
 fn fix_and_diff_conflict_with_writing_a_baseline() {
     let path = "testdata/fix/iam/unknown-action/policy.json";
     assert_eq!(code(&iamlint(&["check", "--fix", "--diff", path])), 2);
-    assert_eq!(code(&iamlint(&["check", "--fix", "--write-baseline", "b.json", path])), 2);
+    assert_eq!(
+        code(&iamlint(&["check", "--fix", "--write-baseline", "b.json", path])),
+        2
+    );
 }

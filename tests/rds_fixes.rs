@@ -227,3 +227,42 @@ fn fixes_repair_every_fail_fixture_of_their_rule() {
     assert!(unfixed.is_empty(), "{unfixed:#?}");
     assert!(checked >= 20, "only {checked} fixtures fixed");
 }
+
+/// A hard-coded password is never shown, not by a fix's message, the JSON or SARIF fix, the
+/// diff of `--diff`, nor the summary of `--fix`: the fix deletes it.
+#[test]
+fn fixing_a_hardcoded_password_never_shows_it() {
+    let passwords = [
+        "LiteralPassw0rd!",
+        "Hunter2-in-the-repo",
+        "Write-only-but-still-here",
+    ];
+    for fixture in [
+        "testdata/rds/hardcoded-master-password/fail-literal.yaml",
+        "testdata/rds/hardcoded-master-password/fail-literal-tf",
+    ] {
+        let scratch = tempfile::tempdir().unwrap();
+        let copy = copy_fixture(Path::new(fixture), scratch.path());
+        let path = copy.to_str().unwrap();
+        let mut runs: Vec<Vec<&str>> = ["human", "json", "sarif", "gnu", "github"]
+            .iter()
+            .map(|format| vec!["check", "--no-config", "--unsafe-fixes", "--format", format, path])
+            .collect();
+        runs.push(vec!["check", "--no-config", "--diff", "--unsafe-fixes", path]);
+        runs.push(vec!["check", "--no-config", "--fix", "--unsafe-fixes", path]);
+        for args in runs {
+            let output = common::iamlint(&args);
+            let shown = format!("{}{}", common::stdout(&output), common::stderr(&output));
+            assert!(!shown.is_empty(), "{args:?}");
+            for password in passwords {
+                assert!(!shown.contains(password), "{args:?} shows {password}:\n{shown}");
+            }
+        }
+        // And the fix did remove them from the file.
+        for (_, text) in texts(&copy) {
+            for password in passwords {
+                assert!(!text.contains(password), "{fixture}: {password} left in\n{text}");
+            }
+        }
+    }
+}

@@ -240,7 +240,11 @@ mod tests {
             (r#"["s3:GetObjet"]"#, r#""s3:GetObjet""#, r#"["s3:GetObject"]"#),
             ("- s3:GetObjet\n", "s3:GetObjet", "- s3:GetObject\n"),
             ("- 's3:GetObjet'\n", "'s3:GetObjet'", "- 's3:GetObject'\n"),
-            (r#""[\"s3:GetObjet\"]""#, r#"\"s3:GetObjet\""#, r#""[\"s3:GetObject\"]""#),
+            (
+                r#""[\"s3:GetObjet\"]""#,
+                r#"\"s3:GetObjet\""#,
+                r#""[\"s3:GetObject\"]""#,
+            ),
         ] {
             let span = spans(text, item)[0];
             let edit = replace_name(text, span, "s3:GetObjet", "s3:GetObject").unwrap();
@@ -251,7 +255,10 @@ mod tests {
         let span = Span::new(FileId(0), 1, text.len() - 1);
         assert_eq!(replace_name(text, span, "s3:GetObjet", "s3:GetObject"), None);
         // Mismatched quotes, or text beside the name.
-        assert_eq!(replace_name("'s3:GetObjet\"", Span::new(FileId(0), 0, 13), "s3:GetObjet", "x"), None);
+        assert_eq!(
+            replace_name("'s3:GetObjet\"", Span::new(FileId(0), 0, 13), "s3:GetObjet", "x"),
+            None
+        );
     }
 
     fn inserted(text: &str, first_key: &str) -> Option<String> {

@@ -100,9 +100,12 @@ pub fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
 fn write_fixable(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
     let mode = report.outcome.fix_mode;
     let fixes = report.outcome.findings.iter().filter_map(|f| f.fix.as_ref());
-    let (allowed, hidden) = fixes.fold((0, 0), |(a, h), fix| {
-        if mode.allows(fix) { (a + 1, h) } else { (a, h + 1) }
-    });
+    let (allowed, hidden) = fixes.fold(
+        (0, 0),
+        |(a, h), fix| {
+            if mode.allows(fix) { (a + 1, h) } else { (a, h + 1) }
+        },
+    );
     let option = if mode.unsafe_fixes {
         "--fix --unsafe-fixes"
     } else {
@@ -187,7 +190,11 @@ impl HumanDiagnostic {
             } else {
                 "--unsafe-fixes"
             };
-            let kind = if option == "--unsafe-fixes" { "unsafe fix available" } else { "fix" };
+            let kind = if option == "--unsafe-fixes" {
+                "unsafe fix available"
+            } else {
+                "fix"
+            };
             help.push(format!("[*] {kind} ({option}): {}", escape(&fix.message)));
         }
         HumanDiagnostic {

@@ -138,7 +138,9 @@ impl RuleMeta {
         let text = match self.fix {
             "safe" => "safe (`iamlint check --fix` applies it)",
             "unsafe" => "unsafe (applied only with `--fix --unsafe-fixes`)",
-            "safe, unsafe" => "safe, or unsafe where it would change what the policy matches (`--fix`, `--unsafe-fixes`)",
+            "safe, unsafe" => {
+                "safe, or unsafe where it would change what the policy matches (`--fix`, `--unsafe-fixes`)"
+            }
             _ => "none",
         };
         format!("Fix: {text}")
@@ -201,10 +203,13 @@ impl Registry {
             let (front, docs) =
                 split_front_matter(contents).ok_or_else(|| format!("{file}: no +++ front matter"))?;
             let front: FrontMatter = toml::from_str(front).map_err(|e| format!("{file}: {e}"))?;
-            let fix = FIX_KINDS
-                .into_iter()
-                .find(|k| *k == front.fix)
-                .ok_or_else(|| format!("{file}: `fix` is `{}`; write one of {}", front.fix, FIX_KINDS.join(", ")))?;
+            let fix = FIX_KINDS.into_iter().find(|k| *k == front.fix).ok_or_else(|| {
+                format!(
+                    "{file}: `fix` is `{}`; write one of {}",
+                    front.fix,
+                    FIX_KINDS.join(", ")
+                )
+            })?;
             let check: Option<Box<dyn Rule>> = match &front.query {
                 Some(spec) => Some(Box::new(
                     declarative::QueryRule::new(spec.clone()).map_err(|e| format!("{file}: {e}"))?,

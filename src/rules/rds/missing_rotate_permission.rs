@@ -64,7 +64,7 @@ impl Rule for MissingRotatePermission {
             if probe.access(ROTATE, &witnesses) != Access::Denied {
                 continue;
             }
-            let (actions, fix) = gathered.at(anchor, principal, || {
+            let (actions, _) = gathered.at(anchor, principal, || {
                 // An Allow cannot lift an explicit Deny: then a person must decide.
                 let denied = witnesses.iter().any(|w| {
                     probe.decide(&probe.request(ROTATE, w, Context::new())) == Decision::ExplicitDeny
