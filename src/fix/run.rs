@@ -294,7 +294,7 @@ pub fn fix_inputs(
             Some((input.clone(), file, own_fixes(findings, file)))
         })
         .collect();
-    work.sort_by(|a, b| a.0.display().cmp(&b.0.display()));
+    work.sort_by_key(|a| a.0.display());
     work.into_par_iter()
         .map(|(input, file, findings)| {
             let source = outcome.sources.get(file);

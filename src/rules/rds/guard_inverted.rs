@@ -30,10 +30,10 @@ impl Rule for GuardInverted {
                 )
                 .help("deny when the key is `false` instead: `\"Bool\": {\"rds:ManageMasterUserPassword\": false}`")
                 .label(clause.key_span, "condition on the key");
-                if editable(file) {
-                    if let Some(fix) = flip(file.text(clause.values_span.file), statement) {
-                        diagnostic = diagnostic.fix(fix);
-                    }
+                if editable(file)
+                    && let Some(fix) = flip(file.text(clause.values_span.file), statement)
+                {
+                    diagnostic = diagnostic.fix(fix);
                 }
                 out.push(diagnostic);
             }
