@@ -81,6 +81,9 @@ impl Outcome {
             for label in &mut f.labels {
                 label.span = moved(label.span);
             }
+            for edit in f.fix.iter_mut().flat_map(|fix| fix.edits.iter_mut()) {
+                edit.span = moved(edit.span);
+            }
             f
         }));
         self.redactions.extend(other.redactions.into_iter().map(moved));

@@ -438,3 +438,39 @@ fn fix_and_diff_conflict_with_writing_a_baseline() {
         2
     );
 }
+
+#[test]
+fn fixes_of_files_past_the_first_batch_are_applied() {
+    // The engine checks files 256 at a time and renumbers each batch's files after the
+    // previous ones: the fix's edits must follow their finding.
+    let dir = tempfile::tempdir().unwrap();
+    let clean = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}"#;
+    for i in 0..300 {
+        fs::write(dir.path().join(format!("p{i:03}.json")), clean).unwrap();
+    }
+    copy(
+        Path::new("testdata/fix/iam/unknown-action/policy.json"),
+        dir.path(),
+    );
+    let output = iamlint_in(dir.path(), &["check", "--no-config", "--format", "json", "."]);
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let typo = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "iam/unknown-action")
+        .unwrap();
+    assert!(typo["file"].as_str().unwrap().ends_with("policy.json"));
+    let edit = &typo["fix"]["edits"][0];
+    assert_eq!(
+        (edit["line"].as_u64(), edit["column"].as_u64()),
+        (Some(6), Some(19)),
+        "{edit}"
+    );
+    let output = iamlint_in(dir.path(), &["check", "--no-config", "--fix", "."]);
+    assert!(
+        stdout(&output).contains("Fixed 3 findings"),
+        "{}",
+        stdout(&output)
+    );
+}

@@ -118,15 +118,21 @@ fn assert_text_output(format: &str, out: &str, findings: usize, what: &str) {
         }
         "human" => {
             // Every line of a diagnostic is indented but its `rule (url)` header; then one
-            // summary line.
+            // summary line, and the count of fixable findings when there are some.
+            let summary = |l: &&&str| l.starts_with("Checked ") || l.starts_with("[*] ");
             let headers = lines
                 .iter()
-                .filter(|l| !l.is_empty() && !l.starts_with(' ') && !l.starts_with("Checked "))
+                .filter(|l| !l.is_empty() && !l.starts_with(' ') && !summary(l))
                 .count();
             assert_eq!(headers, findings, "{what}: one header per finding:\n{out}");
             let summaries = lines.iter().filter(|l| l.starts_with("Checked ")).count();
             assert_eq!(summaries, 1, "{what}: one summary line:\n{out}");
-            assert!(lines.last().unwrap().starts_with("Checked "), "{what}");
+            let tail: Vec<&&str> = lines.iter().rev().take_while(|l| l.starts_with("[*] ")).collect();
+            assert!(tail.len() <= 1, "{what}: one fixable count:\n{out}");
+            assert!(
+                lines[lines.len() - 1 - tail.len()].starts_with("Checked "),
+                "{what}"
+            );
         }
         _ => unreachable!(),
     }

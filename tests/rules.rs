@@ -158,6 +158,7 @@ fn every_rds_rule_fails_in_terraform_and_in_a_plan() {
                     || entry.starts_with("testdata/examples")
                     || entry.starts_with("testdata/hostile")
                     || entry.starts_with("testdata/suppressions")
+                    || entry.starts_with("testdata/fix")
                     || entry.starts_with("testdata/projects"),
                 "{}: a .tf fixture lives in its own pass-*/fail-* directory",
                 entry.display()

@@ -1,6 +1,6 @@
 //! `iamlint server` as an editor drives it: the real binary spawned, JSON-RPC over its
-//! stdin and stdout (initialize, didOpen, didChange, hover, completion, codeAction,
-//! shutdown, exit), assertions on what it answers and publishes.
+//! stdin and stdout (initialize, didOpen, didChange, hover, completion, codeAction with
+//! fixes and suppressions, shutdown, exit), assertions on what it answers and publishes.
 
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
@@ -415,3 +415,118 @@ Resources:
 }
 
 use std::fs;
+
+/// `text` with LSP text edits applied (ASCII text: a character is a byte).
+fn apply_edits(text: &str, edits: &[Value]) -> String {
+    let offset = |position: &Value| {
+        let line = position["line"].as_u64().unwrap() as usize;
+        let character = position["character"].as_u64().unwrap() as usize;
+        text.split_inclusive('\n').take(line).map(str::len).sum::<usize>() + character
+    };
+    let mut edits: Vec<(usize, usize, &str)> = edits
+        .iter()
+        .map(|e| {
+            (
+                offset(&e["range"]["start"]),
+                offset(&e["range"]["end"]),
+                e["newText"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    edits.sort();
+    let mut out = String::new();
+    let mut at = 0;
+    for (start, end, new) in edits {
+        out.push_str(&text[at..start]);
+        out.push_str(new);
+        at = end;
+    }
+    out.push_str(&text[at..]);
+    out
+}
+
+#[test]
+fn each_fix_is_a_quick_fix_while_the_text_is_the_same() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::create_dir(dir.path().join(".git")).unwrap();
+    let file = dir.path().join("deploy.yaml");
+    fs::write(&file, "Resources: {}\n").unwrap();
+    let doc = uri(&file);
+    let mut client = Client::start(dir.path());
+    client.open(&doc, "yaml", TEMPLATE);
+    let diagnostics = client.diagnostics(&doc);
+    let redundant = diagnostics
+        .iter()
+        .find(|d| d["code"] == "iam/redundant-action")
+        .unwrap()
+        .clone();
+    let ask = |client: &mut Client, diagnostic: &Value| {
+        client.request(
+            "textDocument/codeAction",
+            json!({
+                "textDocument": {"uri": doc},
+                "range": diagnostic["range"],
+                "context": {"diagnostics": [diagnostic]}
+            }),
+        )
+    };
+    let reply = ask(&mut client, &redundant);
+    let actions = reply["result"].as_array().unwrap();
+    assert_eq!(actions.len(), 2, "the fix, then the suppression: {actions:?}");
+    let fix = &actions[0];
+    assert_eq!(fix["title"], "Fix: remove `s3:GetObject`");
+    assert_eq!(fix["kind"], "quickfix");
+    assert_eq!(fix["isPreferred"], true, "a safe fix");
+    assert_eq!(fix["diagnostics"][0]["code"], "iam/redundant-action");
+    assert!(actions[1]["title"].as_str().unwrap().starts_with("Suppress"));
+    let edits = fix["edit"]["changes"][doc.as_str()].as_array().unwrap();
+    let fixed = apply_edits(TEMPLATE, edits);
+    assert_eq!(fixed, TEMPLATE.replace("              - s3:GetObject\n", ""));
+    client.change(&doc, 2, &fixed);
+    let codes_now: Vec<String> = client
+        .diagnostics(&doc)
+        .iter()
+        .map(|d| d["code"].as_str().unwrap().to_string())
+        .collect();
+    assert!(
+        !codes_now.contains(&"iam/redundant-action".to_string()),
+        "{codes_now:?}"
+    );
+
+    // The old diagnostic, sent for the changed text: its edits would land elsewhere, so only
+    // the suppression is offered.
+    let reply = ask(&mut client, &redundant);
+    let titles: Vec<&str> = reply["result"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["title"].as_str().unwrap())
+        .collect();
+    assert!(titles.iter().all(|t| !t.starts_with("Fix")), "{titles:?}");
+
+    // An unsafe fix is offered, not preferred.
+    let policy = dir.path().join("home.json");
+    let text = "{\n  \"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"s3:GetObject\", \"Resource\": \"arn:aws:s3:::b/${aws:username}/*\"}]\n}\n";
+    fs::write(&policy, text).unwrap();
+    let policy_uri = uri(&policy);
+    client.open(&policy_uri, "json", text);
+    let missing = client
+        .diagnostics(&policy_uri)
+        .into_iter()
+        .find(|d| d["code"] == "iam/missing-version")
+        .unwrap();
+    let reply = client.request(
+        "textDocument/codeAction",
+        json!({
+            "textDocument": {"uri": policy_uri},
+            "range": missing["range"],
+            "context": {"diagnostics": [missing]}
+        }),
+    );
+    let fix = &reply["result"][0];
+    assert!(fix["title"].as_str().unwrap().starts_with("Fix (unsafe"), "{fix}");
+    assert_eq!(fix["isPreferred"], false);
+    let edits = fix["edit"]["changes"][policy_uri.as_str()].as_array().unwrap();
+    assert!(apply_edits(text, edits).starts_with("{\n  \"Version\": \"2012-10-17\",\n  \"Statement\""));
+    client.stop();
+}

@@ -94,6 +94,9 @@ struct Summary {
     /// Present after `--fix`: how many findings its fixes removed.
     #[serde(skip_serializing_if = "Option::is_none")]
     fixed: Option<usize>,
+    /// Present after `--fix`: the same, by rule.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fixed_by_rule: Option<std::collections::BTreeMap<&'static str, usize>>,
 }
 
 fn json_finding<'a>(f: &'a Finding, locator: &Locator<'a>) -> JsonFinding<'a> {
@@ -177,6 +180,7 @@ pub fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
             suppressed: outcome.suppressed.len(),
             baseline: outcome.baseline,
             fixed: outcome.fixed.as_ref().map(crate::fix::run::Summary::total),
+            fixed_by_rule: outcome.fixed.as_ref().map(|f| f.fixed.iter().copied().collect()),
         },
     };
     json_text::write_pretty(out, &json)?;

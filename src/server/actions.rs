@@ -1,4 +1,5 @@
-//! Code actions: "suppress this finding", written in the inline form of the file's syntax
+//! Code actions: each finding's fix (the same edits `check --fix` applies, carried in the
+//! diagnostic's `data`), and "suppress this finding", written in the inline form of the file's syntax
 //! (README, "Suppressing findings") with a reason to fill in: a comment on the line before
 //! the element in YAML and Terraform, an entry of the resource's `Metadata` in a
 //! CloudFormation JSON template. A plain JSON policy has no inline form (its suppressions
@@ -16,6 +17,49 @@ use super::text::LineMap;
 use crate::parse::{Node, Syntax, Value, parse};
 use crate::rules::{is_engine_rule, is_suppression_rule};
 use crate::source::FileId;
+
+/// The fixes of the diagnostics the client sends back (see `diagnostics::fix_data`): one
+/// quick fix each, preferred when it is safe, offered only while the document's text is the
+/// one the diagnostics were computed on.
+pub fn fixes(uri: &Uri, text: &str, diagnostics: &[Diagnostic]) -> Vec<CodeActionOrCommand> {
+    let version = super::diagnostics::text_version(text);
+    let mut out = Vec::new();
+    for diagnostic in diagnostics {
+        if diagnostic.source.as_deref() != Some(SOURCE) {
+            continue;
+        }
+        let Some(data) = &diagnostic.data else { continue };
+        if data.get("text").and_then(|v| v.as_str()) != Some(version.as_str()) {
+            continue;
+        }
+        let fix = &data["fix"];
+        let Ok(edits) = serde_json::from_value::<Vec<TextEdit>>(fix["edits"].clone()) else {
+            continue;
+        };
+        let (Some(message), Some(applicability)) = (fix["message"].as_str(), fix["applicability"].as_str())
+        else {
+            continue;
+        };
+        let safe = applicability == "safe";
+        let title = if safe {
+            format!("Fix: {message}")
+        } else {
+            format!("Fix (unsafe: changes what the policy matches): {message}")
+        };
+        out.push(CodeActionOrCommand::CodeAction(CodeAction {
+            title,
+            kind: Some(CodeActionKind::QUICKFIX),
+            diagnostics: Some(vec![diagnostic.clone()]),
+            edit: Some(WorkspaceEdit {
+                changes: Some(HashMap::from([(uri.clone(), edits)])),
+                ..WorkspaceEdit::default()
+            }),
+            is_preferred: Some(safe),
+            ..CodeAction::default()
+        }));
+    }
+    out
+}
 
 /// The reason left for the author to write.
 pub const REASON: &str = "TODO";

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use lsp_types::{
     CodeDescription, Diagnostic, DiagnosticRelatedInformation, DiagnosticSeverity, DiagnosticTag, Location,
-    NumberOrString, Position, Range, Uri,
+    NumberOrString, Position, Range, TextEdit, Uri,
 };
 
 use super::text::{LineMap, uri_of};
@@ -66,12 +66,54 @@ pub fn diagnostics(
         return Vec::new();
     };
     let lines = LineMap::new(&text, utf8);
+    let version = text_version(&text);
     outcome
         .findings
         .iter()
         .filter(|f| this(f))
-        .map(|f| diagnostic(f, &lines, sources, registry, utf8))
+        .map(|f| {
+            let mut diagnostic = diagnostic(f, &lines, sources, registry, utf8);
+            diagnostic.data = fix_data(f, &lines, &version);
+            diagnostic
+        })
         .collect()
+}
+
+/// What a diagnostic carries for its fix code action (LSP clients send `data` back with
+/// the diagnostics of a `textDocument/codeAction` request): the edits in the client's
+/// position encoding, and which text they apply to, so that an action is never offered
+/// on a document that changed since.
+fn fix_data(finding: &Finding, lines: &LineMap<'_>, version: &str) -> Option<serde_json::Value> {
+    let fix = finding.fix.as_ref()?;
+    if fix.edits.iter().any(|e| e.span.file != finding.span.file) {
+        return None;
+    }
+    let edits: Vec<TextEdit> = fix
+        .edits
+        .iter()
+        .map(|e| TextEdit {
+            range: lines.range(e.span.range().start, e.span.range().end),
+            new_text: e.replacement.clone(),
+        })
+        .collect();
+    Some(serde_json::json!({
+        "fix": {
+            "message": escape(&fix.message),
+            "applicability": fix.applicability.as_str(),
+            "edits": edits,
+        },
+        "text": version,
+    }))
+}
+
+/// A digest of a document's text (FNV-1a and its length): equal for equal texts.
+pub fn text_version(text: &str) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in text.bytes() {
+        hash ^= u64::from(byte);
+        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    format!("{hash:016x}-{}", text.len())
 }
 
 fn config_error(message: &str) -> Diagnostic {

@@ -2,8 +2,8 @@
 //! It feeds the editor's in-memory documents to the same engine as `check` and turns the
 //! findings into diagnostics ([`diagnostics`]), answers hovers and completions from the
 //! embedded catalog ([`hover`], [`completion`], which read the text around the cursor
-//! ([`cursor`]) because a document being typed rarely parses), and offers to suppress a
-//! finding in the syntax of its file ([`actions`]).
+//! ([`cursor`]) because a document being typed rarely parses), and offers each finding's
+//! fix and a suppression in the syntax of its file as code actions ([`actions`]).
 //!
 //! Built on `lsp-server` and `lsp-types`, rust-analyzer's own crates: a synchronous
 //! message loop over a channel, which is all a linter that answers in milliseconds needs
@@ -189,13 +189,15 @@ impl Server {
                 let params: CodeActionParams = parse(&id, request.params)?;
                 let uri = params.text_document.uri;
                 let result = self.documents.get(&uri).map(|doc| {
-                    actions::suppressions(
+                    let mut actions = actions::fixes(&uri, &doc.text, &params.context.diagnostics);
+                    actions.extend(actions::suppressions(
                         &uri,
                         doc.path.as_deref(),
                         &doc.text,
                         &params.context.diagnostics,
                         self.utf8,
-                    )
+                    ));
+                    actions
                 });
                 Ok(ok(id, result))
             }
