@@ -1,11 +1,14 @@
 //! The text edits behind the rds/ rules' fixes, written in the source's own syntax: JSON,
 //! YAML (block and flow), HCL (attributes, `jsonencode` objects, `aws_iam_policy_document`
-//! blocks) and JSON embedded in a heredoc. Each edit touches only the bytes it must, so
-//! formatting, comments and key order around it survive.
+//! blocks) and JSON embedded in a heredoc or, for the edits inside one line, in a JSON
+//! string. Each edit touches only the bytes it must, so formatting, comments and key order
+//! around it survive. `crate::fix::syntax` holds the edits the iam/ rules share (an item
+//! removed, a name replaced); these are the ones only the rds/ rules make.
 //!
 //! Every helper works from the spans the parsers recorded and the text around them, and
-//! answers `None` where it cannot be sure of the result: a policy inside an escaped JSON
-//! string, a Terraform plan (generated: the fix belongs in the `.tf` that produced it).
+//! answers `None` where it cannot be sure of the result (a new statement in a policy that is
+//! an escaped JSON string, a value written with escapes). The rules themselves give no fix
+//! in a Terraform plan: it is generated, and the fix belongs in the configuration.
 
 use crate::fix::Edit;
 use crate::model::{ElementList, PolicyDocument};
