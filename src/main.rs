@@ -275,8 +275,15 @@ fn run_check(args: CheckArgs, registry: &'static Registry) -> Result<ExitCode, S
         if args.diff {
             drop(stderr);
             let mut stdout = io::BufWriter::new(io::stdout().lock());
+            // A fix may delete a hard-coded password: its line in the diff is masked as
+            // every report masks it.
+            let secrets = redacted_values(&outcome);
             let written = changed.iter().try_for_each(|(file, _)| {
-                let diff = fix::run::unified_diff(&file.path, &file.original, &file.fixed.text);
+                let diff = fix::run::unified_diff(
+                    &file.path,
+                    &mask_values(&file.original, &secrets),
+                    &mask_values(&file.fixed.text, &secrets),
+                );
                 stdout.write_all(escape_diff(&diff).as_bytes())
             });
             finish_output(written, &mut stdout)?;
@@ -659,4 +666,29 @@ fn run_simulate(args: SimulateArgs) -> Result<ExitCode, String> {
         write(&evaluation, request, &mut stdout)
     });
     finish_output(written, &mut stdout).map(|()| ExitCode::SUCCESS)
+}
+
+/// The text of every span no report may show (hard-coded passwords), longest first.
+fn redacted_values(outcome: &iamlint::engine::Outcome) -> Vec<String> {
+    let mut values: Vec<String> = outcome
+        .redactions
+        .iter()
+        .filter_map(|span| outcome.sources.get(span.file).text.get(span.range()))
+        .filter(|value| !value.trim().is_empty())
+        .map(str::to_string)
+        .collect();
+    values.sort_by_key(|v| std::cmp::Reverse(v.len()));
+    values.dedup();
+    values
+}
+
+/// `text` with each occurrence of `values` replaced by as many `*`.
+fn mask_values(text: &str, values: &[String]) -> String {
+    let mut text = text.to_string();
+    for value in values {
+        if text.contains(value.as_str()) {
+            text = text.replace(value.as_str(), &"*".repeat(value.chars().count()));
+        }
+    }
+    text
 }

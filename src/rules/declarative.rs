@@ -8,7 +8,9 @@ use jsonpath_rust::query::js_path_process;
 use serde::Deserialize;
 
 use super::Rule;
+use super::rds::edit;
 use crate::finding::Diagnostic;
+use crate::fix::Fix;
 use crate::model::{DocumentKind, FileModel, Language};
 use crate::parse::{Entry, Node};
 
@@ -27,6 +29,26 @@ pub struct QuerySpec {
     /// The wording for Terraform, where `{resource}` is the resource's address and
     /// `{attribute}` the argument matched, as written.
     pub terraform: Option<Wording>,
+    /// The fix each finding carries.
+    pub fix: Option<QueryFix>,
+}
+
+/// A declarative rule's fix: what to do with the matched property.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct QueryFix {
+    pub action: FixAction,
+    /// What the fix does; `{resource}` and `{attribute}` as in the message.
+    pub message: String,
+}
+
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum FixAction {
+    /// Remove the property (its whole line with its separator; in Terraform a write-only
+    /// argument's `_version` too): a safe fix, for a property that the others make
+    /// invalid.
+    RemoveProperty,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -108,7 +130,35 @@ impl Rule for QueryRule {
             if let Some(help) = help {
                 diagnostic = diagnostic.help(fill(help));
             }
+            if let (Some(fix), Some(entry)) = (&self.spec.fix, entry)
+                && let Some(fix) = query_fix(file, fix, entry, &fill)
+            {
+                diagnostic = diagnostic.fix(fix);
+            }
             out.push(diagnostic);
+        }
+    }
+}
+
+/// The edits of a query's fix on the matched entry; `None` in a Terraform plan (generated)
+/// or where the edit cannot be written.
+fn query_fix(
+    file: &FileModel<'_>,
+    fix: &QueryFix,
+    entry: &Entry,
+    fill: &dyn Fn(&str) -> String,
+) -> Option<Fix> {
+    if !super::rds::editable(file) {
+        return None;
+    }
+    let text = file.text(entry.key_span.file);
+    match fix.action {
+        FixAction::RemoveProperty => {
+            let mut edits = vec![edit::remove_entry(text, entry.key_span, entry.value.span)?];
+            if file.language() == Language::Terraform {
+                edits.extend(edit::remove_write_only_version(text, entry.key_span));
+            }
+            Some(Fix::safe(fill(&fix.message), edits))
         }
     }
 }

@@ -1,26 +1,28 @@
 //! `rds/guard-bypass-modify`: a guard on create/restore that leaves Modify open.
 
 use super::{
-    CLUSTER_CREATES, Gathered, INSTANCE_CREATES, action_span, analyze_guards, for_principals, join_actions,
-    modify_gaps, within_budget,
+    CLUSTER_CREATES, Gathered, INSTANCE_CREATES, action_span, analyze_guards, extend_guards, for_principals,
+    guard_for, join_actions, modify_gaps, within_budget,
 };
 use crate::finding::Diagnostic;
-use crate::model::Project;
+use crate::model::{Project, Statement};
 use crate::rules::Rule;
 use crate::source::Span;
 
 pub struct GuardBypassModify;
 
 /// The Modify actions left open at one guard, and the create it covers.
-#[derive(Default)]
-struct Bypass {
+struct Bypass<'m> {
     missing: Vec<&'static str>,
     covers: Option<(Span, String)>,
+    /// Where the fix adds each missing action: the guard that denies the create of its
+    /// kind (the first principal's, for a policy shared by several).
+    targets: Vec<(&'static str, Option<&'m Statement>)>,
 }
 
 impl Rule for GuardBypassModify {
     fn check_project(&self, project: &Project<'_, '_>, out: &mut Vec<Diagnostic>) {
-        let mut gathered: Gathered<Bypass> = Gathered::default();
+        let mut gathered: Gathered<Bypass<'_>> = Gathered::default();
         for principal in within_budget(&project.principals, out) {
             let Some(report) = analyze_guards(principal) else {
                 continue;
@@ -40,16 +42,27 @@ impl Rule for GuardBypassModify {
                     Bypass {
                         missing: Vec::new(),
                         covers: label,
+                        targets: Vec::new(),
                     }
                 });
                 for action in missing {
                     if !entry.missing.contains(&action) {
                         entry.missing.push(action);
+                        entry.targets.push((action, guard_for(&report, action)));
                     }
                 }
             }
         }
-        for (span, Bypass { missing, covers }, names) in gathered.into_iter() {
+        for (
+            span,
+            Bypass {
+                missing,
+                covers,
+                targets,
+            },
+            names,
+        ) in gathered.into_iter()
+        {
             let mut diagnostic = Diagnostic::new(
                 span,
                 format!(
@@ -64,6 +77,9 @@ impl Rule for GuardBypassModify {
             ));
             if let Some((span, message)) = covers {
                 diagnostic = diagnostic.label(span, message);
+            }
+            if let Some(fix) = extend_guards(project, span.file, &targets) {
+                diagnostic = diagnostic.fix(fix);
             }
             out.push(diagnostic);
         }

@@ -2,11 +2,11 @@
 //! whose resources or other conditions let some of those requests through.
 
 use super::{
-    Gathered, GuardMiss, action_span, analyze_guards, for_principals, join_actions, modify_gaps,
-    within_budget,
+    Gathered, GuardMiss, action_span, analyze_guards, extend_guards, for_principals, guard_for, join_actions,
+    modify_gaps, within_budget,
 };
 use crate::finding::Diagnostic;
-use crate::model::Project;
+use crate::model::{Project, Statement};
 use crate::rules::Rule;
 use crate::source::Span;
 
@@ -14,9 +14,12 @@ pub struct GuardIncomplete;
 
 /// What gets past one guard statement.
 #[derive(Default)]
-struct Open {
+struct Open<'m> {
     /// Actions that no guard names (reported at the first guard).
     left_out: Vec<&'static str>,
+    /// Where the fix adds each of `left_out`: the guard that denies an action on the same
+    /// kind of resource.
+    targets: Vec<(&'static str, Option<&'m Statement>)>,
     /// Actions this guard names but does not deny, with the reason.
     not_denied: Vec<(&'static str, GuardMiss)>,
     labels: Vec<(Span, String)>,
@@ -24,7 +27,7 @@ struct Open {
 
 impl Rule for GuardIncomplete {
     fn check_project(&self, project: &Project<'_, '_>, out: &mut Vec<Diagnostic>) {
-        let mut gathered: Gathered<Open> = Gathered::default();
+        let mut gathered: Gathered<Open<'_>> = Gathered::default();
         for principal in within_budget(&project.principals, out) {
             let Some(report) = analyze_guards(principal) else {
                 continue;
@@ -53,7 +56,10 @@ impl Rule for GuardIncomplete {
                     ..Open::default()
                 });
                 match &gap.why {
-                    None if !open.left_out.contains(&gap.action) => open.left_out.push(gap.action),
+                    None if !open.left_out.contains(&gap.action) => {
+                        open.left_out.push(gap.action);
+                        open.targets.push((gap.action, guard_for(&report, gap.action)));
+                    }
                     Some((_, why)) if !open.not_denied.iter().any(|(a, _)| *a == gap.action) => {
                         open.not_denied.push((gap.action, why.clone()));
                     }
@@ -69,12 +75,23 @@ impl Rule for GuardIncomplete {
             }
         }
         for (span, open, names) in gathered.into_iter() {
-            out.push(diagnostic(span, open, &names));
+            // Only a guard that merely leaves actions out is repaired by naming them: one
+            // whose Resource or conditions let requests through needs a person.
+            let fix = if open.not_denied.is_empty() {
+                extend_guards(project, span.file, &open.targets)
+            } else {
+                None
+            };
+            let mut diagnostic = diagnostic(span, open, &names);
+            if let Some(fix) = fix {
+                diagnostic = diagnostic.fix(fix);
+            }
+            out.push(diagnostic);
         }
     }
 }
 
-fn diagnostic(span: Span, open: Open, names: &[String]) -> Diagnostic {
+fn diagnostic(span: Span, open: Open<'_>, names: &[String]) -> Diagnostic {
     let mut parts = Vec::new();
     let mut help = Vec::new();
     if !open.left_out.is_empty() {

@@ -1,7 +1,7 @@
 //! `rds/hardcoded-master-password`: a master password written into the template.
 //! Messages name the resource and parameter, never the value.
 
-use super::{PasswordSource, classify_password, db_resources, describe};
+use super::{PasswordSource, classify_password, db_resources, describe, edit, manage_instead};
 use crate::finding::Diagnostic;
 use crate::model::{FileModel, Language, Resource};
 use crate::rules::Rule;
@@ -30,29 +30,50 @@ impl Rule for HardcodedMasterPassword {
                 continue;
             };
             let name = file.property_name(resource, "MasterUserPassword");
-            match classify_password(&entry.value, template) {
-                PasswordSource::Literal(node) => out.push(
-                    Diagnostic::new(
-                        node.span,
-                        format!("{} has a hard-coded `{name}`", describe(template, resource)),
-                    )
-                    .help(help(file, resource, &name)),
-                ),
-                PasswordSource::ParameterDefault { default, parameter } => out.push(
-                    Diagnostic::new(
-                        default.span,
-                        format!(
-                            "{} takes `{name}` from {} `{parameter}`, whose `{}` hard-codes it",
-                            describe(template, resource),
-                            file.input_words().0,
-                            file.input_words().1,
-                        ),
-                    )
-                    .help(help(file, resource, &name))
-                    .label(entry.key_span, "the master password of this database"),
-                ),
-                PasswordSource::External | PasswordSource::Unknown => {}
+            let diagnostic = match classify_password(&entry.value, template) {
+                PasswordSource::Literal(node) => Diagnostic::new(
+                    node.span,
+                    format!("{} has a hard-coded `{name}`", describe(template, resource)),
+                )
+                .help(help(file, resource, &name)),
+                PasswordSource::ParameterDefault { default, parameter } => Diagnostic::new(
+                    default.span,
+                    format!(
+                        "{} takes `{name}` from {} `{parameter}`, whose `{}` hard-codes it",
+                        describe(template, resource),
+                        file.input_words().0,
+                        file.input_words().1,
+                    ),
+                )
+                .help(help(file, resource, &name))
+                .label(entry.key_span, "the master password of this database"),
+                PasswordSource::External | PasswordSource::Unknown => continue,
+            };
+            // The edits delete the value; the fix's message names the property only. A
+            // parameter's (variable's) hard-coded `Default` goes too, so that no copy of the
+            // password stays in the file.
+            let mut fix = manage_instead(file, template, resource, entry, diagnostic.span);
+            if let (Some(fix), PasswordSource::ParameterDefault { parameter, .. }) =
+                (&mut fix, classify_password(&entry.value, template))
+            {
+                let default = template
+                    .parameter(parameter)
+                    .and_then(|p| p.node.entry("Default"))
+                    .filter(|d| d.key_span.file == diagnostic.span.file)
+                    .and_then(|d| edit::remove_entry(file.text(d.key_span.file), d.key_span, d.value.span));
+                if let Some(edit) = default {
+                    fix.edits.push(edit);
+                    fix.message = format!(
+                        "{} and remove the hard-coded `{}` of `{parameter}`",
+                        fix.message,
+                        file.input_words().1
+                    );
+                }
             }
+            out.push(match fix {
+                Some(fix) => diagnostic.fix(fix),
+                None => diagnostic,
+            });
         }
     }
 }

@@ -49,7 +49,7 @@ fn entry_span(entry: &Entry) -> Span {
     entry.key_span.cover(entry.value.span)
 }
 
-fn unsupported(resource: &Resource<'_>, template: &Template<'_>) -> Vec<(&'static str, Span)> {
+pub fn unsupported(resource: &Resource<'_>, template: &Template<'_>) -> Vec<(&'static str, Span)> {
     let mut reasons = Vec::new();
     let engine_entry = resource.property_entry("Engine");
     let engine = engine_entry

@@ -1,7 +1,9 @@
 //! `rds/master-password-not-managed`: a master password supplied from outside where RDS
 //! could generate and rotate it.
 
-use super::{ManageFlag, PasswordSource, classify_password, db_resources, describe, manage_flag};
+use super::{
+    ManageFlag, PasswordSource, classify_password, db_resources, describe, manage_flag, manage_instead,
+};
 use crate::finding::Diagnostic;
 use crate::model::FileModel;
 use crate::rules::Rule;
@@ -14,16 +16,16 @@ impl Rule for MasterPasswordNotManaged {
             return;
         };
         for resource in db_resources(template) {
-            let Some(value) = resource.property("MasterUserPassword") else {
+            let Some(entry) = resource.property_entry("MasterUserPassword") else {
                 continue;
             };
+            let value = &entry.value;
             if !matches!(manage_flag(resource), ManageFlag::Absent | ManageFlag::False) {
                 continue;
             }
             if let PasswordSource::External = classify_password(value, template) {
                 let name = file.property_name(resource, "MasterUserPassword");
-                out.push(
-                    Diagnostic::new(
+                let diagnostic = Diagnostic::new(
                         value.span,
                         format!(
                             "{} sets `{name}` instead of letting RDS manage it in Secrets Manager",
@@ -33,7 +35,12 @@ impl Rule for MasterPasswordNotManaged {
                     .help(format!(
                         "replace `{name}` with `{}`; RDS then generates the password, stores it in Secrets Manager and rotates it",
                         file.setting(resource, "ManageMasterUserPassword", "true")
-                    )),
+                    ));
+                out.push(
+                    match manage_instead(file, template, resource, entry, value.span) {
+                        Some(fix) => diagnostic.fix(fix),
+                        None => diagnostic,
+                    },
                 );
             }
         }

@@ -2,14 +2,15 @@
 //! customer managed key of the template, and a principal that creates or modifies
 //! databases may not use that key.
 
+use super::edit::{NewResource, NewStatement};
 use super::{
-    EVALUATION_BUDGET, ManageFlag, db_resources, deciding, describe, evaluation_cost, join_actions,
-    key_request, manage_flag,
+    EVALUATION_BUDGET, ManageFlag, add_statements, db_resources, deciding, describe, evaluation_cost,
+    join_actions, key_request, manage_flag,
 };
-use crate::eval::Decision;
+use crate::eval::{Context, Decision};
 use crate::finding::Diagnostic;
 use crate::model::{
-    ACCOUNT, Effect, PolicyDocument, PolicyKind, Principal, Project, Template, Visibility,
+    ACCOUNT, Effect, Language, PolicyDocument, PolicyKind, Principal, Project, Template, Visibility,
     deploy_time_pattern,
 };
 use crate::parse::Node;
@@ -136,6 +137,33 @@ impl Rule for MissingKmsKeyPermissions {
                     }
                     if let Some(doc) = key_policy {
                         diagnostic = diagnostic.label(doc.span, "the key policy");
+                    }
+                    // Only when the key policy delegates to IAM can the principal's own
+                    // policy grant the key, and only where no Deny takes it away.
+                    let denied = missing.iter().any(|p| {
+                        probe.decide(&probe.request(p, &key_arn, Context::new())) == Decision::ExplicitDeny
+                    });
+                    if let Some(anchor) =
+                        write_span.filter(|s| delegates && !denied && s.file == key_node.span.file)
+                    {
+                        let key = match template.language {
+                            Language::CloudFormation => NewResource::GetAtt(key_id.to_string()),
+                            Language::Terraform => NewResource::Expression(format!("{key_id}.arn")),
+                        };
+                        let statement = NewStatement {
+                            sid: "RdsManagedPasswordKey".to_string(),
+                            actions: missing.clone(),
+                            resources: vec![key],
+                        };
+                        let message = format!(
+                            "allow {} on key `{key_id}` in a new statement of the policy that allows `{action}`",
+                            join_actions(&missing)
+                        );
+                        if let Some(fix) =
+                            add_statements(project, principal, anchor, vec![statement], message)
+                        {
+                            diagnostic = diagnostic.fix(fix);
+                        }
                     }
                     out.push(diagnostic);
                 }

@@ -1,12 +1,15 @@
 //! `rds/missing-rotate-permission`: a principal that modifies databases with managed
 //! passwords but may not rotate their secrets.
 
+use super::edit::{NewResource, NewStatement};
 use super::{
-    Gathered, MODIFY_CLUSTER, MODIFY_INSTANCE, ManageFlag, db_resources, deciding, for_principals,
-    join_actions, key_request, manage_flag, mentions_key, secret_witnesses, within_budget,
+    Gathered, MANAGED_SECRETS, MODIFY_CLUSTER, MODIFY_INSTANCE, ManageFlag, add_statements, db_resources,
+    deciding, for_principals, join_actions, key_request, manage_flag, mentions_key, secret_witnesses,
+    within_budget,
 };
-use crate::eval::Decision;
+use crate::eval::{Context, Decision};
 use crate::finding::Diagnostic;
+use crate::fix::Fix;
 use crate::model::{Effect, Principal, Project, Visibility};
 use crate::rules::Rule;
 use crate::rules::probe::{Access, Probe, Unseen};
@@ -37,7 +40,7 @@ fn files_with_managed_passwords(project: &Project<'_, '_>) -> Vec<bool> {
 
 impl Rule for MissingRotatePermission {
     fn check_project(&self, project: &Project<'_, '_>, out: &mut Vec<Diagnostic>) {
-        let mut gathered: Gathered<Vec<&'static str>> = Gathered::default();
+        let mut gathered: Gathered<(Vec<&'static str>, Option<Fix>)> = Gathered::default();
         let managed_in = files_with_managed_passwords(project);
         for principal in within_budget(&project.principals, out) {
             if principal.visibility == Visibility::Partial || !uses_managed_passwords(principal, &managed_in)
@@ -57,19 +60,36 @@ impl Rule for MissingRotatePermission {
             let Some(anchor) = modifies.iter().find_map(|(_, span)| *span) else {
                 continue;
             };
-            if probe.access(ROTATE, &secret_witnesses(principal)) != Access::Denied {
+            let witnesses = secret_witnesses(principal);
+            if probe.access(ROTATE, &witnesses) != Access::Denied {
                 continue;
             }
-            let entry = gathered.at(anchor, principal, Vec::new);
+            let (actions, _) = gathered.at(anchor, principal, || {
+                // An Allow cannot lift an explicit Deny: then a person must decide.
+                let denied = witnesses.iter().any(|w| {
+                    probe.decide(&probe.request(ROTATE, w, Context::new())) == Decision::ExplicitDeny
+                });
+                let statement = NewStatement {
+                    sid: "RdsRotateManagedPasswords".to_string(),
+                    actions: vec![ROTATE],
+                    resources: vec![NewResource::Arn(MANAGED_SECRETS.to_string())],
+                };
+                let message = format!(
+                    "allow `{ROTATE}` in a new statement, on `{MANAGED_SECRETS}` (the secrets RDS creates)"
+                );
+                let fix = (!denied)
+                    .then(|| add_statements(project, principal, anchor, vec![statement], message))
+                    .flatten();
+                (Vec::new(), fix)
+            });
             for (action, _) in &modifies {
-                if !entry.contains(action) {
-                    entry.push(action);
+                if !actions.contains(action) {
+                    actions.push(action);
                 }
             }
         }
-        for (span, actions, names) in gathered.into_iter() {
-            out.push(
-                Diagnostic::new(
+        for (span, (actions, fix), names) in gathered.into_iter() {
+            let diagnostic = Diagnostic::new(
                     span,
                     format!(
                         "{} {} allowed but `{ROTATE}` is not{}: rotating a managed master password immediately will fail",
@@ -79,9 +99,12 @@ impl Rule for MissingRotatePermission {
                     ),
                 )
                 .help(format!(
-                    "allow `{ROTATE}` on the secrets RDS manages (`arn:aws:secretsmanager:*:*:secret:rds!*`)"
-                )),
-            );
+                    "allow `{ROTATE}` on the secrets RDS manages (`{MANAGED_SECRETS}`)"
+                ));
+            out.push(match fix {
+                Some(fix) => diagnostic.fix(fix),
+                None => diagnostic,
+            });
         }
     }
 }

@@ -3,6 +3,7 @@
 //! for a given request, which statements are guards, and how a template's
 //! `MasterUserPassword` is classified.
 
+pub(in crate::rules) mod edit;
 pub mod guard_bypass_modify;
 pub mod guard_incomplete;
 pub mod guard_inverted;
@@ -19,10 +20,12 @@ use std::collections::{HashMap, HashSet};
 use super::probe::{Probe, REGION, Unseen, context, places};
 use crate::eval::{Context, Decision, Evaluation, Missed, Request, Role, TraceEntry, Variables, condition};
 use crate::finding::Diagnostic;
+use crate::fix::Fix;
 use crate::model::{ACCOUNT, Effect, Principal, Resource, Statement, Template};
+use crate::model::{FileModel, Project, Texts};
 use crate::model::{Language, is_dynamic_reference, is_pseudo_parameter, is_synthetic, sub_variables};
 use crate::parse::{Node, Value};
-use crate::source::Span;
+use crate::source::{FileId, Span};
 
 pub const KEY: &str = "rds:ManageMasterUserPassword";
 
@@ -91,6 +94,8 @@ pub struct GuardReport<'m> {
     pub gaps: Vec<Gap<'m>>,
     /// The key actions denied when the key is `false`.
     pub covered: Vec<&'static str>,
+    /// For each covered action, the guard statement that denies it.
+    pub denied_by: Vec<(&'static str, Span)>,
 }
 
 pub struct Gap<'m> {
@@ -115,11 +120,19 @@ pub fn analyze_guards<'m>(principal: &Principal<'m, '_>) -> Option<GuardReport<'
     guards.dedup_by_key(|s| s.span);
     let probe = Probe::new(principal, Unseen::AllowAll);
     let mut covered = Vec::new();
+    let mut denied_by = Vec::new();
     let mut gaps = Vec::new();
     for action in key_actions() {
         let request = key_request(&probe, action, Some(false));
         match probe.decide(&request) {
-            Decision::ExplicitDeny => covered.push(action.as_str()),
+            Decision::ExplicitDeny => {
+                covered.push(action.as_str());
+                // Which guard denies it: where a fix adds the actions of the same kind.
+                let evaluation = probe.evaluate(&request);
+                if let Some(guard) = deciding(&evaluation, Effect::Deny) {
+                    denied_by.push((action.as_str(), guard));
+                }
+            }
             Decision::ImplicitDeny => {}
             Decision::Allow => {
                 // Only a gap needs the trace: which guard did not apply, and why.
@@ -155,6 +168,7 @@ pub fn analyze_guards<'m>(principal: &Principal<'m, '_>) -> Option<GuardReport<'
         guards,
         gaps,
         covered,
+        denied_by,
     })
 }
 
@@ -418,6 +432,163 @@ pub fn for_principals(names: &[String]) -> String {
             crate::rules::budget::thousands(n - NAMED_PRINCIPALS)
         ),
     }
+}
+
+/// Whether fixes may edit the file: not a Terraform plan, which is generated (the fix
+/// belongs in the configuration that produced it).
+pub fn editable(file: &FileModel<'_>) -> bool {
+    // A module's model reads several files; a plan's only the plan.
+    !(file.language() == Language::Terraform && matches!(file.texts, Texts::One(_)))
+}
+
+/// The model of the file that `file` belongs to (a Terraform module's model spans several).
+pub fn model_of<'p, 'a>(project: &'p Project<'_, 'a>, file: FileId) -> Option<&'p FileModel<'a>> {
+    project.files.iter().flatten().find(|model| match model.texts {
+        Texts::One(_) => model.root.span.file == file,
+        Texts::Many(files) => files.iter().any(|(id, _)| *id == file),
+    })
+}
+
+/// The guard a fix adds a key action to: one that already denies a key action on the same
+/// kind of resource (a DB instance, a DB cluster), or one on `Resource: "*"`, so that it
+/// denies this one too (the probes differ only in action and resource), with an `Action`
+/// list of literals that iamlint can extend.
+pub fn guard_for<'m>(report: &GuardReport<'m>, action: &str) -> Option<&'m Statement> {
+    let cluster = action.contains("DBCluster");
+    let deniers = || {
+        report
+            .denied_by
+            .iter()
+            .filter_map(|(covered, span)| Some((*covered, *report.guards.iter().find(|g| g.span == *span)?)))
+    };
+    let any_resource = |g: &Statement| {
+        g.resource
+            .as_ref()
+            .is_some_and(|r| !r.negated && r.items.iter().all(|i| i.text.as_deref() == Some("*")))
+    };
+    deniers()
+        .find(|(covered, _)| covered.contains("DBCluster") == cluster)
+        .or_else(|| deniers().find(|(_, g)| any_resource(g)))
+        .map(|(_, g)| g)
+        .filter(|g| {
+            g.action
+                .as_ref()
+                .is_some_and(|a| !a.negated && a.items.iter().all(|i| i.text.is_some()))
+        })
+}
+
+/// The safe fix that adds each action to its guard's `Action` list (in the list's own
+/// style), when every guard is in `file` and can be edited; `None` otherwise.
+pub fn extend_guards(
+    project: &Project<'_, '_>,
+    file: FileId,
+    targets: &[(&'static str, Option<&Statement>)],
+) -> Option<Fix> {
+    let model = model_of(project, file).filter(|m| editable(m))?;
+    let text = model.text(file);
+    let mut by_guard: Vec<(&Statement, Vec<&str>)> = Vec::new();
+    for (action, guard) in targets {
+        let guard = (*guard)?;
+        if guard.span.file != file {
+            return None;
+        }
+        match by_guard.iter_mut().find(|(g, _)| g.span == guard.span) {
+            Some((_, actions)) => actions.push(action),
+            None => by_guard.push((guard, vec![action])),
+        }
+    }
+    let mut edits = Vec::new();
+    for (guard, actions) in &by_guard {
+        edits.extend(edit::append_items(text, guard.action.as_ref()?, actions)?);
+    }
+    let actions: Vec<&str> = targets.iter().map(|(a, _)| *a).collect();
+    Some(Fix::safe(
+        format!("add {} to the guard's Action list", join_actions(&actions)),
+        edits,
+    ))
+}
+
+/// The unsafe fix that lets RDS manage the master password instead of `password` (the
+/// `MasterUserPassword` entry, as written): the entry becomes `ManageMasterUserPassword:
+/// true` (`manage_master_user_password = true`), or goes when the flag is already written.
+/// `None` where RDS does not support management (see `rds/managed-password-unsupported`),
+/// in a plan, or when the edits would leave the finding's file (`at`).
+pub fn manage_instead(
+    file: &FileModel<'_>,
+    template: &Template<'_>,
+    resource: &Resource<'_>,
+    password: &crate::parse::Entry,
+    at: Span,
+) -> Option<Fix> {
+    if !editable(file)
+        || password.key_span.file != at.file
+        || !managed_password_unsupported::unsupported(resource, template).is_empty()
+    {
+        return None;
+    }
+    let text = file.text(at.file);
+    let setting = file.setting(resource, "ManageMasterUserPassword", "true");
+    let mut edits = match resource.property_entry("ManageMasterUserPassword") {
+        None => edit::replace_entry(
+            text,
+            password.key_span,
+            password.value.span,
+            &file.property_name(resource, "ManageMasterUserPassword"),
+            "true",
+        )?,
+        Some(flag) if flag.key_span.file != at.file => return None,
+        Some(flag) => {
+            let mut edits = vec![edit::remove_entry(text, password.key_span, password.value.span)?];
+            match flag.value.as_bool_like() {
+                Some(true) => {}
+                Some(false) => edits.push(edit::flip_bool(text, flag.value.span)?),
+                None => return None,
+            }
+            edits
+        }
+    };
+    if file.language() == Language::Terraform {
+        edits.extend(edit::remove_write_only_version(text, password.key_span));
+    }
+    Some(Fix::unsafe_(
+        format!(
+            "replace `{}` with `{setting}`",
+            file.property_name(resource, "MasterUserPassword")
+        ),
+        edits,
+    ))
+}
+
+/// The secrets RDS creates for managed passwords, by their name (`rds!db-...`,
+/// `rds!cluster-...`): what a fix's new statement grants Secrets Manager actions on.
+pub const MANAGED_SECRETS: &str = "arn:aws:secretsmanager:*:*:secret:rds!*";
+
+/// The unsafe fix that adds `statements` to the principal's policy right after `anchor` (a
+/// statement of one of its own policies), in that policy's syntax; each `Sid` made unique
+/// in the file. `None` when the anchor's policy cannot be edited.
+pub fn add_statements(
+    project: &Project<'_, '_>,
+    principal: &Principal<'_, '_>,
+    anchor: Span,
+    mut statements: Vec<edit::NewStatement>,
+    message: String,
+) -> Option<Fix> {
+    let document = principal
+        .identity
+        .iter()
+        .find(|d| d.statements.iter().any(|s| s.span == anchor))?;
+    let model = model_of(project, anchor.file).filter(|m| editable(m))?;
+    let text = model.text(anchor.file);
+    for statement in &mut statements {
+        let base = statement.sid.clone();
+        let mut n = 1;
+        while text.contains(&statement.sid) {
+            n += 1;
+            statement.sid = format!("{base}{n}");
+        }
+    }
+    let edit = edit::insert_statements(text, document, anchor, &statements)?;
+    Some(Fix::unsafe_(message, vec![edit]))
 }
 
 /// The `Action`/`NotAction` value of a statement, or the statement itself.
