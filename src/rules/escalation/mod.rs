@@ -39,7 +39,9 @@ use crate::eval::{
     Caller, Context, Decision, PolicySet, Request, Role, Variables, decide, evaluate_matching,
 };
 use crate::finding::Diagnostic;
-use crate::model::{ACCOUNT, Effect, FileModel, PolicyDocument, PolicyKind, Principal, Project, Statement};
+use crate::model::{
+    ACCOUNT, Effect, ElementList, FileModel, PolicyDocument, PolicyKind, Principal, Project, Statement,
+};
 use crate::model::{Texts, Visibility, allow_all, is_synthetic, ref_target};
 use crate::parse::Node;
 use crate::source::Span;
@@ -99,7 +101,7 @@ pub struct Step {
 }
 
 /// A request the end of a path is allowed and the source is not.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Witness {
     pub action: String,
     pub resource: String,
@@ -228,10 +230,7 @@ impl<'p, 'm, 'a> Analysis<'p, 'm, 'a> {
                     Target::Outside { .. } => None,
                 };
                 let witness = match end {
-                    Some(end) => match self.stronger_than(end, source) {
-                        Some(witness) => Some(Some(witness)),
-                        None => None,
-                    },
+                    Some(end) => self.stronger_than(end, source).map(Some),
                     // Outside the files: it may be an administrator, unless the source
                     // already may do anything.
                     None => (self.stronger_than(End::Unbounded(source), source).is_some()).then_some(None),
@@ -439,9 +438,8 @@ impl<'p, 'm, 'a> Analysis<'p, 'm, 'a> {
             // A role whose trust policy is not in the files (a principal of the config):
             // it may trust the service; an actor's own assume is not claimed.
             if trusts.is_empty() {
-                if method.service.is_none() {
-                    return None;
-                }
+                // No trust policy to read: only a service may be assumed to be trusted.
+                method.service?;
             } else {
                 let mut context = Context::new();
                 if caller.service.is_none() {
@@ -531,6 +529,11 @@ impl<'p, 'm, 'a> Analysis<'p, 'm, 'a> {
     }
 
     fn compare(&self, end: End, source: usize) -> Option<Witness> {
+        // Nothing is beyond a principal allowed every action on every resource, with nothing
+        // to limit it: decided here rather than by asking the whole catalog.
+        if unlimited(self.principal(source)) {
+            return None;
+        }
         let (holder, unbounded) = match end {
             End::Principal(t) => (t, false),
             End::Unbounded(t) => (t, true),
@@ -564,19 +567,44 @@ impl<'p, 'm, 'a> Analysis<'p, 'm, 'a> {
         let source_probe = &self.probes[source];
         let cost = 1 + source_probe_cost(self.principal(source)) + granting.len();
         let mut budget = COMPARE_BUDGET / cost;
+        // Two requests made once and rewritten for each witness: a comparison may ask every
+        // action of the catalog.
+        let mut asked_source = source_probe.request("", "", Context::new());
+        let mut asked_end = end_probe.request("", "", Context::new());
         for (action, resource) in witnesses(&granting) {
             if budget == 0 {
                 break;
             }
             budget -= 1;
-            let asked =
-                |probe: &Probe<'_, '_>| probe.decide(&probe.request(&action, &resource, Context::new()));
-            if asked(source_probe) != Decision::Allow && asked(&end_probe) == Decision::Allow {
+            for request in [&mut asked_source, &mut asked_end] {
+                request.action.clear();
+                request.action.push_str(&action);
+                request.resource.clear();
+                request.resource.push_str(&resource);
+            }
+            if source_probe.decide(&asked_source) != Decision::Allow
+                && end_probe.decide(&asked_end) == Decision::Allow
+            {
                 return Some(Witness { action, resource });
             }
         }
         None
     }
+}
+
+/// Whether a principal is allowed every request: an unconditional Allow of `*` on `*`, and no
+/// Deny, permissions boundary or SCP that could take anything away.
+fn unlimited(principal: &Principal<'_, '_>) -> bool {
+    let is_star = |list: &Option<ElementList>| {
+        list.as_ref()
+            .is_some_and(|l| !l.negated && l.items.iter().any(|i| i.text.as_deref() == Some("*")))
+    };
+    principal.boundary.is_none()
+        && principal.scps.is_empty()
+        && !principal.statements().any(|s| s.is(Effect::Deny))
+        && principal.statements().any(|s| {
+            s.is(Effect::Allow) && s.condition.is_empty() && is_star(&s.action) && is_star(&s.resource)
+        })
 }
 
 /// Statement evaluations one comparison of power may spend: enough for every catalog
@@ -608,7 +636,8 @@ const SENSITIVE: [&str; 8] = [
 /// expanded over the catalog, a `NotAction` standing for what it leaves) on each resource
 /// as written. Lazy: a comparison usually stops at the first request.
 fn witnesses<'d>(documents: &'d [&'d PolicyDocument<'_>]) -> impl Iterator<Item = (String, String)> + 'd {
-    let mut seen: HashSet<(String, String)> = HashSet::new();
+    // Asked once each; hashes rather than copies of the pairs.
+    let mut seen: HashSet<u64> = HashSet::new();
     documents
         .iter()
         .flat_map(|d| &d.statements)
@@ -625,7 +654,12 @@ fn witnesses<'d>(documents: &'d [&'d PolicyDocument<'_>]) -> impl Iterator<Item 
             granted_actions(statement)
                 .flat_map(move |a| resources.clone().into_iter().map(move |r| (a.clone(), r)))
         })
-        .filter(move |pair| seen.insert(pair.clone()))
+        .filter(move |pair| {
+            use std::hash::{BuildHasher, BuildHasherDefault};
+            let hash =
+                BuildHasherDefault::<std::collections::hash_map::DefaultHasher>::default().hash_one(pair);
+            seen.insert(hash)
+        })
 }
 
 /// The catalog actions a statement's `Action`/`NotAction` grants, the sensitive ones first
@@ -883,12 +917,13 @@ fn describe_target(project: &Project<'_, '_>, target: &Target) -> String {
 /// attached to three roles) is reported once, naming them.
 pub fn report(family: Family, project: &Project<'_, '_>, out: &mut Vec<Diagnostic>) {
     let found = shared_paths(project);
-    let mut at: HashMap<(Span, String), usize> = HashMap::new();
-    let mut findings: Vec<(Diagnostic, Vec<String>)> = Vec::new();
+    // One finding per statement and path (its route and what it gains), with the principals
+    // it applies to, in the order found.
+    type Key = (Span, String, Option<Witness>);
+    let mut at: HashMap<Key, usize> = HashMap::new();
+    let mut gathered: Vec<(&EscalationPath, Span, Vec<String>)> = Vec::new();
     for path in found.iter().filter(|p| p.family() == family) {
-        let source = &project.principals[path.source];
-        let first = &path.steps[0];
-        let Some(anchor) = first
+        let Some(anchor) = path.steps[0]
             .enabled_by
             .iter()
             .map(|(span, _)| *span)
@@ -896,18 +931,30 @@ pub fn report(family: Family, project: &Project<'_, '_>, out: &mut Vec<Diagnosti
         else {
             continue;
         };
-        let route = route(project, path);
-        let key = (anchor, route.clone());
-        let names = source.name.iter().cloned().collect::<Vec<_>>();
-        if let Some(&index) = at.get(&key) {
-            for name in names {
-                if !findings[index].1.contains(&name) {
-                    findings[index].1.push(name);
-                }
-            }
-            continue;
+        let key = (anchor, route(project, path), path.witness.clone());
+        let index = *at.entry(key).or_insert_with(|| {
+            gathered.push((path, anchor, Vec::new()));
+            gathered.len() - 1
+        });
+        let name = name_of(&project.principals[path.source]);
+        if !gathered[index].2.contains(&name) {
+            gathered[index].2.push(name);
         }
-        let message = describe(project, path);
+    }
+    for (path, anchor, names) in gathered {
+        let message = match names.len() {
+            0 | 1 => describe(project, path),
+            n if n <= NAMED => describe_as(project, path, &format!("each of {}", names.join(", "))),
+            n => describe_as(
+                project,
+                path,
+                &format!(
+                    "each of {} and {} more",
+                    names[..NAMED].join(", "),
+                    crate::rules::budget::thousands(n - NAMED)
+                ),
+            ),
+        };
         let mut diagnostic = Diagnostic::new(anchor, message).help(help(project, path));
         for (number, step) in path.steps.iter().enumerate() {
             for (span, what) in &step.enabled_by {
@@ -922,16 +969,12 @@ pub fn report(family: Family, project: &Project<'_, '_>, out: &mut Vec<Diagnosti
                 diagnostic = diagnostic.label(span, format!("step {}: the target", number + 1));
             }
         }
-        at.insert(key, findings.len());
-        findings.push((diagnostic, names));
-    }
-    for (mut diagnostic, names) in findings {
-        if names.len() > 1 {
-            diagnostic.message = format!("{} (for {})", diagnostic.message, names.join(", "));
-        }
         out.push(diagnostic);
     }
 }
+
+/// How many principals a finding names before it counts the rest.
+const NAMED: usize = 5;
 
 /// [`paths`] once per run for the five rules, which the engine runs side by side: the
 /// first computes while the others wait, then they share it. A run is told from another by
@@ -995,8 +1038,12 @@ fn route(project: &Project<'_, '_>, path: &EscalationPath) -> String {
 /// A path in a sentence: `privilege escalation path: role \`Dev\` → \`sts:AssumeRole\` → role
 /// \`Admin\` (allowed ...)`, for findings here and in `iamlint diff`.
 pub fn describe(project: &Project<'_, '_>, path: &EscalationPath) -> String {
+    describe_as(project, path, &name_of(&project.principals[path.source]))
+}
+
+/// [`describe`], naming the source as `source`.
+fn describe_as(project: &Project<'_, '_>, path: &EscalationPath, source: &str) -> String {
     let route = route(project, path);
-    let source = name_of(&project.principals[path.source]);
     let gain = match (&path.witness, path.steps.last().map(|s| &s.target)) {
         (_, Some(Target::Itself { .. } | Target::HeldPolicy { .. })) => {
             "it may then grant itself any permission".to_string()
