@@ -95,7 +95,7 @@ mod made {
 }
 
 pub static METHODS: &[Method] = &[
-    // Rhino 1; PMapper treats a principal that can edit its own policies as an admin.
+    // Rhino Security Labs; PMapper treats a principal that can edit its own policies as an admin.
     Method {
         family: Family::PolicyVersion,
         name: "iam:CreatePolicyVersion",
@@ -106,7 +106,7 @@ pub static METHODS: &[Method] = &[
         steps: "`iam:CreatePolicyVersion` on {target} with a document that allows `*` on `*` and `SetAsDefault` true: \
                 the new version takes effect at once",
     },
-    // Rhino 2.
+    // Rhino Security Labs.
     Method {
         family: Family::PolicyVersion,
         name: "iam:SetDefaultPolicyVersion",
@@ -116,7 +116,7 @@ pub static METHODS: &[Method] = &[
         service: None,
         steps: "`iam:ListPolicyVersions` on {target}, then `iam:SetDefaultPolicyVersion` to an older version that allows more",
     },
-    // Rhino 8, 9, 10.
+    // Rhino Security Labs.
     Method {
         family: Family::SelfPolicyEdit,
         name: "iam:AttachRolePolicy",
@@ -144,7 +144,7 @@ pub static METHODS: &[Method] = &[
         service: None,
         steps: "`iam:AttachGroupPolicy` on {target} with `PolicyArn` `arn:aws:iam::aws:policy/AdministratorAccess`",
     },
-    // Rhino 11, 12, 13.
+    // Rhino Security Labs.
     Method {
         family: Family::SelfPolicyEdit,
         name: "iam:PutRolePolicy",
@@ -172,7 +172,7 @@ pub static METHODS: &[Method] = &[
         service: None,
         steps: "`iam:PutGroupPolicy` on {target} with an inline policy that allows `*` on `*`",
     },
-    // Rhino 14.
+    // Rhino Security Labs.
     Method {
         family: Family::SelfPolicyEdit,
         name: "iam:AddUserToGroup",
@@ -182,7 +182,7 @@ pub static METHODS: &[Method] = &[
         service: None,
         steps: "`iam:AddUserToGroup` to put the user in {target}",
     },
-    // Rhino 4, 5, 6; PMapper `iam_edges.py`.
+    // Rhino Security Labs; PMapper `iam_edges.py`.
     Method {
         family: Family::CredentialsForOthers,
         name: "iam:CreateAccessKey",
@@ -220,7 +220,7 @@ pub static METHODS: &[Method] = &[
         service: None,
         steps: "`sts:AssumeRole` of {target}, whose trust policy lets the caller in",
     },
-    // Rhino 17 (with sts:AssumeRole); PMapper `iam_edges.py`.
+    // Rhino Security Labs (with sts:AssumeRole); PMapper `iam_edges.py`.
     Method {
         family: Family::AssumeMorePowerful,
         name: "iam:UpdateAssumeRolePolicy + sts:AssumeRole",
@@ -230,7 +230,7 @@ pub static METHODS: &[Method] = &[
         service: None,
         steps: "`iam:UpdateAssumeRolePolicy` on {target} with a trust policy that names the caller, then `sts:AssumeRole` of it",
     },
-    // Rhino 18; PMapper `lambda_edges.py`.
+    // Rhino Security Labs; PMapper `lambda_edges.py`.
     Method {
         family: Family::AssumeMorePowerful,
         name: "lambda:UpdateFunctionCode",
@@ -241,7 +241,7 @@ pub static METHODS: &[Method] = &[
         steps: "`lambda:UpdateFunctionCode` of {target} with code that uses the role's credentials, which the function \
                 runs with on its next invocation",
     },
-    // Rhino 3; PMapper `ec2_edges.py`.
+    // Rhino Security Labs; PMapper `ec2_edges.py`.
     Method {
         family: Family::PassRole,
         name: "iam:PassRole + ec2:RunInstances",
@@ -252,7 +252,7 @@ pub static METHODS: &[Method] = &[
         steps: "`ec2:RunInstances` with an instance profile of {target} (passed with `iam:PassRole`) and user data that \
                 runs code; the code reads the role's credentials from the instance metadata service",
     },
-    // Rhino 15, 16; PMapper `lambda_edges.py`.
+    // Rhino Security Labs; PMapper `lambda_edges.py`.
     Method {
         family: Family::PassRole,
         name: "iam:PassRole + lambda:CreateFunction",
@@ -270,7 +270,7 @@ pub static METHODS: &[Method] = &[
         steps: "`lambda:CreateFunction` with {target} as execution role (passed with `iam:PassRole`), then \
                 `lambda:InvokeFunction` (or `lambda:CreateEventSourceMapping` to have an event invoke it)",
     },
-    // Rhino 19; PMapper `glue_edges.py`.
+    // Rhino Security Labs; PMapper `glue_edges.py`.
     Method {
         family: Family::PassRole,
         name: "iam:PassRole + glue:CreateDevEndpoint",
@@ -281,7 +281,7 @@ pub static METHODS: &[Method] = &[
         steps: "`glue:CreateDevEndpoint` with {target} as its role (passed with `iam:PassRole`) and one's own SSH public key, \
                 then SSH to the endpoint and use the role's credentials",
     },
-    // Rhino 20; PMapper `cloudformation_edges.py`.
+    // Rhino Security Labs; PMapper `cloudformation_edges.py`.
     Method {
         family: Family::PassRole,
         name: "iam:PassRole + cloudformation:CreateStack",
@@ -292,7 +292,7 @@ pub static METHODS: &[Method] = &[
         steps: "`cloudformation:CreateStack` with {target} as `RoleARN` (passed with `iam:PassRole`) and a template whose \
                 resources do what the role may",
     },
-    // Rhino 21; PMapper `datapipeline_edges.py`.
+    // Rhino Security Labs; PMapper `datapipeline_edges.py`.
     Method {
         family: Family::PassRole,
         name: "iam:PassRole + datapipeline:CreatePipeline",
