@@ -527,3 +527,24 @@ fn the_suppression_rules_take_their_configured_severity() {
     assert!(stdout(&raised).contains(": error: "), "{}", stdout(&raised));
     assert_eq!(raised.status.code(), Some(1));
 }
+
+#[test]
+fn escalation_paths_cross_files_of_a_project() {
+    // A declared user may create keys for the declared administrator; a declared role may
+    // pass a role of the project's template to Lambda. Each path is reported at the
+    // statement that opens it, in the file that holds it.
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/projects/escalation");
+    let output = iamlint_in(&dir, &["check", "--format", "gnu", "--select", "escalation", "."]);
+    assert_eq!(output.status.code(), Some(1));
+    let hits = hits(&output);
+    assert_eq!(
+        hits,
+        [
+            "./iam/ci.json:11:17 escalation/pass-role",
+            "./iam/support.json:6:33 escalation/credentials-for-others",
+        ]
+    );
+    let text = stdout(&output);
+    assert!(text.contains("principal `ci` → `iam:PassRole + lambda:CreateFunction` → role `AppWorker`"));
+    assert!(text.contains("principal `support` → `iam:CreateAccessKey` → principal `admin`"));
+}

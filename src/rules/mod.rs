@@ -5,6 +5,7 @@
 mod assertion;
 mod budget;
 mod declarative;
+pub mod escalation;
 mod iam;
 mod probe;
 mod rds;
@@ -284,6 +285,11 @@ fn split_front_matter(contents: &str) -> Option<(&str, &str)> {
 /// `src/rules/`, a line here, and pass/fail fixtures under `testdata/`.
 fn implementation(id: &str) -> Option<Box<dyn Rule>> {
     Some(match id {
+        "escalation/assume-more-powerful" => Box::new(escalation::AssumeMorePowerful),
+        "escalation/credentials-for-others" => Box::new(escalation::CredentialsForOthers),
+        "escalation/pass-role" => Box::new(escalation::PassRole),
+        "escalation/policy-version" => Box::new(escalation::PolicyVersion),
+        "escalation/self-policy-edit" => Box::new(escalation::SelfPolicyEdit),
         "iam/action-matches-nothing" => Box::new(iam::action_matches_nothing::ActionMatchesNothing),
         "iam/allow-with-not-action" => Box::new(iam::allow_with_not_action::AllowWithNotAction),
         "iam/allow-with-not-principal" => Box::new(iam::allow_with_not_principal::AllowWithNotPrincipal),
