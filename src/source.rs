@@ -140,6 +140,13 @@ impl SourceMap {
         self.files.is_empty()
     }
 
+    /// Shows every path with a prefix before it (`origin/main:` for a revision's files).
+    pub fn prefix_paths(&mut self, prefix: &str) {
+        for file in &mut self.files {
+            file.path = format!("{prefix}{}", file.path);
+        }
+    }
+
     /// Appends the files of another map; its ids become `id + offset`, where `offset` is
     /// the length of this map before.
     pub fn append(&mut self, other: SourceMap) -> u32 {

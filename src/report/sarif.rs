@@ -130,6 +130,10 @@ pub fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
         if !related.is_empty() {
             result["relatedLocations"] = json!(related);
         }
+        // `iamlint diff`'s counterexample, as `simulate --request` reads it.
+        if let Some(request) = &f.request {
+            result["properties"] = json!({ "request": request.to_json() });
+        }
         if let Some(suppressed) = suppressed {
             let mut suppression = json!({
                 "kind": suppressed.kind.as_str(),
