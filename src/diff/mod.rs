@@ -604,7 +604,8 @@ fn search_pair(
         })
         .collect();
     for ((removed, span), mut hits) in groups {
-        hits.sort_by(|a, b| a.0.cmp(&b.0));
+        // The high actions first: they are what a reviewer must see among thousands.
+        hits.sort_by(|a, b| (!high_action(&a.0), &a.0).cmp(&(!high_action(&b.0), &b.0)));
         let statement = statements.get(&(removed, span)).copied();
         let finding = group_finding(named, removed, span, &hits, statement, &space, registry);
         found
@@ -665,6 +666,38 @@ fn written_context(values: &space::ContextValues, caller: &Caller) -> space::Con
         out.push(("aws:PrincipalAccount".to_string(), vec![caller.account.clone()]));
     }
     out
+}
+
+/// The condition keys of an example as a message says them: the values it carries and
+/// the keys of either side it leaves out.
+fn conditions(values: &space::ContextValues, keys: &[String]) -> String {
+    let mut parts: Vec<String> = values
+        .iter()
+        .map(|(key, values)| match values.as_slice() {
+            [one] => format!("`{key}` = `{one}`"),
+            many => format!(
+                "`{key}` = [{}]",
+                many.iter().map(|v| format!("`{v}`")).collect::<Vec<_>>().join(", ")
+            ),
+        })
+        .collect();
+    let absent: Vec<String> = keys
+        .iter()
+        .filter(|k| !values.iter().any(|(key, _)| key == *k))
+        .map(|k| format!("`{k}`"))
+        .collect();
+    let mut text = String::new();
+    if !parts.is_empty() {
+        text.push_str(&format!(" with {}", parts.join(", ")));
+    }
+    if !absent.is_empty() {
+        text.push_str(&format!(
+            "{} without {}",
+            if parts.is_empty() { "" } else { "," },
+            absent.join(", ")
+        ));
+    }
+    text
 }
 
 /// Whether access to an action is "high" (issue 15): IAM actions that change
@@ -737,8 +770,10 @@ fn group_finding(
         }
     };
     let message = format!(
-        "{what}: {named}{more}; e.g. `{}` on `{}`",
-        example.action, example.resource
+        "{what}: {named}{more}; e.g. `{}` on `{}`{}",
+        example.action,
+        example.resource,
+        conditions(&space.contexts[hit.context], &space.keys)
     );
     let high = !removed && (actions.iter().any(|a| high_action(a)) || statement.is_some_and(wildcard_resource));
     let (rule, severity) = if removed {

@@ -46,7 +46,11 @@ pub fn read(revision: &str, paths: &[PathBuf], include: impl Fn(&Path) -> bool) 
     let mut inputs = Vec::new();
     for (name, text) in names.into_iter().zip(texts) {
         let Some(text) = text else { continue };
-        buffers.insert(&cwd.join(&name), Arc::from(text));
+        // Found by the path the engine reads it by: absolute when the working tree has the
+        // file (canonicalized), as named when it does not (deleted since).
+        let text: Arc<str> = Arc::from(text);
+        buffers.insert(&cwd.join(&name), text.clone());
+        buffers.insert(Path::new(&name), text);
         inputs.push(Input::File {
             path: PathBuf::from(name),
             explicit: false,

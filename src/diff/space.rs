@@ -47,6 +47,8 @@ pub struct Space {
     pub contexts: Vec<ContextValues>,
     /// Which keys are multivalued (written as lists in a request).
     pub multivalued: BTreeSet<String>,
+    /// Every condition key the contexts vary, as first written.
+    pub keys: Vec<String>,
     /// The combinations were cut at [`MAX_CONTEXTS`].
     pub cut: bool,
     /// Requests the space holds: classes x resources x contexts.
@@ -140,12 +142,13 @@ impl Space {
                 }
             }
         }
-        let (contexts, multivalued, cut) = contexts(statements);
+        let (contexts, keys, multivalued, cut) = contexts(statements);
         let size = classes.iter().map(|c| c.resources.len()).sum::<usize>() * contexts.len();
         Space {
             classes,
             contexts,
             multivalued,
+            keys,
             cut,
             size,
         }
@@ -227,7 +230,9 @@ pub fn fill_wildcards(pattern: &str) -> String {
 
 /// The condition keys of every statement, each with its candidate values, and their
 /// combinations.
-fn contexts<'s>(statements: impl Iterator<Item = &'s Statement>) -> (Vec<ContextValues>, BTreeSet<String>, bool) {
+fn contexts<'s>(
+    statements: impl Iterator<Item = &'s Statement>,
+) -> (Vec<ContextValues>, Vec<String>, BTreeSet<String>, bool) {
     let catalog = Catalog::global();
     // Lowercased key -> (the key as first written, candidate values).
     let mut keys: BTreeMap<String, (String, BTreeSet<String>)> = BTreeMap::new();
@@ -278,6 +283,7 @@ fn contexts<'s>(statements: impl Iterator<Item = &'s Statement>) -> (Vec<Context
             (key, options)
         })
         .collect();
+    let names: Vec<String> = choices.iter().map(|(key, _)| key.clone()).collect();
     let total = choices
         .iter()
         .try_fold(1usize, |n, (_, options)| n.checked_mul(options.len()))
@@ -308,7 +314,7 @@ fn contexts<'s>(statements: impl Iterator<Item = &'s Statement>) -> (Vec<Context
             out = next;
         }
     }
-    (out, multivalued, cut)
+    (out, names, multivalued, cut)
 }
 
 /// The values of a condition value worth trying under an operator: the value (wildcards
