@@ -303,6 +303,12 @@ fn base_revision_is_read_with_git_without_a_checkout() {
     let case = case_dir("removed-deny");
     fs::copy(case.join("base/template.json"), root.join("iam/template.json")).unwrap();
     fs::copy(case_dir("new-action").join("base/reports.json"), root.join("iam/gone.json")).unwrap();
+    fs::create_dir_all(root.join("iam/tf")).unwrap();
+    fs::copy(
+        case_dir("trust-another-account").join("base/main.tf"),
+        root.join("iam/tf/main.tf"),
+    )
+    .unwrap();
     git(root, &["add", "."]);
     git(root, &["commit", "-qm", "base"]);
     // Unchanged: nothing to report.
@@ -312,6 +318,19 @@ fn base_revision_is_read_with_git_without_a_checkout() {
     fs::copy(case.join("head/template.json"), root.join("iam/template.json")).unwrap();
     fs::remove_file(root.join("iam/gone.json")).unwrap();
     fs::copy(case_dir("new-action").join("head/reports.json"), root.join("iam/new.json")).unwrap();
+    // A file added to a Terraform module: the revision's module does not have it.
+    fs::write(
+        root.join("iam/tf/extra.tf"),
+        r#"resource "aws_iam_role_policy" "extra" {
+  role   = aws_iam_role.auditor.id
+  policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Action = "s3:GetObject", Resource = "arn:aws:s3:::audit/*" }]
+  })
+}
+"#,
+    )
+    .unwrap();
     for (dir, path) in [(root.to_path_buf(), "."), (root.join("iam"), ".")] {
         let output = iamlint_in(&dir, &["diff", "--base", "HEAD", path, "--format", "json"]);
         assert_eq!(code(&output), 1, "{}", stderr(&output));
@@ -332,6 +351,10 @@ fn base_revision_is_read_with_git_without_a_checkout() {
         );
         assert!(
             summary.contains(&("diff/new-access".into(), format!("{prefix}new.json"))),
+            "{summary:?}"
+        );
+        assert!(
+            summary.contains(&("diff/new-access".into(), format!("{prefix}tf/extra.tf"))),
             "{summary:?}"
         );
         // The deleted file's access is removed, shown at the revision's file.

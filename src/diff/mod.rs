@@ -671,7 +671,7 @@ fn written_context(values: &space::ContextValues, caller: &Caller) -> space::Con
 /// The condition keys of an example as a message says them: the values it carries and
 /// the keys of either side it leaves out.
 fn conditions(values: &space::ContextValues, keys: &[String]) -> String {
-    let mut parts: Vec<String> = values
+    let parts: Vec<String> = values
         .iter()
         .map(|(key, values)| match values.as_slice() {
             [one] => format!("`{key}` = `{one}`"),

@@ -57,6 +57,29 @@ pub fn read(revision: &str, paths: &[PathBuf], include: impl Fn(&Path) -> bool) 
             root: root.clone(),
         });
     }
+    // A Terraform module is read with the other `.tf` files of its directory: those that
+    // the working tree has and the revision does not are empty in the revision.
+    let listed: std::collections::HashSet<PathBuf> = inputs
+        .iter()
+        .filter_map(|i| match i {
+            Input::File { path, .. } => Some(path.clone()),
+            _ => None,
+        })
+        .collect();
+    let module_dirs: std::collections::BTreeSet<PathBuf> = listed
+        .iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "tf"))
+        .map(|p| p.parent().map(Path::to_path_buf).unwrap_or_default())
+        .collect();
+    for dir in module_dirs {
+        let on_disk = if dir.as_os_str().is_empty() { Path::new(".") } else { &dir };
+        for entry in std::fs::read_dir(on_disk).into_iter().flatten().flatten() {
+            let name = dir.join(entry.file_name());
+            if name.extension().is_some_and(|e| e == "tf") && !listed.contains(&name) {
+                buffers.insert(&cwd.join(&name), Arc::from(""));
+            }
+        }
+    }
     Ok((inputs, buffers))
 }
 

@@ -172,6 +172,13 @@ fn resources_for(formats: &[String], patterns: &[String], extra: &[String]) -> V
             }
         }
         out.push(fresh_arn(format));
+        // Each `*` also as nothing at all: `*h` holds every ARN filled with [`FRESH`].
+        for pattern in extra.iter().chain(patterns) {
+            let emptied = pattern.replace('*', "").replace('?', "x");
+            if pattern.contains('*') && action_matches(&shape, &emptied) {
+                out.push(emptied);
+            }
+        }
     }
     let mut seen = BTreeSet::new();
     out.retain(|r| seen.insert(r.clone()));
@@ -341,7 +348,16 @@ fn candidates(operator: &str, value: &str, out: &mut BTreeSet<String>) {
         return;
     }
     if operator.ends_with("IpAddress") {
-        out.insert(value.split('/').next().unwrap_or(value).to_string());
+        // The first and the last address of the block (of an IPv4 block), and one of
+        // TEST-NET-1 (RFC 5737) that no policy is expected to name.
+        let (address, bits) = value.split_once('/').unwrap_or((value, "32"));
+        out.insert(address.to_string());
+        if let (Ok(ip), Ok(bits)) = (address.parse::<std::net::Ipv4Addr>(), bits.parse::<u32>())
+            && bits <= 32
+        {
+            let host = u32::MAX.checked_shr(bits).unwrap_or(0);
+            out.insert(std::net::Ipv4Addr::from(u32::from(ip) | host).to_string());
+        }
         out.insert("192.0.2.1".to_string());
         return;
     }
@@ -365,6 +381,16 @@ mod tests {
     fn wildcards_are_filled_with_a_fresh_name() {
         assert_eq!(fill_wildcards("arn:aws:s3:::b/*"), format!("arn:aws:s3:::b/{FRESH}"));
         assert_eq!(fill_wildcards("a?c"), "axc");
+    }
+
+    #[test]
+    fn an_ipv4_block_is_tried_at_both_ends() {
+        let mut out = BTreeSet::new();
+        candidates("IpAddress", "10.0.0.0/8", &mut out);
+        assert_eq!(
+            out.into_iter().collect::<Vec<_>>(),
+            ["10.0.0.0", "10.255.255.255", "192.0.2.1"]
+        );
     }
 
     #[test]
