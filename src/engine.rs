@@ -277,7 +277,7 @@ pub fn check_buffers(
 }
 
 /// Texts held in memory, by the file they stand for.
-#[derive(Default)]
+#[derive(Clone, Default)]
 pub struct Buffers {
     by_path: HashMap<PathBuf, Arc<str>>,
 }
@@ -289,7 +289,7 @@ impl Buffers {
     }
 
     /// The text held for a file, however the path names it.
-    fn get(&self, path: &Path) -> Option<&Arc<str>> {
+    pub fn get(&self, path: &Path) -> Option<&Arc<str>> {
         if self.by_path.is_empty() {
             return None;
         }

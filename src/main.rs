@@ -533,20 +533,23 @@ fn run_diff(args: DiffArgs, registry: &'static Registry) -> Result<ExitCode, Str
     };
     let found = diff(&base, &head, registry)?;
     let outcome = found.outcome;
+    let base_files = found.base_files;
     let mut stderr = io::stderr().lock();
     for note in &outcome.notes {
         let _ = writeln!(stderr, "iamlint: note: {}", escape(note));
     }
     let _ = writeln!(
         stderr,
-        "iamlint: note: diff compared {} changed {} with {} requests",
+        "iamlint: note: diff compared {} changed {} with {} requests ({} unchanged {} left out)",
         found.searched,
         if found.searched == 1 {
             "principal or resource policy"
         } else {
             "principals and resource policies"
         },
-        found.requests
+        found.requests,
+        found.unchanged,
+        if found.unchanged == 1 { "file" } else { "files" },
     );
     drop(stderr);
     write_outputs(outputs, false, args.color, |color| Report {
@@ -566,8 +569,9 @@ fn run_diff(args: DiffArgs, registry: &'static Registry) -> Result<ExitCode, Str
             NewAccessLevel::None => false,
         },
         iamlint::diff::ACCESS_REMOVED => false,
-        // A file of either side that cannot be read or parsed was not compared.
-        _ => f.severity == iamlint::finding::Severity::Error,
+        // A file of HEAD that cannot be read or parsed was not compared; BASE's are
+        // reported, but a change cannot fix them.
+        _ => f.severity == iamlint::finding::Severity::Error && f.span.file.0 < base_files,
     });
     Ok(if failing {
         ExitCode::from(1)

@@ -50,6 +50,10 @@ pub struct Side {
 /// What a diff found, ready for the `check` reporters.
 pub struct DiffOutcome {
     pub outcome: Outcome,
+    /// Files of `outcome.sources` from this id on are BASE's.
+    pub base_files: u32,
+    /// Files left out because they are the same on both sides.
+    pub unchanged: usize,
     /// Requests evaluated (each against both sides).
     pub requests: usize,
     /// Pairs searched: principals and resource-based policies whose policies changed.
@@ -58,6 +62,29 @@ pub struct DiffOutcome {
 
 /// Compares two sides.
 pub fn diff(base: &Side, head: &Side, registry: &'static Registry) -> Result<DiffOutcome, String> {
+    let mut base_pruned;
+    let mut head_pruned;
+    let (base, head, unchanged) = if base.config.is_none() && head.config.is_none() {
+        base_pruned = Side {
+            inputs: Vec::new(),
+            buffers: None,
+            config: None,
+            root: base.root.clone(),
+            shown_prefix: base.shown_prefix.clone(),
+        };
+        head_pruned = Side {
+            inputs: Vec::new(),
+            buffers: None,
+            config: None,
+            root: head.root.clone(),
+            shown_prefix: head.shown_prefix.clone(),
+        };
+        let unchanged = prune_unchanged(base, head, &mut base_pruned.inputs, &mut head_pruned.inputs);
+        base_pruned.buffers = base.buffers.clone();
+        (&base_pruned, &head_pruned, unchanged)
+    } else {
+        (base, head, 0)
+    };
     let (head_side, base_outcome) = analyze_project(
         &base.inputs,
         base.buffers.as_ref(),
@@ -87,6 +114,7 @@ pub fn diff(base: &Side, head: &Side, registry: &'static Registry) -> Result<Dif
         outcome.sources.prefix_paths(prefix);
     }
     let offset = outcome.sources.append(std::mem::take(&mut base_outcome.sources));
+    let base_files = offset;
     let moved = |span: Span| Span {
         file: FileId(span.file.0 + offset),
         ..span
@@ -111,9 +139,81 @@ pub fn diff(base: &Side, head: &Side, registry: &'static Registry) -> Result<Dif
     outcome.sort();
     Ok(DiffOutcome {
         outcome,
+        base_files,
+        unchanged,
         requests: found.requests,
         searched: found.searched,
     })
+}
+
+/// Without a config every file (a Terraform module: every `.tf` file of its directory)
+/// stands alone: one whose text is the same on both sides holds the same principals and
+/// policies, and is left out of both. Returns how many files were left out of each side.
+fn prune_unchanged(base: &Side, head: &Side, base_out: &mut Vec<Input>, head_out: &mut Vec<Input>) -> usize {
+    fn texts(side: &Side) -> Vec<(String, Option<std::sync::Arc<str>>)> {
+        let keys: Vec<String> = side.inputs.iter().map(Input::display).collect();
+        let keys = Keys::new(&keys, &side.root);
+        side.inputs
+            .iter()
+            .enumerate()
+            .map(|(i, input)| {
+                let text = match input {
+                    Input::File { path, .. } => side
+                        .buffers
+                        .as_ref()
+                        .and_then(|b| b.get(path).cloned())
+                        .or_else(|| std::fs::read_to_string(path).ok().map(std::sync::Arc::from)),
+                    _ => None,
+                };
+                let key = keys.of(FileId(i as u32));
+                // A module is keyed by its directory: its files by their name within it.
+                let key = match input {
+                    Input::File { path, .. } if path.extension().is_some_and(|e| e == "tf") => format!(
+                        "{key}/{}",
+                        path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default()
+                    ),
+                    _ => key,
+                };
+                (key, text)
+            })
+            .collect()
+    }
+    let base_texts = texts(base);
+    let head_texts = texts(head);
+    let base_by_key: HashMap<&str, &Option<std::sync::Arc<str>>> =
+        base_texts.iter().map(|(k, t)| (k.as_str(), t)).collect();
+    let head_by_key: HashMap<&str, &Option<std::sync::Arc<str>>> =
+        head_texts.iter().map(|(k, t)| (k.as_str(), t)).collect();
+    let same = |key: &str| match (base_by_key.get(key), head_by_key.get(key)) {
+        (Some(Some(a)), Some(Some(b))) => a == b,
+        _ => false,
+    };
+    // A module is unchanged when every `.tf` file of its directory is, on both sides.
+    let module = |key: &str| key.rsplit_once('/').map(|(dir, _)| dir.to_string());
+    let mut changed_modules: std::collections::HashSet<String> = std::collections::HashSet::new();
+    for (key, _) in base_texts.iter().chain(&head_texts) {
+        if key.ends_with(".tf") && !same(key) {
+            changed_modules.extend(module(key));
+        }
+    }
+    let keep = |key: &str| {
+        if key.ends_with(".tf") {
+            module(key).is_some_and(|m| changed_modules.contains(&m))
+        } else {
+            !same(key)
+        }
+    };
+    let mut unchanged = 0;
+    for (side, texts, out) in [(base, &base_texts, base_out), (head, &head_texts, head_out)] {
+        for (input, (key, _)) in side.inputs.iter().zip(texts) {
+            if keep(key) {
+                out.push(input.clone());
+            } else if std::ptr::eq(side, head) {
+                unchanged += 1;
+            }
+        }
+    }
+    unchanged
 }
 
 /// How the files of a side are keyed: their path relative to the side's root, a
@@ -495,6 +595,8 @@ struct ClassResult {
 struct Hit {
     request: Request,
     trial: usize,
+    /// The class's [`space::Contexts`], and the combination in it.
+    contexts: usize,
     context: usize,
 }
 
@@ -546,7 +648,7 @@ fn search_pair(
                 continue;
             }
             'resources: for resource in &class.resources {
-                for (c, values) in space.contexts.iter().enumerate() {
+                for (c, values) in space.contexts[class.contexts].combinations.iter().enumerate() {
                     let request = make_request(&class.actions[0], resource, &trial.caller, values);
                     found.requests += 1;
                     let b = decide_on(&trial.base, &request);
@@ -554,6 +656,7 @@ fn search_pair(
                     let hit = || Hit {
                         request: request.clone(),
                         trial: t,
+                        contexts: class.contexts,
                         context: c,
                     };
                     if h == Decision::Allow && b != Decision::Allow && result.new.is_none() {
@@ -612,7 +715,7 @@ fn search_pair(
             .findings
             .push((if removed { Which::Base } else { Which::Head }, finding));
     }
-    if space.cut
+    if space.contexts.iter().any(|c| c.cut)
         && let Some(span) = head_docs.first().or(base_docs.first()).map(|d| d.span)
     {
         let which = if head_docs.is_empty() { Which::Base } else { Which::Head };
@@ -625,7 +728,7 @@ fn search_pair(
                     .map_or(Severity::Error, |r| r.meta.severity),
                 span,
                 message: format!(
-                    "`diff` compared {} with each condition key varied alone: all combinations of their values are more than {}",
+                    "`diff` compared {} with each condition key varied alone for some actions: all combinations of the values of the keys of the statements that cover them are more than {}",
                     named.name,
                     space::MAX_CONTEXTS
                 ),
@@ -773,7 +876,10 @@ fn group_finding(
         "{what}: {named}{more}; e.g. `{}` on `{}`{}",
         example.action,
         example.resource,
-        conditions(&space.contexts[hit.context], &space.keys)
+        conditions(
+            &space.contexts[hit.contexts].combinations[hit.context],
+            &space.contexts[hit.contexts].keys
+        )
     );
     let high = !removed && (actions.iter().any(|a| high_action(a)) || statement.is_some_and(wildcard_resource));
     let (rule, severity) = if removed {
@@ -808,7 +914,10 @@ fn group_finding(
 
 /// A request as `simulate --request` reads it.
 fn example_of(hit: &Hit, space: &Space, subject: &str) -> RequestExample {
-    let context = written_context(&space.contexts[hit.context], &hit.request.caller);
+    let context = written_context(
+        &space.contexts[hit.contexts].combinations[hit.context],
+        &hit.request.caller,
+    );
     RequestExample {
         action: hit.request.action.clone(),
         resource: hit.request.resource.clone(),

@@ -36,6 +36,18 @@ pub const CALLER_KEYS: [&str; 2] = ["aws:principalarn", "aws:principalaccount"];
 pub struct ActionClass {
     pub actions: Vec<String>,
     pub resources: Vec<String>,
+    /// Index into [`Space::contexts`]: the combinations of the condition keys of the
+    /// statements whose actions cover this class (no other statement can decide it).
+    pub contexts: usize,
+}
+
+/// The combinations of condition values tried for some classes.
+pub struct Contexts {
+    pub combinations: Vec<ContextValues>,
+    /// Every condition key they vary, as first written.
+    pub keys: Vec<String>,
+    /// The combinations were cut at [`MAX_CONTEXTS`].
+    pub cut: bool,
 }
 
 /// One combination of condition values: each key with its values, absent keys left out.
@@ -44,15 +56,9 @@ pub type ContextValues = Vec<(String, Vec<String>)>;
 /// The request space of two sides' statements.
 pub struct Space {
     pub classes: Vec<ActionClass>,
-    pub contexts: Vec<ContextValues>,
+    pub contexts: Vec<Contexts>,
     /// Which keys are multivalued (written as lists in a request).
     pub multivalued: BTreeSet<String>,
-    /// Every condition key the contexts vary, as first written.
-    pub keys: Vec<String>,
-    /// The combinations were cut at [`MAX_CONTEXTS`].
-    pub cut: bool,
-    /// Requests the space holds: classes x resources x contexts.
-    pub size: usize,
 }
 
 impl Space {
@@ -60,6 +66,7 @@ impl Space {
     /// in every class (the ARN of the resource that holds a resource-based policy).
     pub fn of<'s>(statements: impl Iterator<Item = &'s Statement> + Clone, extra_resources: &[String]) -> Space {
         let catalog = Catalog::global();
+        let all: Vec<&Statement> = statements.clone().collect();
         let lists = |pick: fn(&'s Statement) -> Option<&'s ElementList>| {
             statements.clone().filter_map(pick).collect::<Vec<&ElementList>>()
         };
@@ -129,29 +136,66 @@ impl Space {
             .collect();
         let mut by_signature: HashMap<(Vec<bool>, Vec<String>), usize> = HashMap::new();
         let mut classes: Vec<ActionClass> = Vec::new();
+        let mut contexts_by_statements: HashMap<Vec<usize>, usize> = HashMap::new();
+        let mut context_sets: Vec<Contexts> = Vec::new();
+        let mut multivalued = BTreeSet::new();
         for (action, formats) in actions {
             let signature: Vec<bool> = patterns.iter().map(|p| action_matches(p, &action)).collect();
             match by_signature.get(&(signature.clone(), formats.clone())) {
-                Some(&at) => classes[at].actions.push(action),
-                None => {
-                    by_signature.insert((signature, formats.clone()), classes.len());
-                    classes.push(ActionClass {
-                        actions: vec![action],
-                        resources: resources_for(&formats, &resource_patterns, extra_resources),
-                    });
+                // Of a class no statement covers.
+                Some(&usize::MAX) => continue,
+                Some(&at) => {
+                    classes[at].actions.push(action);
+                    continue;
                 }
+                None => {}
             }
+            // The statements that can decide a request for the action; a class no
+            // statement covers is denied on both sides.
+            let deciding: Vec<usize> = all
+                .iter()
+                .enumerate()
+                .filter(|(_, s)| s.action.as_ref().is_some_and(|a| a.covers_action(&action) != Some(false)))
+                .map(|(i, _)| i)
+                .collect();
+            if deciding.is_empty() {
+                by_signature.insert((signature, formats), usize::MAX);
+                continue;
+            }
+            let set = match contexts_by_statements.get(&deciding) {
+                Some(&set) => set,
+                None => {
+                    let (combinations, keys, many, cut) = contexts(deciding.iter().map(|&i| all[i]));
+                    multivalued.extend(many);
+                    context_sets.push(Contexts {
+                        combinations,
+                        keys,
+                        cut,
+                    });
+                    contexts_by_statements.insert(deciding, context_sets.len() - 1);
+                    context_sets.len() - 1
+                }
+            };
+            by_signature.insert((signature, formats.clone()), classes.len());
+            classes.push(ActionClass {
+                actions: vec![action],
+                resources: resources_for(&formats, &resource_patterns, extra_resources),
+                contexts: set,
+            });
         }
-        let (contexts, keys, multivalued, cut) = contexts(statements);
-        let size = classes.iter().map(|c| c.resources.len()).sum::<usize>() * contexts.len();
         Space {
             classes,
-            contexts,
+            contexts: context_sets,
             multivalued,
-            keys,
-            cut,
-            size,
         }
+    }
+
+    /// Requests the space holds: for each class, resources x combinations.
+    pub fn size(&self) -> usize {
+        self.classes
+            .iter()
+            .map(|c| c.resources.len() * self.contexts[c.contexts].combinations.len())
+            .sum()
     }
 }
 
