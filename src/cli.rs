@@ -259,8 +259,10 @@ pub struct SimulateArgs {
 }
 
 #[derive(Debug, Args)]
-#[command(after_help = "Exit status: 0 no new access at the --fail-on-new-access level, 1 new \
-    access at it (or a file of HEAD that cannot be read or parsed), 2 usage error.")]
+#[command(
+    after_help = "Exit status: 0 no new access at the --fail-on-new-access level, 1 new \
+    access at it (or a file of HEAD that cannot be read or parsed), 2 usage error."
+)]
 pub struct DiffArgs {
     /// BASE and HEAD: two directories, or two files. With --base: the paths of the working
     /// tree to compare [default: .]

@@ -618,7 +618,11 @@ pub fn analyze_project<R>(
     let result = analyze(&project, &paths);
     let secrets: Vec<Secrets> = models
         .iter()
-        .map(|m| m.as_ref().map(crate::secrets::template_secrets).unwrap_or_default())
+        .map(|m| {
+            m.as_ref()
+                .map(crate::secrets::template_secrets)
+                .unwrap_or_default()
+        })
         .collect();
     drop(project);
     drop(models);

@@ -140,7 +140,9 @@ impl RequestExample {
         for ((key, values), &many) in self.context.iter().zip(&self.multivalued) {
             let value = match values.as_slice() {
                 [one] if !many => serde_json::Value::String(one.clone()),
-                _ => serde_json::Value::Array(values.iter().cloned().map(serde_json::Value::String).collect()),
+                _ => {
+                    serde_json::Value::Array(values.iter().cloned().map(serde_json::Value::String).collect())
+                }
             };
             context.insert(key.clone(), value);
         }

@@ -10,8 +10,8 @@ use clap::{CommandFactory, Parser};
 
 use iamlint::baseline::Baseline;
 use iamlint::cli::{
-    CheckArgs, Cli, ColorChoice, Command, ConfigArgs, DiffArgs, FailOn, ListFormat, NewAccessLevel, OutputSpec,
-    SimulateArgs,
+    CheckArgs, Cli, ColorChoice, Command, ConfigArgs, DiffArgs, FailOn, ListFormat, NewAccessLevel,
+    OutputSpec, SimulateArgs,
 };
 use iamlint::config::Config;
 use iamlint::discover::{Filters, discover};
@@ -402,13 +402,16 @@ fn run_simulate(args: SimulateArgs) -> Result<ExitCode, String> {
         };
         let replay = iamlint::diff::replay(path, config.as_ref(), key, &requests, Registry::global()?)?;
         let mut stdout = io::stdout().lock();
-        let written = requests.iter().zip(&replay.evaluations).try_for_each(|(request, evaluation)| {
-            if json {
-                report::simulate::write_json_line(evaluation, request, &replay.sources, &mut stdout)
-            } else {
-                report::simulate::write_human(evaluation, request, &replay.sources, &mut stdout)
-            }
-        });
+        let written = requests
+            .iter()
+            .zip(&replay.evaluations)
+            .try_for_each(|(request, evaluation)| {
+                if json {
+                    report::simulate::write_json_line(evaluation, request, &replay.sources, &mut stdout)
+                } else {
+                    report::simulate::write_human(evaluation, request, &replay.sources, &mut stdout)
+                }
+            });
         return finish_output(written, &mut stdout).map(|()| ExitCode::SUCCESS);
     }
     let files = match &args.principal {
@@ -507,14 +510,18 @@ fn run_diff(args: DiffArgs, registry: &'static Registry) -> Result<ExitCode, Str
                 args.paths.clone()
             };
             if paths.len() != 1 {
-                return Err("with --base, give one path of the working tree to compare (default: .)".to_string());
+                return Err(
+                    "with --base, give one path of the working tree to compare (default: .)".to_string(),
+                );
             }
             let head = side(&paths[0])?;
             let (inputs, buffers) = revision::read(rev, &paths, |p| {
                 filters.included(p)
-                    && !p
-                        .components()
-                        .any(|c| iamlint::discover::SKIPPED_DIRS.iter().any(|d| c.as_os_str() == *d))
+                    && !p.components().any(|c| {
+                        iamlint::discover::SKIPPED_DIRS
+                            .iter()
+                            .any(|d| c.as_os_str() == *d)
+                    })
             })?;
             let base = Side {
                 inputs,
@@ -581,7 +588,10 @@ fn run_diff(args: DiffArgs, registry: &'static Registry) -> Result<ExitCode, Str
 }
 
 /// The requests of `--request` and of `--action`.
-fn read_requests(args: &SimulateArgs, caller: &iamlint::eval::Caller) -> Result<Vec<iamlint::eval::Request>, String> {
+fn read_requests(
+    args: &SimulateArgs,
+    caller: &iamlint::eval::Caller,
+) -> Result<Vec<iamlint::eval::Request>, String> {
     use iamlint::simulate::{RequestLine, context_from_pairs};
     let mut requests = Vec::new();
     if let Some(path) = &args.request {
@@ -611,7 +621,9 @@ fn load_config_near(path: &Path, args: &ConfigArgs) -> Result<Option<Config>, St
     let dir = if path.is_dir() {
         path
     } else {
-        path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."))
+        path.parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."))
     };
     let dir = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
     Config::discover(&dir)

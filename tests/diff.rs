@@ -3,6 +3,8 @@
 //! request is replayed with `iamlint simulate` on both sides, and BASE can be a git
 //! revision or a file.
 
+#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
+
 mod common;
 
 use std::fs;
@@ -27,7 +29,10 @@ const CASES: [(&str, &[&str]); 10] = [
     // A condition key dropped from an Allow (Terraform).
     ("dropped-condition", &["cloudformation:UpdateStack"]),
     // The SCP of the organization (from .iamlint.toml) loosened.
-    ("scp-loosened", &["kms:Decrypt", "ec2:RunInstances aws:RequestedRegion=eu-west-1"]),
+    (
+        "scp-loosened",
+        &["kms:Decrypt", "ec2:RunInstances aws:RequestedRegion=eu-west-1"],
+    ),
     // A role's permissions boundary removed.
     ("boundary-removed", &["secretsmanager:GetSecretValue"]),
     // A trust policy that now trusts another account (Terraform).
@@ -70,7 +75,10 @@ fn every_case_reports_its_new_access_and_nothing_else() {
         if actions.is_empty() {
             assert!(new.is_empty(), "{case}: {found:#?}");
             assert_eq!(exit, 0, "{case}");
-            let removed = found.iter().filter(|f| f["rule"] == "diff/access-removed").count();
+            let removed = found
+                .iter()
+                .filter(|f| f["rule"] == "diff/access-removed")
+                .count();
             assert_eq!(removed > 0, case == "access-removed", "{case}: {found:#?}");
             continue;
         }
@@ -86,7 +94,11 @@ fn every_case_reports_its_new_access_and_nothing_else() {
         // Every finding points at a statement of HEAD (new access) or BASE (removed).
         for finding in &found {
             let file = finding["file"].as_str().unwrap();
-            let side = if finding["rule"] == "diff/new-access" { "/head/" } else { "/base/" };
+            let side = if finding["rule"] == "diff/new-access" {
+                "/head/"
+            } else {
+                "/base/"
+            };
             assert!(file.contains(side), "{case}: {file}");
             assert!(finding["line"].as_u64().unwrap() > 1, "{case}: {finding}");
         }
@@ -302,7 +314,11 @@ fn base_revision_is_read_with_git_without_a_checkout() {
     fs::create_dir_all(root.join("iam")).unwrap();
     let case = case_dir("removed-deny");
     fs::copy(case.join("base/template.json"), root.join("iam/template.json")).unwrap();
-    fs::copy(case_dir("new-action").join("base/reports.json"), root.join("iam/gone.json")).unwrap();
+    fs::copy(
+        case_dir("new-action").join("base/reports.json"),
+        root.join("iam/gone.json"),
+    )
+    .unwrap();
     fs::create_dir_all(root.join("iam/tf")).unwrap();
     fs::copy(
         case_dir("trust-another-account").join("base/main.tf"),
@@ -317,7 +333,11 @@ fn base_revision_is_read_with_git_without_a_checkout() {
     assert!(findings(&json(&output)).is_empty());
     fs::copy(case.join("head/template.json"), root.join("iam/template.json")).unwrap();
     fs::remove_file(root.join("iam/gone.json")).unwrap();
-    fs::copy(case_dir("new-action").join("head/reports.json"), root.join("iam/new.json")).unwrap();
+    fs::copy(
+        case_dir("new-action").join("head/reports.json"),
+        root.join("iam/new.json"),
+    )
+    .unwrap();
     // A file added to a Terraform module: the revision's module does not have it.
     fs::write(
         root.join("iam/tf/extra.tf"),
@@ -365,7 +385,11 @@ fn base_revision_is_read_with_git_without_a_checkout() {
     }
     let output = iamlint_in(root, &["diff", "--base", "no-such-revision"]);
     assert_eq!(code(&output), 2);
-    assert!(stderr(&output).contains("not a git revision"), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("not a git revision"),
+        "{}",
+        stderr(&output)
+    );
 }
 
 #[test]
@@ -373,7 +397,11 @@ fn usage_errors_exit_two() {
     assert_eq!(code(&iamlint(&["diff"])), 2);
     assert_eq!(code(&iamlint(&["diff", "testdata/diff/new-action/base"])), 2);
     assert_eq!(
-        code(&iamlint(&["diff", "testdata/diff/new-action/base", "no/such/dir"])),
+        code(&iamlint(&[
+            "diff",
+            "testdata/diff/new-action/base",
+            "no/such/dir"
+        ])),
         2
     );
 }

@@ -16,7 +16,9 @@ use crate::catalog::{AccessLevel, Catalog};
 use crate::config::Config;
 use crate::discover::Input;
 use crate::engine::{Buffers, Outcome, analyze_project};
-use crate::eval::{Caller, Context, Decision, Evaluation, PolicySet, Request, Role, decide, evaluate_matching};
+use crate::eval::{
+    Caller, Context, Decision, Evaluation, PolicySet, Request, Role, decide, evaluate_matching,
+};
 use crate::finding::{Finding, RequestExample, Severity};
 use crate::model::{
     ACCOUNT, Effect, PolicyDocument, PolicyKind, Principal, Project, Statement, Visibility, allow_all,
@@ -333,7 +335,11 @@ struct Subjects<'x, 'a> {
 /// Every principal and resource-based policy of a side, keyed.
 fn subjects<'x, 'a>(project: &Project<'x, 'a>, keys: &Keys<'_>) -> Subjects<'x, 'a> {
     let mut held = std::collections::HashSet::new();
-    for principal in project.principals.iter().filter(|p| p.visibility != Visibility::Standalone) {
+    for principal in project
+        .principals
+        .iter()
+        .filter(|p| p.visibility != Visibility::Standalone)
+    {
         for document in principal.own_documents() {
             if let Some(owner) = &document.owner {
                 held.insert(format!("{}#{owner}", keys.of(document.span.file)));
@@ -412,10 +418,7 @@ fn subjects<'x, 'a>(project: &Project<'x, 'a>, keys: &Keys<'_>) -> Subjects<'x, 
 /// A principal's key and the name messages give it.
 fn principal_identity(principal: &Principal<'_, '_>, keys: &Keys<'_>, first: Span) -> (String, String) {
     if let Some(declared) = &principal.declared_as {
-        return (
-            format!("principal {declared}"),
-            format!("principal `{declared}`"),
-        );
+        return (format!("principal {declared}"), format!("principal `{declared}`"));
     }
     let file_key = keys.of(first.file);
     match (&principal.logical_id, &principal.name) {
@@ -427,10 +430,7 @@ fn principal_identity(principal: &Principal<'_, '_>, keys: &Keys<'_>, first: Spa
                 .or(principal.scps.first())
                 .and_then(|d| d.owner.clone());
             match owner {
-                Some(owner) => (
-                    format!("{file_key}#{owner}"),
-                    format!("the policy `{owner}`"),
-                ),
+                Some(owner) => (format!("{file_key}#{owner}"), format!("the policy `{owner}`")),
                 None => (file_key.clone(), format!("the policy in `{file_key}`")),
             }
         }
@@ -463,7 +463,7 @@ fn compare(base: &Subjects<'_, '_>, head: &Subjects<'_, '_>, registry: &'static 
     pairs.extend(
         base.all
             .iter()
-            .filter(|b| !head_keys.contains(b.key.as_str()) && !(b.standalone && head.held.contains(&b.key)))
+            .filter(|b| !(head_keys.contains(b.key.as_str()) || b.standalone && head.held.contains(&b.key)))
             .map(|b| (Some(b), None)),
     );
     let mut found = Found {
@@ -513,7 +513,11 @@ fn policy_set<'x, 'a>(subject: &Subject<'x, 'a>, caller: &Caller) -> PolicySet<'
             // but what the resource policy grants it.
             let cross_account = caller.service.is_none() && caller.account != ACCOUNT;
             PolicySet {
-                identity: if cross_account { vec![allow_all()] } else { Vec::new() },
+                identity: if cross_account {
+                    vec![allow_all()]
+                } else {
+                    Vec::new()
+                },
                 resource: vec![*document],
                 cross_account,
                 ..PolicySet::default()
@@ -577,7 +581,12 @@ fn principal_names(element: &Node) -> Vec<(String, String)> {
             Value::Array(items) => items.iter().collect(),
             _ => vec![&entry.value],
         };
-        out.extend(values.into_iter().filter_map(text).map(|v| (entry.key.clone(), v)));
+        out.extend(
+            values
+                .into_iter()
+                .filter_map(text)
+                .map(|v| (entry.key.clone(), v)),
+        );
     }
     out
 }
@@ -639,7 +648,8 @@ fn search_pair(
         })
         .collect();
     let decide_on = |set: &Option<PolicySet<'_, '_>>, request: &Request| {
-        set.as_ref().map_or(Decision::ImplicitDeny, |set| decide(set, request))
+        set.as_ref()
+            .map_or(Decision::ImplicitDeny, |set| decide(set, request))
     };
     let mut results: Vec<ClassResult> = space.classes.iter().map(|_| ClassResult::default()).collect();
     for (t, trial) in trials.iter().enumerate() {
@@ -718,7 +728,11 @@ fn search_pair(
     if space.contexts.iter().any(|c| c.cut)
         && let Some(span) = head_docs.first().or(base_docs.first()).map(|d| d.span)
     {
-        let which = if head_docs.is_empty() { Which::Base } else { Which::Head };
+        let which = if head_docs.is_empty() {
+            Which::Base
+        } else {
+            Which::Head
+        };
         found.findings.push((
             which,
             Finding {
@@ -780,7 +794,10 @@ fn conditions(values: &space::ContextValues, keys: &[String]) -> String {
             [one] => format!("`{key}` = `{one}`"),
             many => format!(
                 "`{key}` = [{}]",
-                many.iter().map(|v| format!("`{v}`")).collect::<Vec<_>>().join(", ")
+                many.iter()
+                    .map(|v| format!("`{v}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ),
         })
         .collect();
@@ -808,7 +825,10 @@ fn conditions(values: &space::ContextValues, keys: &[String]) -> String {
 /// key, reading a secret's value.
 pub fn high_action(action: &str) -> bool {
     let lower = action.to_ascii_lowercase();
-    if lower.starts_with("sts:assumerole") || lower == "kms:decrypt" || lower == "secretsmanager:getsecretvalue" {
+    if lower.starts_with("sts:assumerole")
+        || lower == "kms:decrypt"
+        || lower == "secretsmanager:getsecretvalue"
+    {
         return true;
     }
     lower.starts_with("iam:")
@@ -850,11 +870,7 @@ fn group_finding(
         n => format!("{n} actions"),
     };
     // The example: a high action when there is one, else the first.
-    let hit = &hits
-        .iter()
-        .find(|(a, _)| high_action(a))
-        .unwrap_or(&hits[0])
-        .1;
+    let hit = &hits.iter().find(|(a, _)| high_action(a)).unwrap_or(&hits[0]).1;
     let example = &hit.request;
     let what = match (&subject.kind, removed) {
         (SubjectKind::Resource { .. }, false) => format!(
@@ -881,7 +897,8 @@ fn group_finding(
             &space.contexts[hit.contexts].keys
         )
     );
-    let high = !removed && (actions.iter().any(|a| high_action(a)) || statement.is_some_and(wildcard_resource));
+    let high =
+        !removed && (actions.iter().any(|a| high_action(a)) || statement.is_some_and(wildcard_resource));
     let (rule, severity) = if removed {
         (ACCESS_REMOVED, Severity::Info)
     } else if high {
@@ -896,7 +913,11 @@ fn group_finding(
     } else {
         format!(
             "BASE denies and HEAD allows this request (`iamlint simulate --request` reads it): {replay}{}",
-            if high { "; high: it reaches IAM, role assumption, decryption, a secret's value or every resource" } else { "" }
+            if high {
+                "; high: it reaches IAM, role assumption, decryption, a secret's value or every resource"
+            } else {
+                ""
+            }
         )
     };
     Finding {
@@ -922,7 +943,10 @@ fn example_of(hit: &Hit, space: &Space, subject: &str) -> RequestExample {
         action: hit.request.action.clone(),
         resource: hit.request.resource.clone(),
         principal: hit.request.caller.arn.clone(),
-        multivalued: context.iter().map(|(k, _)| space.multivalued.contains(k)).collect(),
+        multivalued: context
+            .iter()
+            .map(|(k, _)| space.multivalued.contains(k))
+            .collect(),
         context,
         subject: subject.to_string(),
     }

@@ -12,15 +12,27 @@ use crate::engine::{Buffers, MAX_FILE_BYTES};
 
 /// The inputs of `paths` (relative to the current directory) as they are in `revision`,
 /// and their texts. `include` decides which walked files are inputs, as `check` does.
-pub fn read(revision: &str, paths: &[PathBuf], include: impl Fn(&Path) -> bool) -> Result<(Vec<Input>, Buffers), String> {
+pub fn read(
+    revision: &str,
+    paths: &[PathBuf],
+    include: impl Fn(&Path) -> bool,
+) -> Result<(Vec<Input>, Buffers), String> {
     let top = git(&["rev-parse", "--show-toplevel"], None)?;
     let top = PathBuf::from(String::from_utf8_lossy(&top).trim_end());
     // Refuse anything that is not a revision before it reaches another git command.
     if revision.starts_with('-') {
         return Err(format!("--base {revision}: not a git revision"));
     }
-    git(&["rev-parse", "--verify", "--quiet", &format!("{revision}^{{commit}}")], None)
-        .map_err(|_| format!("--base {revision}: not a git revision of this repository"))?;
+    git(
+        &[
+            "rev-parse",
+            "--verify",
+            "--quiet",
+            &format!("{revision}^{{commit}}"),
+        ],
+        None,
+    )
+    .map_err(|_| format!("--base {revision}: not a git revision of this repository"))?;
     let mut args: Vec<String> = ["ls-tree", "-r", "-z", "--name-only", revision, "--"]
         .iter()
         .map(ToString::to_string)
@@ -72,7 +84,11 @@ pub fn read(revision: &str, paths: &[PathBuf], include: impl Fn(&Path) -> bool) 
         .map(|p| p.parent().map(Path::to_path_buf).unwrap_or_default())
         .collect();
     for dir in module_dirs {
-        let on_disk = if dir.as_os_str().is_empty() { Path::new(".") } else { &dir };
+        let on_disk = if dir.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            &dir
+        };
         for entry in std::fs::read_dir(on_disk).into_iter().flatten().flatten() {
             let name = dir.join(entry.file_name());
             if name.extension().is_some_and(|e| e == "tf") && !listed.contains(&name) {
@@ -86,7 +102,11 @@ pub fn read(revision: &str, paths: &[PathBuf], include: impl Fn(&Path) -> bool) 
 fn git(args: &[&str], input: Option<&str>) -> Result<Vec<u8>, String> {
     let mut child = Command::new("git")
         .args(args)
-        .stdin(if input.is_some() { Stdio::piped() } else { Stdio::null() })
+        .stdin(if input.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()

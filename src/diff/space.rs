@@ -64,7 +64,10 @@ pub struct Space {
 impl Space {
     /// The space of every statement of both sides. `extra_resources` are ARNs that belong
     /// in every class (the ARN of the resource that holds a resource-based policy).
-    pub fn of<'s>(statements: impl Iterator<Item = &'s Statement> + Clone, extra_resources: &[String]) -> Space {
+    pub fn of<'s>(
+        statements: impl Iterator<Item = &'s Statement> + Clone,
+        extra_resources: &[String],
+    ) -> Space {
         let catalog = Catalog::global();
         let all: Vec<&Statement> = statements.clone().collect();
         let lists = |pick: fn(&'s Statement) -> Option<&'s ElementList>| {
@@ -82,9 +85,10 @@ impl Space {
         patterns.sort();
         patterns.dedup();
         let every = action_lists.iter().any(|l| l.negated)
-            || patterns
-                .iter()
-                .any(|p| p.split_once(':').is_none_or(|(service, _)| service.contains(['*', '?'])));
+            || patterns.iter().any(|p| {
+                p.split_once(':')
+                    .is_none_or(|(service, _)| service.contains(['*', '?']))
+            });
         let mut actions: Vec<(String, Vec<String>)> = Vec::new();
         let mut known: BTreeSet<String> = BTreeSet::new();
         let mut add = |prefix: &str, action: &crate::catalog::Action, service: &crate::catalog::Service| {
@@ -155,7 +159,11 @@ impl Space {
             let deciding: Vec<usize> = all
                 .iter()
                 .enumerate()
-                .filter(|(_, s)| s.action.as_ref().is_some_and(|a| a.covers_action(&action) != Some(false)))
+                .filter(|(_, s)| {
+                    s.action
+                        .as_ref()
+                        .is_some_and(|a| a.covers_action(&action) != Some(false))
+                })
                 .map(|(i, _)| i)
                 .collect();
             if deciding.is_empty() {
@@ -298,9 +306,7 @@ fn contexts<'s>(
                 .entry(lower.clone())
                 .or_insert_with(|| (clause.key.clone(), BTreeSet::new()));
             if clause.operator.qualifier.is_some()
-                || catalog
-                    .key_type(&clause.key)
-                    .is_some_and(KeyType::is_multivalued)
+                || catalog.key_type(&clause.key).is_some_and(KeyType::is_multivalued)
             {
                 multivalued.insert(entry.0.clone());
             }
@@ -418,12 +424,18 @@ mod tests {
             fresh_arn("arn:${Partition}:rds:${Region}:${Account}:db:${DbInstanceName}"),
             format!("arn:aws:rds:us-east-1:{ACCOUNT}:db:{FRESH}")
         );
-        assert_eq!(format_as_wildcard("arn:${Partition}:s3:::${BucketName}"), "arn:*:s3:::*");
+        assert_eq!(
+            format_as_wildcard("arn:${Partition}:s3:::${BucketName}"),
+            "arn:*:s3:::*"
+        );
     }
 
     #[test]
     fn wildcards_are_filled_with_a_fresh_name() {
-        assert_eq!(fill_wildcards("arn:aws:s3:::b/*"), format!("arn:aws:s3:::b/{FRESH}"));
+        assert_eq!(
+            fill_wildcards("arn:aws:s3:::b/*"),
+            format!("arn:aws:s3:::b/{FRESH}")
+        );
         assert_eq!(fill_wildcards("a?c"), "axc");
     }
 

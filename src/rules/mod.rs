@@ -132,6 +132,8 @@ impl RuleMeta {
     pub fn kind(&self) -> &'static str {
         if is_engine_rule(&self.id) || is_suppression_rule(&self.id) {
             "engine"
+        } else if is_diff_rule(&self.id) {
+            "diff"
         } else if self.declarative {
             "query"
         } else {
