@@ -218,9 +218,12 @@ fn resources_for(formats: &[String], patterns: &[String], extra: &[String]) -> V
     for format in formats {
         let shape = format_as_wildcard(format);
         for pattern in extra.iter().chain(patterns) {
-            let filled = fill_wildcards(pattern);
-            if action_matches(&shape, &filled) {
-                out.push(filled);
+            // A Region or account written `*` as this Region and account first (the
+            // example a reviewer reads), then as a fresh name (another account).
+            for filled in [fill_wildcards(&in_this_account(pattern)), fill_wildcards(pattern)] {
+                if action_matches(&shape, &filled) {
+                    out.push(filled);
+                }
             }
         }
         out.push(fresh_arn(format));
@@ -235,6 +238,21 @@ fn resources_for(formats: &[String], patterns: &[String], extra: &[String]) -> V
     let mut seen = BTreeSet::new();
     out.retain(|r| seen.insert(r.clone()));
     out
+}
+
+/// An ARN pattern with a Region or account field of `*` in the probe Region and this
+/// account.
+fn in_this_account(pattern: &str) -> String {
+    let mut fields: Vec<&str> = pattern.splitn(6, ':').collect();
+    if fields.len() == 6 && fields[0] == "arn" {
+        if fields[3] == "*" {
+            fields[3] = REGION;
+        }
+        if fields[4] == "*" {
+            fields[4] = ACCOUNT;
+        }
+    }
+    fields.join(":")
 }
 
 /// An ARN format of the Service Authorization Reference (`arn:${Partition}:s3:::${BucketName}`)
@@ -274,8 +292,11 @@ fn replace_placeholders(text: &str, value: impl Fn(&str) -> String) -> String {
     out
 }
 
-/// A value a wildcard pattern matches: each `*` [`FRESH`], each `?` one letter.
+/// A value a wildcard pattern matches: each `*` [`FRESH`], each `?` one letter, and
+/// `${aws:PrincipalAccount}` the account of the principals (`aws:ResourceAccount` =
+/// `${aws:PrincipalAccount}` is how a policy keeps to its own account).
 pub fn fill_wildcards(pattern: &str) -> String {
+    let pattern = replace_case_insensitive(pattern, "${aws:PrincipalAccount}", ACCOUNT);
     let mut out = String::with_capacity(pattern.len() + FRESH.len());
     for c in pattern.chars() {
         match c {
@@ -284,6 +305,20 @@ pub fn fill_wildcards(pattern: &str) -> String {
             c => out.push(c),
         }
     }
+    out
+}
+
+fn replace_case_insensitive(text: &str, from: &str, to: &str) -> String {
+    let lower = text.to_ascii_lowercase();
+    let needle = from.to_ascii_lowercase();
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    while let Some(found) = lower[at..].find(&needle) {
+        out.push_str(&text[at..at + found]);
+        out.push_str(to);
+        at += found + needle.len();
+    }
+    out.push_str(&text[at..]);
     out
 }
 
@@ -428,6 +463,15 @@ mod tests {
             format_as_wildcard("arn:${Partition}:s3:::${BucketName}"),
             "arn:*:s3:::*"
         );
+    }
+
+    #[test]
+    fn a_wildcard_region_and_account_are_this_one_first() {
+        assert_eq!(
+            in_this_account("arn:aws:kms:*:*:key/*"),
+            format!("arn:aws:kms:us-east-1:{ACCOUNT}:key/*")
+        );
+        assert_eq!(in_this_account("arn:aws:s3:::b/*"), "arn:aws:s3:::b/*");
     }
 
     #[test]
