@@ -559,10 +559,16 @@ fn run_diff(args: DiffArgs, registry: &'static Registry) -> Result<ExitCode, Str
         if found.unchanged == 1 { "file" } else { "files" },
     );
     drop(stderr);
+    // Only the `diff` rules ran: a JUnit report lists no other rule as passed.
+    let settings = iamlint::engine::RuleSettings::from_command_line(iamlint::engine::Selection {
+        select: Some(vec!["diff".to_string()]),
+        extend_select: Vec::new(),
+        ignore: Vec::new(),
+    });
     write_outputs(outputs, false, args.color, |color| Report {
         outcome: &outcome,
         registry,
-        settings: None,
+        settings: Some(&settings),
         color,
         width: None,
     })?;

@@ -81,8 +81,10 @@ fn every_rule_has_pass_and_fail_fixtures_in_json_and_yaml() {
         // The README's examples, whole projects with a config (tests/config.rs), inputs
         // that once broke the tool (tests of their own; every format runs on them),
         // suppressions of every form (tests/suppress.rs), and one fixture per row of
-        // docs/coverage.md (tests/coverage.rs).
+        // docs/coverage.md (tests/coverage.rs), and `iamlint diff`'s cases, a BASE and a HEAD
+        // each (tests/diff.rs).
         if name == "examples"
+            || name == "diff"
             || name == "projects"
             || name == "hostile"
             || name == "suppressions"
