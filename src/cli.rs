@@ -241,7 +241,7 @@ pub struct SimulateArgs {
     pub in_path: Option<PathBuf>,
 
     /// With --in: the key of a `diff` finding's `subject` (`template.yaml#Deployer`,
-    /// `principal deployer`, `main.tf`'s module as `#aws_iam_role.app`)
+    /// `principal deployer`, `.#aws_iam_role.app` for a Terraform role of the module at PATH)
     #[arg(long, value_name = "KEY", requires = "in_path")]
     pub subject: Option<String>,
 

@@ -13,7 +13,9 @@ use std::path::{Path, PathBuf};
 use common::{code, iamlint, iamlint_in, json, stderr, stdout};
 
 /// Each case and the actions its new access must include (none: nothing is reported).
-const CASES: [(&str, &[&str]); 11] = [
+const CASES: [(&str, &[&str]); 12] = [
+    // A condition dropped from a statement whose resource holds a policy variable.
+    ("resource-variable", &["kms:DescribeKey"]),
     // A condition that keeps to the principal's own account with a policy variable.
     ("principal-account-variable", &["glue:DeleteTable"]),
     // Access narrowed: only `diff/access-removed`, as information.

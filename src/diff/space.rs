@@ -296,7 +296,10 @@ fn replace_placeholders(text: &str, value: impl Fn(&str) -> String) -> String {
 /// `${aws:PrincipalAccount}` the account of the principals (`aws:ResourceAccount` =
 /// `${aws:PrincipalAccount}` is how a policy keeps to its own account).
 pub fn fill_wildcards(pattern: &str) -> String {
-    let pattern = replace_case_insensitive(pattern, "${aws:PrincipalAccount}", ACCOUNT);
+    let mut pattern = replace_case_insensitive(pattern, "${aws:PrincipalAccount}", ACCOUNT);
+    for key in variables(&pattern.clone()) {
+        pattern = pattern.replace(&format!("${{{key}}}"), FRESH);
+    }
     let mut out = String::with_capacity(pattern.len() + FRESH.len());
     for c in pattern.chars() {
         match c {
@@ -304,6 +307,26 @@ pub fn fill_wildcards(pattern: &str) -> String {
             '?' => out.push('x'),
             c => out.push(c),
         }
+    }
+    out
+}
+
+/// The condition keys a text names as policy variables (`${aws:username}`); not `${*}`,
+/// `${?}`, `${$}`, nor a variable with a default value.
+fn variables(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(start) = rest.find("${") {
+        let after = &rest[start + 2..];
+        let Some(end) = after.find('}') else { break };
+        let name = &after[..end];
+        if name.contains(':')
+            && !name.contains([',', '$', '{'])
+            && !CALLER_KEYS.contains(&name.to_ascii_lowercase().as_str())
+        {
+            out.push(name);
+        }
+        rest = &after[end..];
     }
     out
 }
@@ -332,6 +355,21 @@ fn contexts<'s>(
     let mut keys: BTreeMap<String, (String, BTreeSet<String>)> = BTreeMap::new();
     let mut multivalued: BTreeSet<String> = BTreeSet::new();
     for statement in statements {
+        // A policy variable of a resource (`key/${aws:PrincipalTag/KmsKeyId}`) is a key of
+        // the request too: without it the item matches nothing. It is tried as [`FRESH`],
+        // which is what the item's filled ARN holds (`fill_wildcards`).
+        for pattern in statement
+            .resource
+            .iter()
+            .flat_map(|r| r.items.iter().filter_map(|i| i.pattern()))
+        {
+            for key in variables(pattern) {
+                keys.entry(key.to_ascii_lowercase())
+                    .or_insert_with(|| (key.to_string(), BTreeSet::new()))
+                    .1
+                    .insert(FRESH.to_string());
+            }
+        }
         for clause in &statement.condition {
             let lower = clause.key.to_ascii_lowercase();
             if CALLER_KEYS.contains(&lower.as_str()) {
