@@ -258,38 +258,18 @@ fn in_this_account(pattern: &str) -> String {
 /// An ARN format of the Service Authorization Reference (`arn:${Partition}:s3:::${BucketName}`)
 /// as a wildcard pattern: each `${...}` any text.
 fn format_as_wildcard(format: &str) -> String {
-    replace_placeholders(format, |_| "*".to_string())
+    crate::eval::context::variables_as_wildcards(format)
 }
 
 /// A resource of the format that no policy names: this account, the probe Region, and
 /// [`FRESH`] for every name.
 fn fresh_arn(format: &str) -> String {
-    replace_placeholders(format, |name| match name {
+    crate::eval::context::replace_variables(format, |name| match name {
         "Partition" => "aws".to_string(),
         "Region" => REGION.to_string(),
         "Account" => ACCOUNT.to_string(),
         _ => FRESH.to_string(),
     })
-}
-
-fn replace_placeholders(text: &str, value: impl Fn(&str) -> String) -> String {
-    let mut out = String::new();
-    let mut rest = text;
-    while let Some(start) = rest.find("${") {
-        out.push_str(&rest[..start]);
-        match rest[start..].find('}') {
-            Some(end) => {
-                out.push_str(&value(&rest[start + 2..start + end]));
-                rest = &rest[start + end + 1..];
-            }
-            None => {
-                out.push_str(&rest[start..]);
-                rest = "";
-            }
-        }
-    }
-    out.push_str(rest);
-    out
 }
 
 /// A value a wildcard pattern matches: each `*` [`FRESH`], each `?` one letter, and
