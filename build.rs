@@ -25,6 +25,7 @@ fn main() {
     let dest = PathBuf::from(env::var("OUT_DIR").expect("set by cargo")).join("rule_files.rs");
     fs::write(dest, out).expect("OUT_DIR is writable");
     catalog_version(&root);
+    catalog_tables(&root);
 }
 
 /// `iamlint --version` names the catalog it embeds: read from the catalog's header line
@@ -66,4 +67,134 @@ fn collect(dir: &Path, files: &mut Vec<PathBuf>) {
             files.push(path);
         }
     }
+}
+
+/// The catalog as static Rust tables (`$OUT_DIR/catalog_tables.rs`, included by
+/// `src/catalog/mod.rs`): nothing is decoded at run time, so a run on one policy pays for
+/// no service it does not look at, and a run over every service allocates nothing for the
+/// catalog. `catalog/aws-iam-catalog.jsonl` stays the one source (scripts/update-catalog).
+fn catalog_tables(root: &Path) {
+    use serde_json::Value;
+    let path = root.join("catalog/aws-iam-catalog.jsonl");
+    let text = fs::read_to_string(&path).expect("catalog/aws-iam-catalog.jsonl is readable");
+    // An array, not a slice: a service's match cache is interior mutable.
+    let mut out = String::new();
+    let mut count = 0;
+    for (number, line) in text.lines().enumerate().skip(1) {
+        let fail = |what: &str| -> ! { panic!("catalog line {}: {what}", number + 1) };
+        let service: Value = serde_json::from_str(line).unwrap_or_else(|e| fail(&e.to_string()));
+        let field = |name: &str| service.get(name).unwrap_or_else(|| fail(name));
+        let string = |value: &Value| value.as_str().unwrap_or_else(|| fail("a string")).to_string();
+        let list = |value: &Value| value.as_array().unwrap_or_else(|| fail("a list")).clone();
+        let indexes = |value: &Value| {
+            let numbers: Vec<String> = list(value)
+                .iter()
+                .map(|n| {
+                    let n = n.as_u64().filter(|&n| n <= u64::from(u16::MAX));
+                    n.unwrap_or_else(|| fail("an index")).to_string()
+                })
+                .collect();
+            format!("&[{}]", numbers.join(","))
+        };
+        let _ = write!(
+            out,
+            "Service{{prefix:{:?},name:{:?},keys:&[",
+            string(field("p")),
+            string(field("n"))
+        );
+        for key in list(field("k")) {
+            let key = list(&key);
+            let (Some(name), Some(kind)) = (key.first(), key.get(1)) else {
+                fail("a key")
+            };
+            let kind = match string(kind).as_str() {
+                // The names of the Service Authorization Reference, as `KeyType::parse`
+                // reads them (a test compares the two for every key).
+                "String" => "String",
+                "ArrayOfString" => "ArrayOfString",
+                "ARN" | "Arn" => "Arn",
+                "ArrayOfARN" | "ArrayOfArn" => "ArrayOfArn",
+                "Bool" | "Boolean" => "Bool",
+                "ArrayOfBool" => "ArrayOfBool",
+                "Numeric" | "Long" | "Integer" => "Numeric",
+                "ArrayOfNumeric" => "ArrayOfNumeric",
+                "Date" => "Date",
+                "IPAddress" | "IpAddress" => "IpAddress",
+                _ => "Other",
+            };
+            let _ = write!(
+                out,
+                "ConditionKey{{name:{:?},key_type:KeyType::{kind}}},",
+                string(name)
+            );
+        }
+        out.push_str("],resources:&[");
+        for resource in list(field("r")) {
+            let resource = list(&resource);
+            let (Some(name), Some(arn), Some(keys)) = (resource.first(), resource.get(1), resource.get(2))
+            else {
+                fail("a resource type")
+            };
+            let _ = write!(
+                out,
+                "ResourceType{{name:{:?},arn:{:?},keys:{}}},",
+                string(name),
+                string(arn),
+                indexes(keys)
+            );
+        }
+        out.push_str("],actions:&[");
+        let mut names = Vec::new();
+        for (index, action) in list(field("a")).iter().enumerate() {
+            let action = list(action);
+            let (Some(name), Some(access), Some(resources), Some(keys)) =
+                (action.first(), action.get(1), action.get(2), action.get(3))
+            else {
+                fail("an action")
+            };
+            let access = match string(access).as_str() {
+                "L" => "List",
+                "R" => "Read",
+                "W" => "Write",
+                "P" => "PermissionsManagement",
+                "T" => "Tagging",
+                _ => "Unknown",
+            };
+            let name = string(name);
+            let _ = write!(
+                out,
+                "Action{{name:{name:?},access:AccessLevel::{access},resources:&["
+            );
+            for row in list(resources) {
+                let row = list(&row);
+                let (Some(resource), Some(required), Some(keys)) = (row.first(), row.get(1), row.get(2))
+                else {
+                    fail("an action's resource row")
+                };
+                let resource = resource.as_u64().filter(|&n| n <= u64::from(u16::MAX));
+                let _ = write!(
+                    out,
+                    "ActionResource{{resource:{},required:{},keys:{}}},",
+                    resource.unwrap_or_else(|| fail("a resource index")),
+                    required.as_u64() == Some(1),
+                    indexes(keys)
+                );
+            }
+            let _ = write!(out, "],keys:{}}},", indexes(keys));
+            names.push((name.to_ascii_lowercase(), index));
+        }
+        // The lowercased names in order, ties by catalog order: `Service::action` and the
+        // literal-start ranges of `Service::matching` search them.
+        names.sort_unstable();
+        out.push_str("],sorted:&[");
+        for (name, index) in names {
+            let _ = write!(out, "({name:?},{index}),");
+        }
+        out.push_str("],matched:OnceLock::new()},\n");
+        count += 1;
+    }
+    let header = text.lines().next().unwrap_or_default();
+    let out = format!("const HEADER: &str = {header:?};\nstatic SERVICES: [Service; {count}] = [\n{out}];\n");
+    let dest = PathBuf::from(env::var("OUT_DIR").expect("set by cargo")).join("catalog_tables.rs");
+    fs::write(dest, out).expect("OUT_DIR is writable");
 }

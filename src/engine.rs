@@ -27,7 +27,7 @@ use crate::rules::{
 };
 use crate::secrets::{Secrets, Unparsed, unparsed_values};
 use crate::settings::FileIgnores;
-use crate::source::{FileId, SourceMap, Span};
+use crate::source::{FileId, Keep, SourceMap, Span};
 use crate::suppress::{FileSuppressions, Malformed, Scope, Suppressed, Suppression, from_config};
 use crate::timing::{self, Phase, RuleClock};
 
@@ -111,6 +111,50 @@ impl Outcome {
         );
     }
 
+    /// Lets go of what a batch's reports will not read of its files' texts: all of the
+    /// text of a file that no finding, label or suppression points into (most files of a
+    /// large repository), and with [`Retain::Positions`] the text of the others too, keeping
+    /// the line and column of each offset a span points at. Reports resolve positions and
+    /// show snippets only where spans point, and a baseline hashes the text of findings
+    /// alone. Done per batch, so a run holds what it reports, not every file it read.
+    fn release_texts(&mut self, retain: Retain) {
+        let mut offsets: Vec<Vec<u32>> = vec![Vec::new(); self.sources.len()];
+        let mut mark = |span: Span| {
+            if let Some(at) = offsets.get_mut(span.file.0 as usize) {
+                at.extend([span.start, span.end]);
+            }
+        };
+        for finding in &self.findings {
+            mark(finding.span);
+            finding.labels.iter().for_each(|label| mark(label.span));
+        }
+        // A suppression that hides nothing, or is malformed, is reported where it is written.
+        for suppression in &self.suppressions {
+            mark(suppression.span);
+            if let Scope::Range(span) = suppression.scope {
+                mark(span);
+            }
+            suppression.rules.iter().for_each(|name| mark(name.span));
+            if let Some((_, span)) = suppression.until {
+                mark(span);
+            }
+        }
+        self.malformed_suppressions.iter().for_each(|m| mark(m.span));
+        self.sources.release_texts(|file| {
+            let at = offsets
+                .get_mut(file.0 as usize)
+                .map(std::mem::take)
+                .unwrap_or_default();
+            if retain == Retain::Texts && !at.is_empty() {
+                return Keep::Text;
+            }
+            let mut at = at;
+            at.sort_unstable();
+            at.dedup();
+            Keep::Positions(at)
+        });
+    }
+
     /// Findings by file, position and rule.
     pub(crate) fn sort(&mut self) {
         let sources = &self.sources;
@@ -155,6 +199,20 @@ struct Loaded {
     suppressions: FileSuppressions,
 }
 
+/// What a run without a config keeps of the text of the files it reports on, once their
+/// batch is checked (the text of the others is never kept): see [`Outcome`]'s
+/// `release_texts`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Retain {
+    /// The text: the human report shows snippets, SARIF and GitLab fingerprint the text of
+    /// a finding, a baseline hashes it, the language server reads it.
+    #[default]
+    Texts,
+    /// Only the line and column of each offset a span points at: all that the JSON, GNU,
+    /// GitHub and JUnit reports print.
+    Positions,
+}
+
 /// How many files a run without a config checks at a time: their trees are dropped
 /// before the next batch is read, so memory stays flat however many files there are.
 const BATCH: usize = 256;
@@ -168,7 +226,7 @@ pub fn check(
     registry: &'static Registry,
     settings: &RuleSettings,
 ) -> Outcome {
-    check_in(inputs, Memory::stdin(stdin), registry, settings)
+    check_in(inputs, Memory::stdin(stdin), registry, settings, Retain::Texts)
 }
 
 fn check_in(
@@ -176,6 +234,7 @@ fn check_in(
     stdin: Memory<'_>,
     registry: &'static Registry,
     settings: &RuleSettings,
+    retain: Retain,
 ) -> Outcome {
     let (modules, files): (Vec<&Input>, Vec<&Input>) = inputs.iter().partition(|input| match input {
         Input::File { path, .. } | Input::Unreadable { path, .. } => {
@@ -195,29 +254,48 @@ fn check_in(
     for batch in batches {
         let mut loaded = load_all(&batch, stdin, registry, 0);
         terraform::load_modules(&mut loaded, &batch, stdin, registry);
-        outcome.append(run_rules(
-            &mut loaded,
-            registry,
-            settings,
-            &ResolvedConfig::default(),
-        ));
+        let mut checked = run_rules(&mut loaded, registry, settings, &ResolvedConfig::default());
+        drop(loaded);
+        checked.release_texts(retain);
+        outcome.append(checked);
     }
-    // A policy file that a module reads with `file()` is also checked on its own, in
-    // another batch: the same finding twice is reported once. The file is known by where
-    // it really is (`./p.json` when walked, `p.json` through `file("../p.json")`).
-    let mut seen = HashSet::new();
-    let sources = &outcome.sources;
-    let mut keys: HashMap<FileId, PathBuf> = HashMap::new();
-    outcome.findings.retain(|f| {
-        let key = keys
-            .entry(f.span.file)
-            .or_insert_with(|| path_key(Path::new(&sources.get(f.span.file).path)))
-            .clone();
-        seen.insert((f.rule, (key, f.span.start, f.span.end), f.message.clone()))
-    });
+    drop_repeated(&mut outcome.findings, &outcome.sources);
     stamp_settings(&mut outcome, settings);
     outcome.sort();
     outcome
+}
+
+/// A policy file that a module reads with `file()` is also checked on its own, in another
+/// batch, and a file may be named twice (`./p.json`, `p.json`): the same finding twice is
+/// reported once, the first kept. A file is known by where it really is (`./p.json` when
+/// walked, `p.json` through `file("../p.json")`). Within one file a batch has already
+/// dropped repeats, so only findings in files that share where they are get compared.
+fn drop_repeated(findings: &mut Vec<Finding>, sources: &SourceMap) {
+    let mut files: Vec<FileId> = findings.iter().map(|f| f.span.file).collect();
+    files.sort_unstable();
+    files.dedup();
+    let keys: Vec<PathBuf> = files
+        .par_iter()
+        .map(|&file| path_key(Path::new(&sources.get(file).path)))
+        .collect();
+    // Each file that shares its place with another, to the first of them.
+    let mut first_at: HashMap<&Path, FileId> = HashMap::with_capacity(files.len());
+    let mut same: HashMap<FileId, FileId> = HashMap::new();
+    for (&file, key) in files.iter().zip(&keys) {
+        let first = *first_at.entry(key).or_insert(file);
+        if first != file {
+            same.insert(first, first);
+            same.insert(file, first);
+        }
+    }
+    if same.is_empty() {
+        return;
+    }
+    let mut seen = HashSet::new();
+    findings.retain(|f| match same.get(&f.span.file) {
+        None => true,
+        Some(&first) => seen.insert((f.rule, first, f.span.start, f.span.end, f.message.clone())),
+    });
 }
 
 /// Applies what the settings say about findings already made: the configured severity,
@@ -256,7 +334,27 @@ pub fn check_with_config(
     settings: &RuleSettings,
     config: Option<&Config>,
 ) -> Result<Outcome, String> {
-    check_with_config_in(inputs, Memory::stdin(stdin), registry, settings, config)
+    check_with_config_in(
+        inputs,
+        Memory::stdin(stdin),
+        registry,
+        settings,
+        config,
+        Retain::Texts,
+    )
+}
+
+/// As [`check_with_config`], keeping of the reported files' texts what `retain` says when
+/// there is no config (a config's run is checked in one piece and keeps them).
+pub fn check_with_config_retaining(
+    inputs: &[Input],
+    stdin: Option<&[u8]>,
+    registry: &'static Registry,
+    settings: &RuleSettings,
+    config: Option<&Config>,
+    retain: Retain,
+) -> Result<Outcome, String> {
+    check_with_config_in(inputs, Memory::stdin(stdin), registry, settings, config, retain)
 }
 
 /// As [`check_with_config`], reading the files that `buffers` holds from it instead of the
@@ -273,7 +371,7 @@ pub fn check_buffers(
         stdin: None,
         buffers: Some(buffers),
     };
-    check_with_config_in(inputs, memory, registry, settings, config)
+    check_with_config_in(inputs, memory, registry, settings, config, Retain::Texts)
 }
 
 /// Texts held in memory, by the file they stand for.
@@ -322,9 +420,10 @@ fn check_with_config_in(
     registry: &'static Registry,
     settings: &RuleSettings,
     config: Option<&Config>,
+    retain: Retain,
 ) -> Result<Outcome, String> {
     let Some(config) = config else {
-        return Ok(check_in(inputs, stdin, registry, settings));
+        return Ok(check_in(inputs, stdin, registry, settings, retain));
     };
     let (mut loaded, resolved) = load_with_config(inputs, stdin, registry, config)?;
     let mut outcome = run_rules(&mut loaded, registry, settings, &resolved);

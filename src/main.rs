@@ -15,7 +15,7 @@ use iamlint::cli::{
 };
 use iamlint::config::Config;
 use iamlint::discover::{Filters, discover};
-use iamlint::engine::{RuleSettings, Selection, check_with_config};
+use iamlint::engine::{Retain, RuleSettings, Selection, check_with_config_retaining};
 use iamlint::report::escape::{escape, escape_lines};
 use iamlint::report::{self, Report};
 use iamlint::rules::Registry;
@@ -146,7 +146,31 @@ fn run_check(args: CheckArgs, registry: &'static Registry) -> Result<ExitCode, S
         Some(config) => RuleSettings::new(command_line, &config.lint),
         None => RuleSettings::from_command_line(command_line),
     };
-    let mut outcome = check_with_config(&inputs, stdin.as_deref(), registry, &settings, config.as_ref())?;
+    // The JSON, GNU, GitHub and JUnit reports print positions, never text: a run that
+    // writes only those, and reads or writes no baseline (which hashes the text of
+    // findings), keeps the positions its findings point at instead of the files' texts.
+    let positions_only = args.baseline.is_none()
+        && args.write_baseline.is_none()
+        && outputs.iter().all(|o| {
+            use iamlint::report::Format;
+            matches!(
+                o.format,
+                Format::Json | Format::Gnu | Format::Github | Format::Junit
+            )
+        });
+    let retain = if positions_only {
+        Retain::Positions
+    } else {
+        Retain::Texts
+    };
+    let mut outcome = check_with_config_retaining(
+        &inputs,
+        stdin.as_deref(),
+        registry,
+        &settings,
+        config.as_ref(),
+        retain,
+    )?;
     let reporting = timing::Stopwatch::start(Phase::Report);
     // Suppressions before the baseline: a suppressed finding is neither recorded nor matched.
     let inline = !args.no_inline_suppressions && config.as_ref().is_none_or(|c| c.lint.inline_suppressions);

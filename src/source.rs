@@ -59,11 +59,30 @@ pub struct SourceFile {
     pub skipped: bool,
     /// Built on the first position asked for, then shared.
     line_index: OnceLock<LineIndex>,
+    /// The text was let go of (see [`SourceMap::release_texts`]): positions are answered
+    /// from `positions` alone.
+    released: bool,
+    /// For a released file, the line and column of each offset that was asked to be kept,
+    /// by offset.
+    positions: Vec<(u32, u32, u32)>,
 }
 
 impl SourceFile {
     /// The 1-based line and column of a byte offset.
     pub fn line_col(&self, offset: usize) -> LineCol {
+        if self.released {
+            let found = self
+                .positions
+                .binary_search_by_key(&offset, |&(at, ..)| at as usize)
+                .ok()
+                .map(|i| self.positions[i]);
+            debug_assert!(found.is_some(), "{}: no position kept for {offset}", self.path);
+            let (_, line, column) = found.unwrap_or((0, 1, 1));
+            return LineCol {
+                line: line as usize,
+                column: column as usize,
+            };
+        }
         self.index().line_col(&self.text, offset)
     }
 
@@ -74,9 +93,9 @@ impl SourceFile {
 
     /// The byte range of a 1-based line, without its `\n`; `None` past the last line.
     pub fn line_range(&self, line: usize) -> Option<std::ops::Range<usize>> {
-        let starts = &self.index().line_starts;
-        let start = *starts.get(line.checked_sub(1)?)?;
-        let end = starts.get(line).map_or(self.text.len(), |next| next - 1);
+        let index = self.index();
+        let start = index.start_of(line.checked_sub(1)?)?;
+        let end = index.start_of(line).map_or(self.text.len(), |next| next - 1);
         Some(start..end)
     }
 
@@ -86,6 +105,11 @@ impl SourceFile {
     }
 
     fn index(&self) -> &LineIndex {
+        debug_assert!(
+            !self.released,
+            "a position in {} after its text was released",
+            self.path
+        );
         self.line_index.get_or_init(|| LineIndex::new(&self.text))
     }
 }
@@ -111,6 +135,8 @@ impl SourceMap {
             context_only: false,
             skipped: false,
             line_index: OnceLock::new(),
+            released: false,
+            positions: Vec::new(),
         });
         id
     }
@@ -147,6 +173,35 @@ impl SourceMap {
         }
     }
 
+    /// Lets go of the text of every file that `keep` says to: a run over many files holds
+    /// only what its reports will read, not every file it read. A released file keeps its
+    /// path and flags, and the line and column of the offsets `keep` lists (sorted); asking
+    /// it for any other position, a line or a snippet afterwards is a bug.
+    pub fn release_texts(&mut self, mut keep: impl FnMut(FileId) -> Keep) {
+        let empty: Arc<str> = Arc::from("");
+        for (i, file) in self.files.iter_mut().enumerate() {
+            let offsets = match keep(FileId(clamp_u32(i))) {
+                Keep::Text => continue,
+                Keep::Positions(offsets) => offsets,
+            };
+            file.positions = if offsets.is_empty() {
+                Vec::new()
+            } else {
+                let index = LineIndex::new(&file.text);
+                offsets
+                    .into_iter()
+                    .map(|at| {
+                        let LineCol { line, column } = index.line_col(&file.text, at as usize);
+                        (at, clamp_u32(line), clamp_u32(column))
+                    })
+                    .collect()
+            };
+            file.text = empty.clone();
+            file.line_index = OnceLock::new();
+            file.released = true;
+        }
+    }
+
     /// Appends the files of another map; its ids become `id + offset`, where `offset` is
     /// the length of this map before.
     pub fn append(&mut self, other: SourceMap) -> u32 {
@@ -154,6 +209,13 @@ impl SourceMap {
         self.files.extend(other.files);
         offset
     }
+}
+
+/// What [`SourceMap::release_texts`] keeps of a file.
+pub enum Keep {
+    Text,
+    /// The line and column of these offsets (sorted, each once) and not the text.
+    Positions(Vec<u32>),
 }
 
 /// 1-based line and column; the column counts characters.
@@ -168,7 +230,9 @@ pub struct LineCol {
 /// minified 16 MiB document is one line, and a report asks for two columns per finding.
 #[derive(Debug)]
 pub struct LineIndex {
-    line_starts: Vec<usize>,
+    /// Byte offsets, as `u32` like [`Span`]'s: the report of a large run builds one index
+    /// per file with findings, and holds them all until it is written.
+    line_starts: Vec<u32>,
     /// For every [`CHECKPOINT`]-th byte offset (rounded down to a character boundary),
     /// that offset and the number of characters before it. Empty for ASCII text, whose
     /// columns are byte differences.
@@ -181,7 +245,7 @@ const CHECKPOINT: usize = 4096;
 impl LineIndex {
     pub fn new(text: &str) -> LineIndex {
         let mut line_starts = vec![0];
-        line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        line_starts.extend(text.match_indices('\n').map(|(i, _)| clamp_u32(i + 1)));
         let mut checkpoints = Vec::new();
         if !text.is_ascii() {
             let (mut at, mut chars) = (0, 0);
@@ -209,13 +273,18 @@ impl LineIndex {
 
     /// The 1-based line of a byte offset.
     fn line_of(&self, offset: usize) -> usize {
-        self.line_starts.partition_point(|&s| s <= offset)
+        self.line_starts.partition_point(|&s| s as usize <= offset)
+    }
+
+    /// The byte offset where a 0-based line starts.
+    fn start_of(&self, line: usize) -> Option<usize> {
+        self.line_starts.get(line).map(|&s| s as usize)
     }
 
     pub fn line_col(&self, text: &str, offset: usize) -> LineCol {
         let offset = floor_char_boundary(text, offset.min(text.len()));
-        let line = self.line_starts.partition_point(|&s| s <= offset) - 1;
-        let start = self.line_starts[line];
+        let line = self.line_of(offset) - 1;
+        let start = self.line_starts[line] as usize;
         let column = self.chars_before(text, offset) - self.chars_before(text, start) + 1;
         LineCol {
             line: line + 1,

@@ -41,7 +41,7 @@ pub fn check_request(pattern: &WrittenRequestPattern) -> Result<(), (Range<usize
                     "`{}` has no action `{name}` in iamlint's catalog{}",
                     service.prefix,
                     did_you_mean(
-                        nearest(&name, service.actions.iter().map(|a| a.name.as_str())),
+                        nearest(&name, service.actions.iter().map(|a| a.name)),
                         |n| format!("{}:{n}", service.prefix)
                     )
                 ));
@@ -106,11 +106,9 @@ fn check_key(written: &Spanned<String>, services: Option<&[&Service]>) -> Result
     if services.iter().any(|s| s.key_index(key).is_some()) {
         return Ok(());
     }
-    let mut prefixes: Vec<&str> = services.iter().map(|s| s.prefix.as_str()).collect();
+    let mut prefixes: Vec<&str> = services.iter().map(|s| s.prefix).collect();
     prefixes.dedup();
-    let keys = services
-        .iter()
-        .flat_map(|s| s.keys.iter().map(|k| k.name.as_str()));
+    let keys = services.iter().flat_map(|s| s.keys.iter().map(|k| k.name));
     at(format!(
         "`{key}` is not a condition key of {} (the services of `actions`){}",
         prefixes

@@ -98,7 +98,7 @@ impl Space {
                     .resources
                     .iter()
                     .filter_map(|r| service.resource_type(r.resource))
-                    .map(|t| t.arn.clone())
+                    .map(|t| t.arn.to_string())
                     .collect();
                 formats.sort();
                 formats.dedup();
@@ -107,8 +107,8 @@ impl Space {
         };
         if every {
             for service in catalog.services() {
-                for action in &service.actions {
-                    add(&service.prefix, action, service);
+                for action in service.actions {
+                    add(service.prefix, action, service);
                 }
             }
         } else {
@@ -120,7 +120,7 @@ impl Space {
                     continue;
                 };
                 for action in service.matching(name) {
-                    add(&service.prefix, action, service);
+                    add(service.prefix, action, service);
                 }
             }
         }

@@ -6,14 +6,17 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
+use super::json_text::Streamed;
 use super::{Locator, Report, counts, json_text};
 use crate::finding::Finding;
 
+/// The findings are serialized as they are read ([`Streamed`]): a report of a hundred
+/// thousand findings does not hold a second copy of them.
 #[derive(Serialize)]
-struct JsonReport<'a> {
+struct JsonReport<F, S> {
     version: u32,
-    findings: Vec<JsonFinding<'a>>,
-    suppressed_findings: Vec<JsonSuppressedFinding<'a>>,
+    findings: F,
+    suppressed_findings: S,
     summary: Summary,
 }
 
@@ -107,28 +110,20 @@ fn json_finding<'a>(f: &'a Finding, locator: &Locator<'a>) -> JsonFinding<'a> {
 pub fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
     let outcome = report.outcome;
     let locator = Locator::new(outcome);
-    let findings = outcome
-        .findings
-        .iter()
-        .map(|f| json_finding(f, &locator))
-        .collect();
-    let suppressed_findings = outcome
-        .suppressed
-        .iter()
-        .map(|s| JsonSuppressedFinding {
-            finding: json_finding(&s.finding, &locator),
-            suppressed: JsonSuppression {
-                kind: s.kind.as_str(),
-                reason: &s.reason,
-                until: s.until.map(|d| d.to_string()),
-            },
-        })
-        .collect();
+    let findings = outcome.findings.iter().map(|f| json_finding(f, &locator));
+    let suppressed_findings = outcome.suppressed.iter().map(|s| JsonSuppressedFinding {
+        finding: json_finding(&s.finding, &locator),
+        suppressed: JsonSuppression {
+            kind: s.kind.as_str(),
+            reason: &s.reason,
+            until: s.until.map(|d| d.to_string()),
+        },
+    });
     let c = counts(&outcome.findings);
     let json = JsonReport {
         version: 1,
-        findings,
-        suppressed_findings,
+        findings: Streamed::new(findings),
+        suppressed_findings: Streamed::new(suppressed_findings),
         summary: Summary {
             files: outcome.files_checked,
             errors: c.errors,

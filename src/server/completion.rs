@@ -94,7 +94,7 @@ fn actions(catalog: &Catalog, typed: &str, item: &Item<'_>) -> Vec<CompletionIte
         None => catalog
             .prefixes()
             .map(|prefix| {
-                let name = catalog.service(prefix).map(|s| s.name.clone());
+                let name = catalog.service(prefix).map(|s| s.name.to_string());
                 item(format!("{prefix}:"), CompletionItemKind::MODULE, name)
             })
             .collect(),
@@ -181,7 +181,7 @@ fn keys(catalog: &Catalog, text: &str, offset: usize, yaml: bool, item: &Item<'_
             for &index in indexes {
                 if let Some(key) = service.keys.get(index as usize) {
                     names.insert((
-                        key.name.clone(),
+                        key.name.to_string(),
                         format!("{}, {}", service.prefix, key.key_type.name()),
                     ));
                 }

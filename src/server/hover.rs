@@ -129,19 +129,19 @@ fn action(catalog: &Catalog, word: &str) -> Option<String> {
         out.push_str("\n\nResource types: none (the action applies to `*`)");
     } else {
         out.push_str("\n\nResource types:");
-        for resource in &action.resources {
+        for resource in action.resources {
             let Some(kind) = service.resource_type(resource.resource) else {
                 continue;
             };
             let required = if resource.required { " (required)" } else { "" };
             let _ = write!(out, "\n- `{}`{required}: `{}`", kind.name, kind.arn);
-            let keys = key_names(service, &resource.keys);
+            let keys = key_names(service, resource.keys);
             if !keys.is_empty() {
                 let _ = write!(out, "; keys {}", keys.join(", "));
             }
         }
     }
-    let keys = key_names(service, &action.keys);
+    let keys = key_names(service, action.keys);
     if !keys.is_empty() {
         let _ = write!(out, "\n\nCondition keys: {}", keys.join(", "));
     }

@@ -41,7 +41,7 @@ impl Rule for ActionMatchesNothing {
 /// (`Get*`), for `*Objectt` their suffixes (`*Object`). Other shapes get no suggestion.
 fn suggest_pattern(service: &Service, pattern: &str) -> Option<String> {
     let stars = pattern.matches(['*', '?']).count();
-    let names = service.actions.iter().map(|a| a.name.as_str());
+    let names = service.actions.iter().map(|a| a.name);
     if stars == 1 && pattern.ends_with('*') {
         let literal = &pattern[..pattern.len() - 1];
         let candidates = affixes(names, literal.len(), |name, n| name.get(..n));

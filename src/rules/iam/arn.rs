@@ -50,12 +50,37 @@ const MAX_FIELD: usize = 1024;
 
 fn tokens(text: &str, variables: Variables, lowercase: bool) -> Vec<Token> {
     let mut out = Vec::with_capacity(text.len());
+    tokenize(text, variables, lowercase, |token| out.push(token));
+    out
+}
+
+/// Fields up to this many bytes are compared in buffers on the stack: [`overlap`] runs for
+/// every pair of ARN fields the rules compare, and allocating three buffers per pair showed
+/// in profiles.
+const INLINE: usize = 128;
+
+/// [`tokens`] handed to `f` as a slice, on the stack when the text is short: a token takes
+/// at least one byte of the text, so `INLINE` bytes never make more than `INLINE` tokens.
+fn with_tokens<R>(text: &str, variables: Variables, lowercase: bool, f: impl FnOnce(&[Token]) -> R) -> R {
+    if text.len() > INLINE {
+        return f(&tokens(text, variables, lowercase));
+    }
+    let mut buffer = [Token::Any; INLINE];
+    let mut len = 0;
+    tokenize(text, variables, lowercase, |token| {
+        buffer[len] = token;
+        len += 1;
+    });
+    f(&buffer[..len])
+}
+
+fn tokenize(text: &str, variables: Variables, lowercase: bool, mut out: impl FnMut(Token)) {
     let mut rest = text;
     let mut closing = NextClose::new(text);
     while let Some(c) = rest.chars().next() {
         // `${*}`, `${?}` and `${$}` are escapes for the literal characters.
         if let Some(escaped) = ["${*}", "${?}", "${$}"].iter().find(|e| rest.starts_with(**e)) {
-            out.push(Token::Char(escaped.as_bytes()[2] as char));
+            out(Token::Char(escaped.as_bytes()[2] as char));
             rest = &rest[4..];
             continue;
         }
@@ -65,11 +90,11 @@ fn tokens(text: &str, variables: Variables, lowercase: bool) -> Vec<Token> {
                 .at(text.len() - rest.len())
                 .map(|at| at - (text.len() - rest.len()))
         {
-            out.push(Token::Any);
+            out(Token::Any);
             rest = &rest[close + 1..];
             continue;
         }
-        out.push(match c {
+        out(match c {
             '*' => Token::Any,
             '?' => Token::One,
             c if lowercase => Token::Char(c.to_ascii_lowercase()),
@@ -77,7 +102,6 @@ fn tokens(text: &str, variables: Variables, lowercase: bool) -> Vec<Token> {
         });
         rest = &rest[c.len_utf8()..];
     }
-    out
 }
 
 /// Whether some text matches both patterns (`${...}` counts as a wildcard on either side),
@@ -105,28 +129,47 @@ pub fn overlap(a: &str, b: &str) -> bool {
     {
         return false;
     }
-    let a = tokens(a, Variables::Wildcard, true);
-    let b = tokens(b, Variables::Wildcard, true);
-    let (n, m) = (a.len(), b.len());
-    let mut reach = vec![false; (n + 1) * (m + 1)];
-    let at = |i: usize, j: usize| i * (m + 1) + j;
-    reach[0] = true;
-    for i in 0..=n {
+    with_tokens(a, Variables::Wildcard, true, |a| {
+        with_tokens(b, Variables::Wildcard, true, |b| {
+            // Two rows of the table: one for `a[..i]`, one for `a[..i + 1]`.
+            let width = b.len() + 1;
+            let mut inline = [false; 2 * (INLINE + 1)];
+            let mut heap = Vec::new();
+            let rows: &mut [bool] = if width <= INLINE + 1 {
+                &mut inline[..2 * width]
+            } else {
+                heap.resize(2 * width, false);
+                &mut heap
+            };
+            let (row, next) = rows.split_at_mut(width);
+            overlap_table(a, b, row, next)
+        })
+    })
+}
+
+/// Whether the token strings `a` and `b` can match a common text: which prefixes of `b` can
+/// pair with each prefix of `a`, one row per prefix of `a`. `row` and `next` are `b.len() + 1`
+/// long, `next` all false.
+fn overlap_table<'r>(a: &[Token], b: &[Token], mut row: &'r mut [bool], mut next: &'r mut [bool]) -> bool {
+    let m = b.len();
+    row[0] = true;
+    for i in 0..=a.len() {
+        let ta = a.get(i).copied();
         for j in 0..=m {
-            if !reach[at(i, j)] {
+            if !row[j] {
                 continue;
             }
-            let (ta, tb) = (a.get(i).copied(), b.get(j).copied());
+            let tb = b.get(j).copied();
             if ta == Some(Token::Any) {
-                reach[at(i + 1, j)] = true;
+                next[j] = true;
                 if tb.is_some() {
-                    reach[at(i, j + 1)] = true;
+                    row[j + 1] = true;
                 }
             }
             if tb == Some(Token::Any) {
-                reach[at(i, j + 1)] = true;
+                row[j + 1] = true;
                 if ta.is_some() {
-                    reach[at(i + 1, j)] = true;
+                    next[j] = true;
                 }
             }
             if let (Some(x), Some(y)) = (ta, tb)
@@ -134,11 +177,16 @@ pub fn overlap(a: &str, b: &str) -> bool {
                 && y != Token::Any
                 && (x == Token::One || y == Token::One || x == y)
             {
-                reach[at(i + 1, j + 1)] = true;
+                next[j + 1] = true;
             }
         }
+        if i == a.len() {
+            break;
+        }
+        std::mem::swap(&mut row, &mut next);
+        next.fill(false);
     }
-    reach[at(n, m)]
+    row[m]
 }
 
 /// The text before the first wildcard or variable.
@@ -245,26 +293,35 @@ pub fn literal_chars(text: &str) -> impl Iterator<Item = char> + '_ {
 /// Splits at colons outside `${...}`, into at most six fields: the sixth (the resource) keeps
 /// its own colons.
 pub fn fields(text: &str) -> Vec<&str> {
-    let mut out = Vec::with_capacity(6);
+    let (fields, count) = split_fields(text);
+    fields[..count].to_vec()
+}
+
+/// [`fields`] in an array, with how many there are: [`Arn::parse`] runs for every format
+/// the rules compare a resource with, and needs no allocation.
+fn split_fields(text: &str) -> ([&str; 6], usize) {
+    let mut out = [""; 6];
+    let mut count = 0;
     let mut start = 0;
     let mut in_variable = false;
     let bytes = text.as_bytes();
     for (i, &b) in bytes.iter().enumerate() {
-        if out.len() == 5 {
+        if count == 5 {
             break;
         }
         match b {
             b'{' if i > 0 && bytes[i - 1] == b'$' => in_variable = true,
             b'}' => in_variable = false,
             b':' if !in_variable => {
-                out.push(&text[start..i]);
+                out[count] = &text[start..i];
+                count += 1;
                 start = i + 1;
             }
             _ => {}
         }
     }
-    out.push(&text[start..]);
-    out
+    out[count] = &text[start..];
+    (out, count + 1)
 }
 
 /// An ARN split into its fields, as written.
@@ -281,7 +338,8 @@ impl<'a> Arn<'a> {
     /// The six fields of `arn:partition:service:region:account:resource`, or `None` when the
     /// text does not start with `arn:` or has fewer fields.
     pub fn parse(text: &'a str) -> Option<Arn<'a>> {
-        match fields(text)[..] {
+        let (fields, count) = split_fields(text);
+        match fields[..count] {
             ["arn", partition, service, region, account, resource] => Some(Arn {
                 partition,
                 service,
@@ -348,8 +406,8 @@ pub fn formats_for(arn_service: &str) -> &'static [ArnFormat] {
     let index = INDEX.get_or_init(|| {
         let mut index: HashMap<String, Vec<ArnFormat>> = HashMap::new();
         for service in Catalog::global().services() {
-            for resource_type in &service.resources {
-                for variant in variants(&resource_type.arn) {
+            for resource_type in service.resources {
+                for variant in variants(resource_type.arn) {
                     let Some(arn) = Arn::parse(variant) else {
                         continue;
                     };
@@ -360,7 +418,7 @@ pub fn formats_for(arn_service: &str) -> &'static [ArnFormat] {
                         .entry(arn.service.to_ascii_lowercase())
                         .or_default()
                         .push(ArnFormat {
-                            service: &service.prefix,
+                            service: service.prefix,
                             resource_type,
                             arn,
                         });
@@ -406,6 +464,77 @@ mod tests {
         assert!(!overlap("", "us-east-1"));
         assert!(overlap("a?c", "*b*"));
         assert!(!overlap("a?c", "abbc"));
+    }
+
+    /// [`overlap`] keeps two rows of its table on the stack; the whole table, as it was
+    /// built before, must agree on every pair, long fields (on the heap) included.
+    #[test]
+    fn overlap_agrees_with_the_whole_table() {
+        fn whole_table(a: &str, b: &str) -> bool {
+            let a = tokens(a, Variables::Wildcard, true);
+            let b = tokens(b, Variables::Wildcard, true);
+            let (n, m) = (a.len(), b.len());
+            let mut reach = vec![false; (n + 1) * (m + 1)];
+            let at = |i: usize, j: usize| i * (m + 1) + j;
+            reach[0] = true;
+            for i in 0..=n {
+                for j in 0..=m {
+                    if !reach[at(i, j)] {
+                        continue;
+                    }
+                    let (ta, tb) = (a.get(i).copied(), b.get(j).copied());
+                    if ta == Some(Token::Any) {
+                        reach[at(i + 1, j)] = true;
+                        if tb.is_some() {
+                            reach[at(i, j + 1)] = true;
+                        }
+                    }
+                    if tb == Some(Token::Any) {
+                        reach[at(i, j + 1)] = true;
+                        if ta.is_some() {
+                            reach[at(i + 1, j)] = true;
+                        }
+                    }
+                    if let (Some(x), Some(y)) = (ta, tb)
+                        && x != Token::Any
+                        && y != Token::Any
+                        && (x == Token::One || y == Token::One || x == y)
+                    {
+                        reach[at(i + 1, j + 1)] = true;
+                    }
+                }
+            }
+            reach[at(n, m)]
+        }
+        let long = format!("{}/${{ObjectName}}", "b".repeat(150));
+        let longer = format!("{}*", "b".repeat(140));
+        let fields = [
+            "db:${DbInstanceName}",
+            "db:*",
+            "DB:main",
+            "${BucketName}/${ObjectName}",
+            "bucket/*",
+            "bucket*",
+            "bucket",
+            "a?c",
+            "*b*",
+            "abbc",
+            "?",
+            "role/${aws:username}",
+            "role/*/admin?",
+            "${*}x",
+            long.as_str(),
+            longer.as_str(),
+            "b*/x",
+        ];
+        for a in fields {
+            for b in fields {
+                // The fast paths before the table settle some pairs; they must agree too.
+                assert_eq!(overlap(a, b), whole_table(a, b), "{a} against {b}");
+            }
+        }
+        assert!(overlap(&long, &longer));
+        assert!(!overlap(&long, &format!("{}*", "b".repeat(151))));
     }
 
     #[test]

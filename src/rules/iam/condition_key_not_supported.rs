@@ -44,7 +44,7 @@ fn matching_keys(service: &Service, key: &str) -> Vec<u16> {
         .keys
         .iter()
         .enumerate()
-        .filter(|(_, k)| key_matches_template(&k.name, key))
+        .filter(|(_, k)| key_matches_template(k.name, key))
         .filter_map(|(i, _)| u16::try_from(i).ok())
         .collect()
 }

@@ -241,14 +241,14 @@ fn documented_keys() -> &'static HashMap<String, Vec<DocumentedKey>> {
     INDEX.get_or_init(|| {
         let mut index: HashMap<String, Vec<DocumentedKey>> = HashMap::new();
         for service in Catalog::global().services() {
-            for key in &service.keys {
+            for key in service.keys {
                 let Some((prefix, _)) = key.name.split_once(':') else {
                     continue;
                 };
                 let list = index.entry(prefix.to_ascii_lowercase()).or_default();
-                if !list.iter().any(|k| k.name.eq_ignore_ascii_case(&key.name)) {
+                if !list.iter().any(|k| k.name.eq_ignore_ascii_case(key.name)) {
                     list.push(DocumentedKey {
-                        name: key.name.as_str(),
+                        name: key.name,
                         key_type: key.key_type,
                     });
                 }

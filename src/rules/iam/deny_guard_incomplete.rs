@@ -58,7 +58,7 @@ impl Rule for DenyGuardIncomplete {
                     .and_then(|service| {
                         service
                             .key_index(&key)
-                            .map(|i| is_template(&service.keys[i as usize].name))
+                            .map(|i| is_template(service.keys[i as usize].name))
                     })
                     .unwrap_or(true);
                 if templated {
@@ -76,7 +76,7 @@ impl Rule for DenyGuardIncomplete {
                             matches!(
                                 action.access,
                                 AccessLevel::Write | AccessLevel::PermissionsManagement
-                            ) && creates_or_changes(&action.name)
+                            ) && creates_or_changes(action.name)
                         })
                     })
                     .collect();

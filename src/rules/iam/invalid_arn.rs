@@ -1,6 +1,9 @@
 //! `iam/invalid-arn`: a `Resource`/`NotResource` value that is not a well-formed ARN, or whose
 //! Region and account fields fit none of the service's ARN formats.
 
+use std::collections::HashMap;
+use std::sync::{Mutex, OnceLock};
+
 use crate::finding::Diagnostic;
 use crate::model::FileModel;
 use crate::rules::Rule;
@@ -15,7 +18,7 @@ impl Rule for InvalidArn {
             // An intrinsic function is unknown until deployment: only literals are read.
             for statement in doc.statement_nodes() {
                 for (item, text) in raw::resource_strings(statement) {
-                    if let Some(problem) = problem(text) {
+                    if let Some(problem) = problem_once(text) {
                         let mut diagnostic = Diagnostic::new(item.span, problem.message);
                         if let Some(help) = problem.help {
                             diagnostic = diagnostic.help(help);
@@ -28,9 +31,43 @@ impl Rule for InvalidArn {
     }
 }
 
+#[derive(Clone)]
 struct Problem {
     message: String,
     help: Option<String>,
+}
+
+/// [`problem`] of each distinct resource text once per run: a text depends on nothing else,
+/// and the same ARNs recur in statement after statement and file after file (1,521 AWS
+/// managed policies write 6,517 resources other than `*`, 2,271 distinct).
+#[derive(Default)]
+struct Seen {
+    by_text: HashMap<Box<str>, Option<Problem>>,
+    bytes: usize,
+}
+
+/// What [`Seen`] may hold: a run over many distinct made-up ARNs stays flat in memory,
+/// and is only not faster.
+const SEEN_BYTES: usize = 4 << 20;
+
+fn problem_once(text: &str) -> Option<Problem> {
+    static SEEN: OnceLock<Mutex<Seen>> = OnceLock::new();
+    let seen = SEEN.get_or_init(Mutex::default);
+    if let Some(known) = seen.lock().ok().and_then(|seen| seen.by_text.get(text).cloned()) {
+        return known;
+    }
+    let found = problem(text);
+    let bytes = text.len()
+        + found
+            .as_ref()
+            .map_or(0, |p| p.message.len() + p.help.as_ref().map_or(0, String::len));
+    if let Ok(mut seen) = seen.lock()
+        && seen.bytes + bytes <= SEEN_BYTES
+    {
+        seen.bytes += bytes;
+        seen.by_text.insert(text.into(), found.clone());
+    }
+    found
 }
 
 impl Problem {
@@ -143,6 +180,21 @@ fn presence_fits(format: &str, resource: &str) -> bool {
 /// Region and account against the formats the resource part can be: some format must fit
 /// both.
 fn fields_fit(resource: &Arn<'_>, formats: &'static [ArnFormat]) -> Option<Problem> {
+    let region_fits = |f: &ArnFormat| presence_fits(f.arn.region, resource.region);
+    let account_fits = |f: &ArnFormat| {
+        presence_fits(f.arn.account, resource.account)
+            || resource.account.is_empty() && may_be_owned_by_aws(resource.resource)
+    };
+    // Most resources are well formed, and one format that the resource part may name and
+    // whose Region and account fit settles it (that format is one of `named` below, and
+    // fits there too): the cheap field checks first, then the resource parts, one format
+    // at a time, instead of comparing the resource part with every format of the service.
+    if formats
+        .iter()
+        .any(|f| region_fits(f) && account_fits(f) && arn::overlap(f.arn.resource, resource.resource))
+    {
+        return None;
+    }
     let named: Vec<&ArnFormat> = formats
         .iter()
         .filter(|f| arn::overlap(f.arn.resource, resource.resource))
@@ -151,11 +203,6 @@ fn fields_fit(resource: &Arn<'_>, formats: &'static [ArnFormat]) -> Option<Probl
         formats.iter().collect()
     } else {
         named
-    };
-    let region_fits = |f: &ArnFormat| presence_fits(f.arn.region, resource.region);
-    let account_fits = |f: &ArnFormat| {
-        presence_fits(f.arn.account, resource.account)
-            || resource.account.is_empty() && may_be_owned_by_aws(resource.resource)
     };
     if pool.iter().any(|f| region_fits(f) && account_fits(f)) {
         return None;
@@ -248,6 +295,23 @@ mod tests {
 
     fn message(text: &str) -> Option<String> {
         problem(text).map(|p| p.message)
+    }
+
+    /// The second time a text is checked it comes from the run's memo, with the same answer.
+    #[test]
+    fn a_text_seen_before_gets_the_same_answer() {
+        for text in [
+            "arn:aws:s3:us-east-1::bucket",
+            "arn:aws:rds:us-east-1::db:main",
+            "arn:aws:s3:::bucket/*",
+            "not-an-arn",
+        ] {
+            let first = problem_once(text).map(|p| (p.message, p.help));
+            let again = problem_once(text).map(|p| (p.message, p.help));
+            let fresh = problem(text).map(|p| (p.message, p.help));
+            assert_eq!(first, fresh, "{text}");
+            assert_eq!(again, fresh, "{text}");
+        }
     }
 
     #[test]

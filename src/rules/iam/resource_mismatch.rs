@@ -239,7 +239,7 @@ impl Expansion {
         resources: &[&'s str],
         admitted: &mut AdmittedByService<'s>,
     ) -> Option<(String, String)> {
-        let formats: Vec<&str> = self.types.iter().flat_map(|t| arn::variants(&t.arn)).collect();
+        let formats: Vec<&str> = self.types.iter().flat_map(|t| arn::variants(t.arn)).collect();
         // Actions without resource types may still act on their own service's ARNs (see
         // [`typed`]): with such actions in the pattern, only resources of other services count.
         let outside = |r: &&'s str, admitted: &mut AdmittedByService<'s>| {
@@ -340,7 +340,7 @@ fn mismatch<'s>(
         return None;
     }
     let types = typed(service, action)?;
-    let formats: Vec<&str> = types.iter().flat_map(|t| arn::variants(&t.arn)).collect();
+    let formats: Vec<&str> = types.iter().flat_map(|t| arn::variants(t.arn)).collect();
     if !resources
         .iter()
         .all(|r| clearly_outside(r, &formats, service, admitted))
@@ -373,14 +373,12 @@ fn clearly_outside<'s>(
         return false;
     }
     !same_service(formats, parsed.service)
-        || *admitted
-            .entry((service.prefix.as_str(), resource))
-            .or_insert_with(|| {
-                service
-                    .resources
-                    .iter()
-                    .any(|t| arn::format_admits(&t.arn, resource))
-            })
+        || *admitted.entry((service.prefix, resource)).or_insert_with(|| {
+            service
+                .resources
+                .iter()
+                .any(|t| arn::format_admits(t.arn, resource))
+        })
 }
 
 /// Whether an ARN service field may be the service of one of the formats.
