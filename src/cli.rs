@@ -38,6 +38,9 @@ pub enum Command {
     Rules(RulesArgs),
     /// Evaluate requests against policy files, as AWS would, and show why
     Simulate(SimulateArgs),
+    /// Report the access HEAD allows that BASE did not, each with a request that proves
+    /// it (and access removed, as information); see docs/diff.md
+    Diff(DiffArgs),
     /// Run a Language Server over stdin and stdout (diagnostics, hover, completion and
     /// suppressions in an editor); see the README's "Editors"
     Server,
@@ -249,6 +252,17 @@ pub struct SimulateArgs {
     #[arg(long)]
     pub cross_account: bool,
 
+    /// Evaluate against a principal or resource-based policy of this template, Terraform
+    /// module or directory (with its .iamlint.toml), as `iamlint diff` does: the one
+    /// --subject names
+    #[arg(long = "in", value_name = "PATH", requires = "subject", conflicts_with_all = ["policies", "principal", "boundary", "scp", "resource_policy", "cross_account"])]
+    pub in_path: Option<PathBuf>,
+
+    /// With --in: the key of a `diff` finding's `subject` (`template.yaml#Deployer`,
+    /// `principal deployer`, `.#aws_iam_role.app` for a Terraform role of the module at PATH)
+    #[arg(long, value_name = "KEY", requires = "in_path")]
+    pub subject: Option<String>,
+
     /// Evaluate the requests of a JSON lines file (action, resource, principal, context),
     /// one decision per line
     #[arg(long, value_name = "FILE")]
@@ -260,6 +274,50 @@ pub struct SimulateArgs {
 
     #[command(flatten)]
     pub config: ConfigArgs,
+}
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Exit status: 0 no new access at the --fail-on-new-access level, 1 new \
+    access at it (or a file of HEAD that cannot be read or parsed), 2 usage error."
+)]
+pub struct DiffArgs {
+    /// BASE and HEAD: two directories, or two files. With --base: the paths of the working
+    /// tree to compare [default: .]
+    pub paths: Vec<PathBuf>,
+
+    /// Compare the working tree (the paths given) with this git revision, e.g.
+    /// `origin/main`; its files are read with git, without a checkout
+    #[arg(long, value_name = "REV")]
+    pub base: Option<String>,
+
+    /// Output format on standard output [default: human]; the same as `--output FORMAT`
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
+
+    /// Write a report in FORMAT to FILE, or to standard output without `:FILE`; repeatable
+    #[arg(long, value_name = "FORMAT[:FILE]")]
+    pub output: Vec<OutputSpec>,
+
+    /// When to use colors in the human format
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+
+    /// Which new access makes the exit status 1: `all`, `high` (IAM changes, role
+    /// assumption, kms:Decrypt, secretsmanager:GetSecretValue, every resource) or `none`
+    #[arg(long, value_enum, value_name = "LEVEL", default_value_t = NewAccessLevel::All)]
+    pub fail_on_new_access: NewAccessLevel,
+
+    /// Do not read any .iamlint.toml: every policy file stands alone
+    #[arg(long)]
+    pub no_config: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum NewAccessLevel {
+    All,
+    High,
+    None,
 }
 
 #[derive(Debug, Args)]

@@ -68,7 +68,7 @@ impl Filters {
                 .is_some_and(|globs| globs.matches(path, true))
     }
 
-    fn included(&self, path: &Path) -> bool {
+    pub fn included(&self, path: &Path) -> bool {
         if self.include.is_empty() {
             path.extension()
                 .and_then(|e| e.to_str())

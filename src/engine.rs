@@ -386,7 +386,7 @@ pub fn check_buffers(
 }
 
 /// Texts held in memory, by the file they stand for.
-#[derive(Default)]
+#[derive(Clone, Default)]
 pub struct Buffers {
     by_path: HashMap<PathBuf, Arc<str>>,
 }
@@ -398,7 +398,7 @@ impl Buffers {
     }
 
     /// The text held for a file, however the path names it.
-    fn get(&self, path: &Path) -> Option<&Arc<str>> {
+    pub fn get(&self, path: &Path) -> Option<&Arc<str>> {
         if self.by_path.is_empty() {
             return None;
         }
@@ -436,6 +436,30 @@ fn check_with_config_in(
     let Some(config) = config else {
         return Ok(check_in(inputs, stdin, registry, settings, retain));
     };
+    let (mut loaded, resolved) = load_with_config(inputs, stdin, registry, config)?;
+    let mut outcome = run_rules(&mut loaded, registry, settings, &resolved);
+    stamp_settings(&mut outcome, settings);
+    outcome.project_rules = config
+        .asserts
+        .iter()
+        .map(describe_assertion)
+        .filter(|rule| settings.enabled(&rule.id))
+        .map(|rule| ProjectRule {
+            severity: settings.severity(&rule.id, rule.severity),
+            ..rule
+        })
+        .collect();
+    Ok(outcome)
+}
+
+/// Reads the inputs and the files the config names (context only when the inputs do not
+/// include them), with the config's principals and SCPs resolved to file indexes.
+fn load_with_config<'c>(
+    inputs: &[Input],
+    stdin: Memory<'_>,
+    registry: &'static Registry,
+    config: &'c Config,
+) -> Result<(Vec<Loaded>, ResolvedConfig<'c>), String> {
     let mut keys: HashMap<PathBuf, usize> = inputs
         .iter()
         .enumerate()
@@ -515,19 +539,7 @@ fn check_with_config_in(
     }
     loaded.append(&mut context);
     terraform::load_modules(&mut loaded, inputs, stdin, registry);
-    let mut outcome = run_rules(&mut loaded, registry, settings, &resolved);
-    stamp_settings(&mut outcome, settings);
-    outcome.project_rules = config
-        .asserts
-        .iter()
-        .map(describe_assertion)
-        .filter(|rule| settings.enabled(&rule.id))
-        .map(|rule| ProjectRule {
-            severity: settings.severity(&rule.id, rule.severity),
-            ..rule
-        })
-        .collect();
-    Ok(outcome)
+    Ok((loaded, resolved))
 }
 
 /// What a config adds to a run, resolved to file indexes.
@@ -558,21 +570,7 @@ fn run_rules(
     settings: &RuleSettings,
     config: &ResolvedConfig<'_>,
 ) -> Outcome {
-    let models: Vec<Option<FileModel<'_>>> = loaded
-        .par_iter()
-        .enumerate()
-        .map(|(i, file)| {
-            let (root, kind) = file.root.as_ref()?;
-            let texts = if file.texts.is_empty() {
-                Texts::One(&file.text)
-            } else {
-                Texts::Many(&file.texts)
-            };
-            Some(timing::phase(Phase::Model, || {
-                FileModel::build_in(root, texts, *kind, file.language, config.kinds.get(&i).copied())
-            }))
-        })
-        .collect();
+    let models = build_models(loaded, config);
     // Asked once per run, not once per file.
     let enabled: Vec<&'static RegisteredRule> = registry
         .rules()
@@ -679,6 +677,91 @@ fn run_rules(
     out.sources = sources;
     out.sort();
     out
+}
+
+/// Every file's model, in parallel; `None` for a file that was not read or parsed.
+fn build_models<'l>(loaded: &'l [Loaded], config: &ResolvedConfig<'_>) -> Vec<Option<FileModel<'l>>> {
+    loaded
+        .par_iter()
+        .enumerate()
+        .map(|(i, file)| {
+            let (root, kind) = file.root.as_ref()?;
+            let texts = if file.texts.is_empty() {
+                Texts::One(&file.text)
+            } else {
+                Texts::Many(&file.texts)
+            };
+            Some(timing::phase(Phase::Model, || {
+                FileModel::build_in(root, texts, *kind, file.language, config.kinds.get(&i).copied())
+            }))
+        })
+        .collect()
+}
+
+/// Reads the inputs as `check` does (with the config's principals and SCPs), builds every
+/// file's model and the principals, and hands the project to `analyze` with the path of
+/// each file (by `FileId`): the seam for analyses that are not rules (`iamlint diff`). Returns what `analyze` returns, and an
+/// outcome holding the run's sources, the engine's own findings about the inputs (I/O and
+/// parse errors), its notes and the spans no report may show. Files are read from
+/// `buffers` first (an old revision's files), then from the disk.
+pub fn analyze_project<R>(
+    inputs: &[Input],
+    buffers: Option<&Buffers>,
+    registry: &'static Registry,
+    config: Option<&Config>,
+    analyze: impl FnOnce(&Project<'_, '_>, &[String]) -> R,
+) -> Result<(R, Outcome), String> {
+    let memory = Memory { stdin: None, buffers };
+    let (mut loaded, resolved) = match config {
+        Some(config) => load_with_config(inputs, memory, registry, config)?,
+        None => {
+            let mut loaded = load_all(inputs, memory, registry, 0);
+            terraform::load_modules(&mut loaded, inputs, memory, registry);
+            (loaded, ResolvedConfig::default())
+        }
+    };
+    let paths: Vec<String> = loaded.iter().map(|file| file.path.clone()).collect();
+    let models = build_models(&loaded, &resolved);
+    let project = Project {
+        files: &models,
+        principals: principals(&models, &resolved.declared),
+    };
+    let result = analyze(&project, &paths);
+    let secrets: Vec<Secrets> = models
+        .iter()
+        .map(|m| {
+            m.as_ref()
+                .map(crate::secrets::template_secrets)
+                .unwrap_or_default()
+        })
+        .collect();
+    drop(project);
+    drop(models);
+    let mut outcome = Outcome::default();
+    for (file, mut secrets) in loaded.iter_mut().zip(secrets) {
+        let id = outcome.sources.add_file(
+            std::mem::take(&mut file.path),
+            file.raw_path.take(),
+            file.text.clone(),
+        );
+        if file.context_only {
+            outcome.sources.set_context_only(id);
+        } else if !file.checked {
+            outcome.sources.set_skipped(id);
+        }
+        secrets.extend(std::mem::take(&mut file.secrets));
+        outcome
+            .redactions
+            .extend(crate::secrets::through_aliases(secrets.spans, &file.aliases));
+        if file.context_only {
+            continue;
+        }
+        outcome.findings.append(&mut file.findings);
+        outcome.notes.extend(file.note.take());
+        outcome.files_checked += usize::from(file.checked);
+    }
+    outcome.redactions = crate::secrets::merged(std::mem::take(&mut outcome.redactions));
+    Ok((result, outcome))
 }
 
 /// The suppressions of the config's `[[lint.ignore]]` entries over the files of a batch:
@@ -856,6 +939,7 @@ fn stamp(registry: &'static Registry, rule: &'static str, severity: Severity, d:
         labels: d.labels,
         logical_location: String::new(),
         fix: d.fix,
+        request: None,
     }
 }
 
@@ -869,6 +953,7 @@ fn engine_finding(registry: &'static Registry, rule: &str, span: Span, message: 
         labels: Vec::new(),
         logical_location: String::new(),
         fix: None,
+        request: None,
     }
 }
 

@@ -111,6 +111,48 @@ pub struct Finding {
     pub logical_location: String,
     /// The rule's fix, carried to the reporters, `--fix` and the language server.
     pub fix: Option<Fix>,
+    /// A request that shows the finding (`diff/new-access`: one that BASE denies and HEAD
+    /// allows), in the shape `iamlint simulate --request` reads.
+    pub request: Option<Box<RequestExample>>,
+}
+
+/// One request as a line of `iamlint simulate --request`: `{"action", "resource",
+/// "principal", "context": {key: value or [values]}}`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RequestExample {
+    pub action: String,
+    pub resource: String,
+    /// The caller's ARN.
+    pub principal: String,
+    /// Condition keys in order, each with one value or (a multivalued key) a list.
+    pub context: Vec<(String, Vec<String>)>,
+    /// Whether each key is multivalued (written as a list, even of one value).
+    pub multivalued: Vec<bool>,
+    /// What the request is made against, as `iamlint simulate --in PATH --subject KEY`
+    /// selects it: a principal or resource-based policy, keyed as `diff` pairs them.
+    pub subject: String,
+}
+
+impl RequestExample {
+    /// The request as a JSON object, keys in order.
+    pub fn to_json(&self) -> serde_json::Value {
+        let mut context = serde_json::Map::new();
+        for ((key, values), &many) in self.context.iter().zip(&self.multivalued) {
+            let value = match values.as_slice() {
+                [one] if !many => serde_json::Value::String(one.clone()),
+                _ => {
+                    serde_json::Value::Array(values.iter().cloned().map(serde_json::Value::String).collect())
+                }
+            };
+            context.insert(key.clone(), value);
+        }
+        serde_json::json!({
+            "action": self.action,
+            "resource": self.resource,
+            "principal": self.principal,
+            "context": context,
+        })
+    }
 }
 
 /// A rule that comes from the project rather than the registry (an `[[assert]]` of

@@ -11,7 +11,8 @@ use clap::{CommandFactory, Parser};
 
 use iamlint::baseline::Baseline;
 use iamlint::cli::{
-    CheckArgs, Cli, ColorChoice, Command, ConfigArgs, FailOn, ListFormat, OutputSpec, SimulateArgs,
+    CheckArgs, Cli, ColorChoice, Command, ConfigArgs, DiffArgs, FailOn, ListFormat, NewAccessLevel,
+    OutputSpec, SimulateArgs,
 };
 use iamlint::config::Config;
 use iamlint::discover::Input;
@@ -45,6 +46,7 @@ fn main() -> ExitCode {
             finish_output(written, &mut stdout).map(|()| ExitCode::SUCCESS)
         }
         Command::Simulate(args) => run_simulate(args),
+        Command::Diff(args) => run_diff(args, registry),
         Command::Server => iamlint::server::run(registry).map(|()| ExitCode::SUCCESS),
         Command::Explain { rule } => match registry.get(&rule) {
             Some(rule) => {
@@ -414,11 +416,14 @@ struct Output {
 /// The reports of `--format` and `--output`: human on standard output when neither is
 /// given. At most one goes to standard output, and no two to the same file.
 fn open_outputs(args: &CheckArgs) -> Result<Vec<Output>, String> {
-    let mut specs: Vec<OutputSpec> = args
-        .format
+    open_specs(args.format, &args.output)
+}
+
+fn open_specs(format: Option<iamlint::report::Format>, output: &[OutputSpec]) -> Result<Vec<Output>, String> {
+    let mut specs: Vec<OutputSpec> = format
         .map(|format| OutputSpec { format, file: None })
         .into_iter()
-        .chain(args.output.iter().cloned())
+        .chain(output.iter().cloned())
         .collect();
     if specs.is_empty() {
         specs.push(OutputSpec {
@@ -590,8 +595,30 @@ fn load_config(args: &ConfigArgs) -> Result<Option<Config>, String> {
 }
 
 fn run_simulate(args: SimulateArgs) -> Result<ExitCode, String> {
-    use iamlint::simulate::{LoadedPolicies, PolicyFiles, RequestLine, caller_from_arn, context_from_pairs};
+    use iamlint::simulate::{LoadedPolicies, PolicyFiles, caller_from_arn};
     let mut caller = caller_from_arn(&args.caller);
+    let json = args.format == ListFormat::Json;
+    if let (Some(path), Some(key)) = (&args.in_path, &args.subject) {
+        let requests = read_requests(&args, &caller)?;
+        let config = if args.config.no_config {
+            None
+        } else {
+            load_config_near(path, &args.config)?
+        };
+        let replay = iamlint::diff::replay(path, config.as_ref(), key, &requests, Registry::global()?)?;
+        let mut stdout = io::stdout().lock();
+        let written = requests
+            .iter()
+            .zip(&replay.evaluations)
+            .try_for_each(|(request, evaluation)| {
+                if json {
+                    report::simulate::write_json_line(evaluation, request, &replay.sources, &mut stdout)
+                } else {
+                    report::simulate::write_human(evaluation, request, &replay.sources, &mut stdout)
+                }
+            });
+        return finish_output(written, &mut stdout).map(|()| ExitCode::SUCCESS);
+    }
     let files = match &args.principal {
         Some(name) => {
             let config = load_config(&args.config)?.ok_or_else(|| {
@@ -618,7 +645,7 @@ fn run_simulate(args: SimulateArgs) -> Result<ExitCode, String> {
             );
             PolicyFiles {
                 identity: paths(&principal.policies)?,
-                resource: args.resource_policy,
+                resource: args.resource_policy.clone(),
                 boundary: match &principal.boundary {
                     Some(glob) => paths(std::slice::from_ref(glob))?,
                     None => Vec::new(),
@@ -627,14 +654,13 @@ fn run_simulate(args: SimulateArgs) -> Result<ExitCode, String> {
             }
         }
         None => PolicyFiles {
-            identity: args.policies,
-            resource: args.resource_policy,
-            boundary: args.boundary,
-            scps: args.scp,
+            identity: args.policies.clone(),
+            resource: args.resource_policy.clone(),
+            boundary: args.boundary.clone(),
+            scps: args.scp.clone(),
         },
     };
     let policies = LoadedPolicies::load(&files)?;
-    let json = args.format == ListFormat::Json;
     let mut stdout = io::stdout().lock();
     let write =
         |evaluation: &iamlint::eval::Evaluation, request: &iamlint::eval::Request, out: &mut dyn Write| {
@@ -644,23 +670,7 @@ fn run_simulate(args: SimulateArgs) -> Result<ExitCode, String> {
                 report::simulate::write_human(evaluation, request, &policies.sources, out)
             }
         };
-    let mut requests = Vec::new();
-    if let Some(path) = &args.request {
-        let text = iamlint::read::read_text(std::path::Path::new(path))?;
-        for (number, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
-            let parsed: RequestLine =
-                serde_json::from_str(line).map_err(|e| format!("{path}:{}: {e}", number + 1))?;
-            requests.push(parsed.into_request(&caller));
-        }
-    }
-    if let Some(action) = args.action {
-        requests.push(iamlint::eval::Request {
-            action,
-            resource: args.resource,
-            caller,
-            context: context_from_pairs(&args.context)?,
-        });
-    }
+    let requests = read_requests(&args, &caller)?;
     let written = requests.iter().try_for_each(|request| {
         let evaluation = policies.evaluate(request, args.cross_account);
         write(&evaluation, request, &mut stdout)
@@ -691,4 +701,166 @@ fn mask_values(text: &str, values: &[String]) -> String {
         }
     }
     text
+}
+
+fn run_diff(args: DiffArgs, registry: &'static Registry) -> Result<ExitCode, String> {
+    use iamlint::diff::{Side, diff, revision};
+    timing::start();
+    let outputs = open_specs(args.format, &args.output)?;
+    let filters = Filters::default();
+    let config_of = |path: &Path| -> Result<Option<Config>, String> {
+        if args.no_config {
+            return Ok(None);
+        }
+        load_config_near(
+            path,
+            &ConfigArgs {
+                config: None,
+                no_config: false,
+            },
+        )
+    };
+    let side = |path: &Path| -> Result<Side, String> {
+        if !path.exists() {
+            return Err(format!("{}: no such file or directory", path.display()));
+        }
+        Ok(Side {
+            inputs: discover(&[path.to_path_buf()], "<stdin>", &filters),
+            buffers: None,
+            config: config_of(path)?,
+            root: path.to_path_buf(),
+            shown_prefix: None,
+        })
+    };
+    let (base, head) = match &args.base {
+        Some(rev) => {
+            let paths = if args.paths.is_empty() {
+                vec![PathBuf::from(".")]
+            } else {
+                args.paths.clone()
+            };
+            if paths.len() != 1 {
+                return Err(
+                    "with --base, give one path of the working tree to compare (default: .)".to_string(),
+                );
+            }
+            let head = side(&paths[0])?;
+            let (inputs, buffers) = revision::read(rev, &paths, |p| {
+                filters.included(p)
+                    && !p.components().any(|c| {
+                        iamlint::discover::SKIPPED_DIRS
+                            .iter()
+                            .any(|d| c.as_os_str() == *d)
+                    })
+            })?;
+            let base = Side {
+                inputs,
+                buffers: Some(buffers),
+                // The working tree's config names the files of both sides.
+                config: head.config.as_ref().map(|c| Config::load(&c.path)).transpose()?,
+                root: paths[0].clone(),
+                shown_prefix: Some(format!("{rev}:")),
+            };
+            (base, head)
+        }
+        None => match args.paths.as_slice() {
+            [base, head] => (side(base)?, side(head)?),
+            _ => return Err("give BASE and HEAD (two directories or two files), or --base REV".to_string()),
+        },
+    };
+    let found = diff(&base, &head, registry)?;
+    let outcome = found.outcome;
+    let base_files = found.base_files;
+    let mut stderr = io::stderr().lock();
+    for note in &outcome.notes {
+        let _ = writeln!(stderr, "iamlint: note: {}", escape(note));
+    }
+    let _ = writeln!(
+        stderr,
+        "iamlint: note: diff compared {} changed {} with {} requests ({} unchanged {} left out)",
+        found.searched,
+        if found.searched == 1 {
+            "principal or resource policy"
+        } else {
+            "principals and resource policies"
+        },
+        found.requests,
+        found.unchanged,
+        if found.unchanged == 1 { "file" } else { "files" },
+    );
+    drop(stderr);
+    // Only the `diff` rules ran: a JUnit report lists no other rule as passed.
+    let settings = iamlint::engine::RuleSettings::from_command_line(iamlint::engine::Selection {
+        select: Some(vec!["diff".to_string()]),
+        extend_select: Vec::new(),
+        ignore: Vec::new(),
+    });
+    write_outputs(outputs, false, args.color, false, |color| Report {
+        outcome: &outcome,
+        registry,
+        settings: Some(&settings),
+        color,
+        width: None,
+    })?;
+    if let Some(summary) = timing::summary() {
+        let _ = report::timing::write(&summary, &mut io::stderr().lock());
+    }
+    let failing = outcome.findings.iter().any(|f| match f.rule {
+        iamlint::diff::NEW_ACCESS => match args.fail_on_new_access {
+            NewAccessLevel::All => true,
+            NewAccessLevel::High => f.severity == iamlint::finding::Severity::Error,
+            NewAccessLevel::None => false,
+        },
+        iamlint::diff::ACCESS_REMOVED => false,
+        // A file of HEAD that cannot be read or parsed was not compared; BASE's are
+        // reported, but a change cannot fix them.
+        _ => f.severity == iamlint::finding::Severity::Error && f.span.file.0 < base_files,
+    });
+    Ok(if failing {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// The requests of `--request` and of `--action`.
+fn read_requests(
+    args: &SimulateArgs,
+    caller: &iamlint::eval::Caller,
+) -> Result<Vec<iamlint::eval::Request>, String> {
+    use iamlint::simulate::{RequestLine, context_from_pairs};
+    let mut requests = Vec::new();
+    if let Some(path) = &args.request {
+        let text = iamlint::read::read_text(std::path::Path::new(path))?;
+        for (number, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
+            let parsed: RequestLine =
+                serde_json::from_str(line).map_err(|e| format!("{path}:{}: {e}", number + 1))?;
+            requests.push(parsed.into_request(caller));
+        }
+    }
+    if let Some(action) = &args.action {
+        requests.push(iamlint::eval::Request {
+            action: action.clone(),
+            resource: args.resource.clone(),
+            caller: caller.clone(),
+            context: context_from_pairs(&args.context)?,
+        });
+    }
+    Ok(requests)
+}
+
+/// `--config FILE`, else the nearest `.iamlint.toml` of a path (its directory, or above).
+fn load_config_near(path: &Path, args: &ConfigArgs) -> Result<Option<Config>, String> {
+    if let Some(file) = &args.config {
+        return Config::load(Path::new(file)).map(Some);
+    }
+    let dir = if path.is_dir() {
+        path
+    } else {
+        path.parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."))
+    };
+    let dir = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
+    Config::discover(&dir)
 }

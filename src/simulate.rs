@@ -103,8 +103,17 @@ pub fn context_from_pairs(pairs: &[String]) -> Result<Context, String> {
     Ok(context)
 }
 
-/// The caller from an ARN: its account is the ARN's fifth field.
+/// The caller from an ARN: its account is the ARN's fifth field. A service principal
+/// (`lambda.amazonaws.com`, as a resource policy's `Principal` names it) is a request made
+/// by that service.
 pub fn caller_from_arn(arn: &str) -> Caller {
+    if !arn.starts_with("arn:") && arn.ends_with(".amazonaws.com") {
+        return Caller {
+            arn: arn.to_string(),
+            account: String::new(),
+            service: Some(arn.to_string()),
+        };
+    }
     Caller {
         arn: arn.to_string(),
         account: arn.split(':').nth(4).unwrap_or_default().to_string(),

@@ -166,6 +166,13 @@ impl SourceMap {
         self.files.is_empty()
     }
 
+    /// Shows every path with a prefix before it (`origin/main:` for a revision's files).
+    pub fn prefix_paths(&mut self, prefix: &str) {
+        for file in &mut self.files {
+            file.path = format!("{prefix}{}", file.path);
+        }
+    }
+
     /// Lets go of the text of every file that `keep` says to: a run over many files holds
     /// only what its reports will read, not every file it read. A released file keeps its
     /// path and flags, and the line and column of the offsets `keep` lists (sorted); asking

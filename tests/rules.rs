@@ -49,7 +49,8 @@ fn rule_of(path: &Path) -> String {
 fn every_rule_has_pass_and_fail_fixtures_in_json_and_yaml() {
     let rules: BTreeSet<String> = registry().rules().iter().map(|r| r.meta.id.clone()).collect();
     for rule in &rules {
-        if NO_FIXTURES.contains(&rule.as_str()) {
+        // `diff` rules compare two versions: testdata/diff/<case>/{base,head}, in tests/diff.rs.
+        if NO_FIXTURES.contains(&rule.as_str()) || rule.starts_with("diff/") {
             continue;
         }
         let dir = Path::new("testdata").join(rule);
@@ -80,9 +81,11 @@ fn every_rule_has_pass_and_fail_fixtures_in_json_and_yaml() {
         // The README's examples, whole projects with a config (tests/config.rs), inputs
         // that once broke the tool (tests of their own; every format runs on them),
         // suppressions of every form (tests/suppress.rs), and one fixture per row of
-        // docs/coverage.md (tests/coverage.rs), and the fixtures of `--fix` (tests/fix.rs).
+        // docs/coverage.md (tests/coverage.rs), the fixtures of `--fix` (tests/fix.rs), and
+        // `iamlint diff`'s cases, a BASE and a HEAD each (tests/diff.rs).
         if name == "examples"
             || name == "fix"
+            || name == "diff"
             || name == "projects"
             || name == "hostile"
             || name == "suppressions"
@@ -159,7 +162,8 @@ fn every_rds_rule_fails_in_terraform_and_in_a_plan() {
                     || entry.starts_with("testdata/hostile")
                     || entry.starts_with("testdata/suppressions")
                     || entry.starts_with("testdata/fix")
-                    || entry.starts_with("testdata/projects"),
+                    || entry.starts_with("testdata/projects")
+                    || entry.starts_with("testdata/diff"),
                 "{}: a .tf fixture lives in its own pass-*/fail-* directory",
                 entry.display()
             );

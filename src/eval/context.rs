@@ -219,13 +219,19 @@ pub fn has_variables(text: &str) -> bool {
 /// The text with every policy variable replaced by `*`: what it could match whatever the
 /// variables' values.
 pub fn variables_as_wildcards(text: &str) -> String {
+    replace_variables(text, |_| "*".to_string())
+}
+
+/// A text with each `${name}` replaced by `value(name)`; an unclosed `${` stays as it is.
+/// Also fills the `${Placeholder}`s of the Service Authorization Reference's ARN formats.
+pub fn replace_variables(text: &str, value: impl Fn(&str) -> String) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     while let Some(start) = rest.find("${") {
         out.push_str(&rest[..start]);
         match rest[start..].find('}') {
             Some(end) => {
-                out.push('*');
+                out.push_str(&value(&rest[start + 2..start + end]));
                 rest = &rest[start + end + 1..];
             }
             None => {

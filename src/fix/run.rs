@@ -402,6 +402,7 @@ mod tests {
             labels: Vec::new(),
             logical_location: String::new(),
             fix,
+            request: None,
         }
     }
 

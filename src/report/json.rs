@@ -32,6 +32,12 @@ struct JsonFinding<'a> {
     end_column: usize,
     help: Option<&'a str>,
     labels: Vec<JsonLabel<'a>>,
+    /// `iamlint diff`'s counterexample, in the shape `simulate --request` reads.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    request: Option<serde_json::Value>,
+    /// What `request` is made against: `simulate --in PATH --subject KEY` replays it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    subject: Option<&'a str>,
     /// Present when the rule knows the edits that repair the finding.
     #[serde(skip_serializing_if = "Option::is_none")]
     fix: Option<JsonFix<'a>>,
@@ -147,6 +153,8 @@ fn json_finding<'a>(f: &'a Finding, locator: &Locator<'a>) -> JsonFinding<'a> {
                 }
             })
             .collect(),
+        request: f.request.as_ref().map(|r| r.to_json()),
+        subject: f.request.as_ref().map(|r| r.subject.as_str()),
     }
 }
 

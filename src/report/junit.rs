@@ -98,6 +98,10 @@ fn suites<'a>(report: &Report<'a>) -> Vec<Suite<'a>> {
         if !unread {
             for rule in report.registry.rules() {
                 let id = rule.meta.id.as_str();
+                // `diff` rules run only in `iamlint diff`; their findings are listed below.
+                if crate::rules::is_diff_rule(id) {
+                    continue;
+                }
                 if report.settings.is_none_or(|s| s.applies(id, path)) {
                     cases.push((id, found.remove(id).unwrap_or_default()));
                 }

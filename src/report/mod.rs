@@ -213,6 +213,7 @@ pub fn rules_index_markdown(registry: &Registry) -> String {
         let kind = match meta.kind() {
             "engine" => "engine",
             "query" => "JSONPath query",
+            "diff" => "`iamlint diff`",
             _ => "Rust",
         };
         out.push_str(&format!(

@@ -160,6 +160,10 @@ pub fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
                 "properties": { "applicability": fix.applicability.as_str() },
             }]);
         }
+        // `iamlint diff`'s counterexample, as `simulate --request` reads it.
+        if let Some(request) = &f.request {
+            result["properties"] = json!({ "request": request.to_json() });
+        }
         if let Some(suppressed) = suppressed {
             let mut suppression = json!({
                 "kind": suppressed.kind.as_str(),

@@ -46,6 +46,12 @@ pub fn is_suppression_rule(id: &str) -> bool {
     id.starts_with("iamlint/")
 }
 
+/// Whether a rule is one of `iamlint diff`'s (the `diff` group): it compares two versions
+/// and has no check of its own.
+pub fn is_diff_rule(id: &str) -> bool {
+    id.starts_with("diff/")
+}
+
 /// Whether the engine reports a rule itself: such rules have no check, run whatever
 /// `--select`/`--ignore` say, and are always reported.
 pub fn is_engine_rule(id: &str) -> bool {
@@ -153,6 +159,8 @@ impl RuleMeta {
     pub fn kind(&self) -> &'static str {
         if is_engine_rule(&self.id) || is_suppression_rule(&self.id) {
             "engine"
+        } else if is_diff_rule(&self.id) {
+            "diff"
         } else if self.declarative {
             "query"
         } else {
@@ -217,7 +225,11 @@ impl Registry {
                 )),
                 None => implementation(&front.id),
             };
-            if check.is_none() && !is_engine_rule(&front.id) && !is_suppression_rule(&front.id) {
+            if check.is_none()
+                && !is_engine_rule(&front.id)
+                && !is_suppression_rule(&front.id)
+                && !is_diff_rule(&front.id)
+            {
                 return Err(format!("{file}: rule {} has no implementation", front.id));
             }
             rules.push(RegisteredRule {

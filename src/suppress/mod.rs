@@ -369,6 +369,7 @@ impl Reports<'_> {
             labels: Vec::new(),
             logical_location: String::new(),
             fix: None,
+            request: None,
         });
     }
 }
