@@ -80,6 +80,11 @@ fn catalog_tables(root: &Path) {
     // An array, not a slice: a service's match cache is interior mutable.
     let mut out = String::new();
     let mut count = 0;
+    // Each service's resource types in a static of their own, so that the ARN-format index
+    // (`$OUT_DIR/arn_formats.rs`) can point at them: `RESOURCES_n` for the n-th service.
+    let mut resource_tables = String::new();
+    // The index's rows by the lowercased service field of the format, in catalog order.
+    let mut formats: std::collections::BTreeMap<String, Vec<String>> = Default::default();
     for (number, line) in text.lines().enumerate().skip(1) {
         let fail = |what: &str| -> ! { panic!("catalog line {}: {what}", number + 1) };
         let service: Value = serde_json::from_str(line).unwrap_or_else(|e| fail(&e.to_string()));
@@ -128,22 +133,41 @@ fn catalog_tables(root: &Path) {
                 string(name)
             );
         }
-        out.push_str("],resources:&[");
-        for resource in list(field("r")) {
-            let resource = list(&resource);
+        let _ = write!(out, "],resources:&RESOURCES_{count},actions:&[");
+        let resources = list(field("r"));
+        let _ = write!(
+            resource_tables,
+            "pub(crate) static RESOURCES_{count}: [ResourceType; {}] = [",
+            resources.len()
+        );
+        for (index, resource) in resources.iter().enumerate() {
+            let resource = list(resource);
             let (Some(name), Some(arn), Some(keys)) = (resource.first(), resource.get(1), resource.get(2))
             else {
                 fail("a resource type")
             };
+            let arn = string(arn);
             let _ = write!(
-                out,
-                "ResourceType{{name:{:?},arn:{:?},keys:{}}},",
+                resource_tables,
+                "ResourceType{{name:{:?},arn:{arn:?},keys:{}}},",
                 string(name),
-                string(arn),
                 indexes(keys)
             );
+            for variant in arn.split(", ").map(str::trim) {
+                let fields = arn_fields(variant);
+                let ["arn", partition, arn_service, region, account, resource] = fields[..] else {
+                    continue;
+                };
+                if arn_service.contains(['*', '?']) || arn_service.contains("${") {
+                    continue;
+                }
+                formats.entry(arn_service.to_ascii_lowercase()).or_default().push(format!(
+                    "ArnFormat{{service:{:?},resource_type:&crate::catalog::RESOURCES_{count}[{index}],arn:Arn{{partition:{partition:?},service:{arn_service:?},region:{region:?},account:{account:?},resource:{resource:?}}}}},",
+                    string(field("p"))
+                ));
+            }
         }
-        out.push_str("],actions:&[");
+        resource_tables.push_str("];\n");
         let mut names = Vec::new();
         for (index, action) in list(field("a")).iter().enumerate() {
             let action = list(action);
@@ -194,7 +218,40 @@ fn catalog_tables(root: &Path) {
         count += 1;
     }
     let header = text.lines().next().unwrap_or_default();
-    let out = format!("const HEADER: &str = {header:?};\nstatic SERVICES: [Service; {count}] = [\n{out}];\n");
-    let dest = PathBuf::from(env::var("OUT_DIR").expect("set by cargo")).join("catalog_tables.rs");
-    fs::write(dest, out).expect("OUT_DIR is writable");
+    let out = format!(
+        "const HEADER: &str = {header:?};\n{resource_tables}static SERVICES: [Service; {count}] = [\n{out}];\n"
+    );
+    let dir = PathBuf::from(env::var("OUT_DIR").expect("set by cargo"));
+    fs::write(dir.join("catalog_tables.rs"), out).expect("OUT_DIR is writable");
+    let mut index = String::from("static ARN_FORMATS: &[(&str, &[ArnFormat])] = &[\n");
+    for (service, rows) in formats {
+        let _ = writeln!(index, "({service:?},&[{}]),", rows.concat());
+    }
+    index.push_str("];\n");
+    fs::write(dir.join("arn_formats.rs"), index).expect("OUT_DIR is writable");
+}
+
+/// The fields of an ARN (format) as `rules::iam::arn::Arn::parse` splits them: at colons,
+/// into at most six, a colon inside `${...}` not splitting.
+fn arn_fields(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut in_variable = false;
+    let bytes = text.as_bytes();
+    for (i, &b) in bytes.iter().enumerate() {
+        if out.len() == 5 {
+            break;
+        }
+        match b {
+            b'{' if i > 0 && bytes[i - 1] == b'$' => in_variable = true,
+            b'}' => in_variable = false,
+            b':' if !in_variable => {
+                out.push(&text[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    out.push(&text[start..]);
+    out
 }

@@ -15,7 +15,9 @@ use serde::Deserialize;
 use crate::model::action_matches;
 
 // `HEADER`, the catalog's first line, and `static SERVICES: [Service; N]`, one per line
-// after it, in the catalog's order.
+// after it, in the catalog's order; the n-th service's resource types are
+// `RESOURCES_n`, a static of their own so that `rules::iam::arn`'s generated index of ARN
+// formats can point at them.
 include!(concat!(env!("OUT_DIR"), "/catalog_tables.rs"));
 const GLOBAL_KEYS: &str = include_str!("../../catalog/global-condition-keys.tsv");
 

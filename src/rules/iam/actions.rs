@@ -9,7 +9,7 @@ use std::sync::OnceLock;
 
 use serde_json::Value as Json;
 
-use super::{ActionRef, edit_distance, nearest_within, resolve_action, resolve_within};
+use super::{ActionRef, edit_distance, nearest_capped, resolve_action, resolve_within};
 use crate::catalog::{Action, Catalog, Service};
 use crate::finding::Diagnostic;
 use crate::model::{Effect, ElementItem, ElementList, FileModel, Statement, action_matches};
@@ -98,7 +98,8 @@ const EXPANSION_BUDGET: usize = 5_000_000;
 
 /// Cells of edit-distance tables the spelling suggestions for a file's unknown services and
 /// actions may fill, in all (each distinct name is looked up once, against the service's
-/// actions or the catalog's prefixes). A typo costs about 4,000; 100,000 distinct
+/// actions or the catalog's prefixes). A typo costs about 4,000 (searched up to two edits,
+/// the most a suggestion may be off); 100,000 distinct
 /// unknown names of large services would cost billions.
 const SPELLING_BUDGET: usize = 100_000_000;
 
@@ -220,13 +221,14 @@ fn spelling(resolved: &ActionRef<'static>, budget: &mut crate::rules::Budget) ->
 /// edits (case-insensitive). Unknown names with no such neighbour are not reported as
 /// errors: the catalog lags AWS (AWS's own managed policies use undocumented actions and
 /// prefixes of retired services), and only a near miss shows the name really is wrong.
-/// `None` when the budget runs out (see [`nearest_within`]).
+/// `None` when the budget runs out (see [`nearest_capped`]).
 fn typo_of<'a>(
     word: &str,
     candidates: impl Iterator<Item = &'a str>,
     budget: &mut crate::rules::Budget,
 ) -> Option<Option<&'a str>> {
-    let found = nearest_within(word, candidates, budget)?;
+    // Only a name within two edits is kept, so the search looks no further.
+    let found = nearest_capped(word, candidates, 2, budget)?;
     Some(found.filter(|found| edit_distance(&word.to_lowercase(), &found.to_lowercase()) <= 2))
 }
 
@@ -529,6 +531,54 @@ enum ActionShape {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::rules::Budget;
+
+    /// The fewest cells `search` can do its work with (it fails on a smaller budget).
+    fn cells(search: impl Fn(&mut Budget) -> Option<Option<&'static str>>) -> usize {
+        let (mut low, mut high) = (0, 1 << 40);
+        while low < high {
+            let middle = (low + high) / 2;
+            if search(&mut Budget::new(middle)).is_some() {
+                high = middle;
+            } else {
+                low = middle + 1;
+            }
+        }
+        high
+    }
+
+    /// The spelling search stops at two edits, the most `typo_of` keeps: it finds what the
+    /// uncapped search finds within two edits, with a fraction of the work.
+    #[test]
+    fn spelling_search_capped_at_two_edits() {
+        let ec2 = Catalog::global().service("ec2").unwrap();
+        let names = || ec2.actions.iter().map(|a| a.name);
+        for word in [
+            "DescribeInstancess",
+            "DescribeInstanceTypeOfferingz",
+            "describesecuritygroup",
+            "CreateTagz",
+            "RunInstance",
+            "GetEbsDefaultKmsKeyIdd",
+            "DescribeNothingAtAllHere",
+            "Frobnicate",
+            "DescribeInstancesXYZ",
+            "Ab",
+        ] {
+            let uncapped = crate::rules::iam::nearest(word, names())
+                .filter(|found| edit_distance(&word.to_lowercase(), &found.to_lowercase()) <= 2);
+            let capped = typo_of(word, names(), &mut Budget::new(usize::MAX)).unwrap();
+            assert_eq!(capped, uncapped, "{word}");
+        }
+        assert_eq!(
+            typo_of("DescribeInstancess", names(), &mut Budget::new(usize::MAX)),
+            Some(Some("DescribeInstances"))
+        );
+        let word = "DescribeInstanceTypeOfferingz";
+        let old = cells(|budget| crate::rules::iam::nearest_within(word, names(), budget));
+        let new = cells(|budget| typo_of(word, names(), budget));
+        assert!(new * 2 < old, "{new} cells capped, {old} uncapped");
+    }
 
     /// The ASCII shortcut folds as the general case does.
     #[test]

@@ -163,13 +163,29 @@ pub fn nearest_within<'a>(
     candidates: impl Iterator<Item = &'a str>,
     budget: &mut crate::rules::Budget,
 ) -> Option<Option<&'a str>> {
+    nearest_capped(word, candidates, usize::MAX, budget)
+}
+
+/// [`nearest_within`], for a caller that keeps only a candidate within `cap` edits: the
+/// search looks no further than that (fewer candidates by length, shorter tables), and
+/// finds the same candidate whenever the uncapped search finds one within `cap`, since
+/// none it skips is nearer. An ASCII word's distances to the catalog's (ASCII) names are
+/// the same either way; a word with other characters is searched uncapped, as its
+/// caller's Unicode lowercasing may measure it differently.
+pub(super) fn nearest_capped<'a>(
+    word: &str,
+    candidates: impl Iterator<Item = &'a str>,
+    cap: usize,
+    budget: &mut crate::rules::Budget,
+) -> Option<Option<&'a str>> {
     // One character is too little to guess from, and names are short: beyond that, no
     // suggestion (and no quadratic work on a pathological string).
     if !(2..=128).contains(&word.chars().count()) {
         return Some(None);
     }
+    let cap = if word.is_ascii() { cap } else { usize::MAX };
     let word = word.to_ascii_lowercase();
-    let limit = (word.len() / 3).clamp(1, 4);
+    let limit = (word.len() / 3).clamp(1, 4).min(cap);
     let chars: Vec<char> = word.chars().collect();
     let mut best: Option<(usize, &str)> = None;
     let (mut row, mut other) = (Vec::new(), Vec::new());
