@@ -587,7 +587,10 @@ mod tests {
                         continue;
                     }
                     let row = (service.prefix, std::ptr::from_ref(resource_type), arn);
-                    expected.entry(arn.service.to_ascii_lowercase()).or_default().push(row);
+                    expected
+                        .entry(arn.service.to_ascii_lowercase())
+                        .or_default()
+                        .push(row);
                 }
             }
         }
