@@ -11,7 +11,7 @@ mod common;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use common::{code, iamlint, iamlint_in, iamlint_stdin, registry, stderr, stdout};
+use common::{code, iamlint, iamlint_in, iamlint_stdin, registry, stderr, stdout, texts};
 use iamlint::fix::Applicability;
 use serde_json::Value;
 
@@ -41,26 +41,6 @@ fn copy(fixture: &Path, into: &Path) -> PathBuf {
         fs::copy(fixture, &target).unwrap();
     }
     target
-}
-
-/// Every file of a fixture copy with its text, by name.
-fn texts(path: &Path) -> Vec<(String, String)> {
-    let files: Vec<PathBuf> = if path.is_dir() {
-        let mut files: Vec<PathBuf> = fs::read_dir(path).unwrap().flatten().map(|e| e.path()).collect();
-        files.sort();
-        files
-    } else {
-        vec![path.to_path_buf()]
-    };
-    files
-        .into_iter()
-        .map(|f| {
-            (
-                f.file_name().unwrap().to_string_lossy().into_owned(),
-                fs::read_to_string(&f).unwrap(),
-            )
-        })
-        .collect()
 }
 
 fn findings(path: &Path) -> Vec<Value> {

@@ -13,7 +13,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use common::run;
+use common::{run, texts};
 use iamlint::finding::{Finding, Severity};
 use iamlint::fix::{Applicability, apply};
 
@@ -133,26 +133,6 @@ fn errors(outcome: &iamlint::engine::Outcome) -> BTreeSet<(String, String)> {
         .iter()
         .filter(|f| f.severity == Severity::Error)
         .map(|f| (f.rule.to_string(), f.message.clone()))
-        .collect()
-}
-
-/// The files of a fixture, with their text.
-fn texts(path: &Path) -> BTreeMap<String, String> {
-    let files: Vec<PathBuf> = if path.is_dir() {
-        let mut files: Vec<PathBuf> = fs::read_dir(path).unwrap().flatten().map(|e| e.path()).collect();
-        files.sort();
-        files
-    } else {
-        vec![path.to_path_buf()]
-    };
-    files
-        .into_iter()
-        .map(|f| {
-            (
-                f.file_name().unwrap().to_string_lossy().into_owned(),
-                fs::read_to_string(&f).unwrap(),
-            )
-        })
         .collect()
 }
 

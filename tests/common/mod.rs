@@ -111,3 +111,25 @@ pub fn rules_in(output: &Output) -> Vec<String> {
         .map(|f| f["rule"].as_str().unwrap().to_string())
         .collect()
 }
+
+/// The files of a fixture (a directory, or one file) with their text, by name.
+pub fn texts(path: &std::path::Path) -> std::collections::BTreeMap<String, String> {
+    let files: Vec<std::path::PathBuf> = if path.is_dir() {
+        std::fs::read_dir(path)
+            .unwrap()
+            .flatten()
+            .map(|e| e.path())
+            .collect()
+    } else {
+        vec![path.to_path_buf()]
+    };
+    files
+        .into_iter()
+        .map(|f| {
+            (
+                f.file_name().unwrap().to_string_lossy().into_owned(),
+                std::fs::read_to_string(&f).unwrap(),
+            )
+        })
+        .collect()
+}
