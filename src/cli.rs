@@ -304,7 +304,8 @@ pub struct DiffArgs {
     pub color: ColorChoice,
 
     /// Which new access makes the exit status 1: `all`, `high` (IAM changes, role
-    /// assumption, kms:Decrypt, secretsmanager:GetSecretValue, every resource) or `none`
+    /// assumption, kms:Decrypt, secretsmanager:GetSecretValue, every resource, a new
+    /// escalation path) or `none`
     #[arg(long, value_enum, value_name = "LEVEL", default_value_t = NewAccessLevel::All)]
     pub fail_on_new_access: NewAccessLevel,
 

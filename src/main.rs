@@ -811,6 +811,8 @@ fn run_diff(args: DiffArgs, registry: &'static Registry) -> Result<ExitCode, Str
             NewAccessLevel::High => f.severity == iamlint::finding::Severity::Error,
             NewAccessLevel::None => false,
         },
+        // An escalation path is as high as new access gets.
+        iamlint::diff::NEW_ESCALATION => args.fail_on_new_access != NewAccessLevel::None,
         iamlint::diff::ACCESS_REMOVED => false,
         // A file of HEAD that cannot be read or parsed was not compared; BASE's are
         // reported, but a change cannot fix them.

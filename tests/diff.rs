@@ -13,13 +13,16 @@ use std::path::{Path, PathBuf};
 use common::{code, iamlint, iamlint_in, json, stderr, stdout};
 
 /// Each case and the actions its new access must include (none: nothing is reported).
-const CASES: [(&str, &[&str]); 12] = [
+const CASES: [(&str, &[&str]); 13] = [
     // A condition dropped from a statement whose resource holds a policy variable.
     ("resource-variable", &["kms:DescribeKey"]),
     // A condition that keeps to the principal's own account with a policy variable.
     ("principal-account-variable", &["glue:DeleteTable"]),
     // Access narrowed: only `diff/access-removed`, as information.
     ("access-removed", &[]),
+    // `iam:PassRole` widened to every role, one of which is an administrator Lambda may
+    // assume: new access and a new escalation path (`diff/new-escalation`).
+    ("escalation-opened", &["iam:PassRole"]),
     // A statement adds actions.
     ("new-action", &["s3:PutObject", "s3:DeleteObject"]),
     // Statements reordered, Sids renamed, lists reformatted: the same access.
@@ -98,7 +101,7 @@ fn every_case_reports_its_new_access_and_nothing_else() {
         // Every finding points at a statement of HEAD (new access) or BASE (removed).
         for finding in &found {
             let file = finding["file"].as_str().unwrap();
-            let side = if finding["rule"] == "diff/new-access" {
+            let side = if finding["rule"] != "diff/access-removed" {
                 "/head/"
             } else {
                 "/base/"
@@ -408,4 +411,47 @@ fn usage_errors_exit_two() {
         ])),
         2
     );
+}
+
+/// `diff/new-escalation` runs the `escalation/` rules' analysis on both sides: the path that
+/// widening `iam:PassRole` opens is reported at HEAD's `iam:PassRole`, and no other case,
+/// reformatting included, opens one.
+#[test]
+fn a_change_that_opens_an_escalation_path_is_reported_once_where_it_opens() {
+    for entry in fs::read_dir("testdata/diff").unwrap().flatten() {
+        let case = entry.file_name().to_string_lossy().into_owned();
+        let (_, report) = diff_json(&case);
+        let opened: Vec<serde_json::Value> = findings(&report)
+            .into_iter()
+            .filter(|f| f["rule"] == "diff/new-escalation")
+            .collect();
+        if case != "escalation-opened" {
+            assert!(opened.is_empty(), "{case}: {opened:#?}");
+            continue;
+        }
+        assert_eq!(opened.len(), 1, "{opened:#?}");
+        let finding = &opened[0];
+        assert!(finding["file"].as_str().unwrap().ends_with("head/template.yaml"));
+        assert_eq!(
+            (finding["line"].as_u64(), finding["column"].as_u64()),
+            (Some(22), Some(25))
+        );
+        let message = finding["message"].as_str().unwrap();
+        assert!(
+            message.contains("role `Deployer`") && message.contains("role `Admin`"),
+            "{message}"
+        );
+        assert_eq!(finding["severity"], "error");
+    }
+    // The same template on its own side has no path: BASE's PassRole reaches only `app-*`.
+    let base = iamlint(&[
+        "check",
+        "--no-config",
+        "--select",
+        "escalation",
+        "--format",
+        "json",
+        "testdata/diff/escalation-opened/base",
+    ]);
+    assert_eq!(json(&base)["findings"], serde_json::json!([]));
 }

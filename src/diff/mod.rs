@@ -31,6 +31,7 @@ use space::{FRESH, Space};
 
 pub const NEW_ACCESS: &str = "diff/new-access";
 pub const ACCESS_REMOVED: &str = "diff/access-removed";
+pub const NEW_ESCALATION: &str = "diff/new-escalation";
 
 /// The account of the caller that no policy names, for resource-based policies.
 const OTHER_ACCOUNT: &str = "444455556666";
@@ -99,9 +100,17 @@ pub fn diff(base: &Side, head: &Side, registry: &'static Registry) -> Result<Dif
                 registry,
                 head.config.as_ref(),
                 |head_project, head_paths| {
-                    let base_subjects = subjects(base_project, &Keys::new(base_paths, &base.root));
-                    let head_subjects = subjects(head_project, &Keys::new(head_paths, &head.root));
-                    compare(&base_subjects, &head_subjects, registry)
+                    let base_keys = Keys::new(base_paths, &base.root);
+                    let head_keys = Keys::new(head_paths, &head.root);
+                    let base_subjects = subjects(base_project, &base_keys);
+                    let head_subjects = subjects(head_project, &head_keys);
+                    let mut found = compare(&base_subjects, &head_subjects, registry);
+                    let opened =
+                        new_escalations((base_project, &base_keys), (head_project, &head_keys), registry);
+                    found
+                        .findings
+                        .extend(opened.into_iter().map(|f| (Which::Head, f)));
+                    found
                 },
             )
         },
@@ -436,6 +445,64 @@ fn principal_identity(principal: &Principal<'_, '_>, keys: &Keys<'_>, first: Spa
         }
         _ => (file_key.clone(), format!("the principal in `{file_key}`")),
     }
+}
+
+/// The escalation paths HEAD opens: a path of the `escalation/` rules' analysis on HEAD whose
+/// source principal (matched by identity, as subjects are) had no path of the same family
+/// on BASE. One finding per path, at the statement that allows its first step, labelled
+/// with the statements behind every step.
+fn new_escalations(
+    base: (&Project<'_, '_>, &Keys<'_>),
+    head: (&Project<'_, '_>, &Keys<'_>),
+    registry: &'static Registry,
+) -> Vec<Finding> {
+    use crate::rules::escalation::{self, EscalationPath};
+    let key = |(project, keys): (&Project<'_, '_>, &Keys<'_>), path: &EscalationPath| {
+        let principal = &project.principals[path.source];
+        let first = principal
+            .span
+            .or_else(|| principal.identity.first().map(|d| d.span))
+            .or_else(|| principal.scps.first().map(|d| d.span))?;
+        let (identity, _) = principal_identity(principal, keys, first);
+        Some((identity, path.family().id()))
+    };
+    let before: std::collections::HashSet<(String, &str)> = escalation::paths(base.0)
+        .iter()
+        .filter_map(|path| key(base, path))
+        .collect();
+    let mut out = Vec::new();
+    for path in escalation::paths(head.0) {
+        let Some(identity) = key(head, &path) else {
+            continue;
+        };
+        if before.contains(&identity) {
+            continue;
+        }
+        let mut enabling = path.steps.iter().flat_map(|step| step.enabled_by.iter());
+        let Some((span, _)) = enabling.next() else {
+            continue;
+        };
+        let labels = enabling
+            .map(|(span, message)| crate::finding::Label {
+                span: *span,
+                message: message.clone(),
+            })
+            .collect();
+        out.push(Finding {
+            rule: registry.id(NEW_ESCALATION),
+            severity: registry
+                .get(NEW_ESCALATION)
+                .map_or(Severity::Error, |r| r.meta.severity),
+            span: *span,
+            message: format!("this change opens a {}", escalation::describe(head.0, &path)),
+            help: Some(escalation::help(head.0, &path)),
+            labels,
+            logical_location: String::new(),
+            fix: None,
+            request: None,
+        });
+    }
+    out
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
