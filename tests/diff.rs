@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use common::{code, iamlint, iamlint_in, json, stderr, stdout};
 
 /// Each case and the actions its new access must include (none: nothing is reported).
-const CASES: [(&str, &[&str]); 13] = [
+const CASES: [(&str, &[&str]); 29] = [
     // A condition dropped from a statement whose resource holds a policy variable.
     ("resource-variable", &["kms:DescribeKey"]),
     // A condition that keeps to the principal's own account with a policy variable.
@@ -44,6 +44,34 @@ const CASES: [(&str, &[&str]); 13] = [
     ("boundary-removed", &["secretsmanager:GetSecretValue"]),
     // A trust policy that now trusts another account (Terraform).
     ("trust-another-account", &["sts:AssumeRole"]),
+    // The same cases in the other formats: `<case>-json` (policy files, with a
+    // `.iamlint.toml` where the case needs a principal, a boundary or SCPs), `<case>-cfn`
+    // (a CloudFormation template) and `<case>-tf` (a Terraform module).
+    ("new-action-cfn", &["s3:PutObject", "s3:DeleteObject"]),
+    ("new-action-tf", &["s3:PutObject", "s3:DeleteObject"]),
+    ("widened-resource-json", &["s3:PutObject"]),
+    ("widened-resource-tf", &["s3:PutObject"]),
+    ("dropped-condition-json", &["cloudformation:UpdateStack"]),
+    ("dropped-condition-cfn", &["cloudformation:UpdateStack"]),
+    ("not-action-cfn", &["s3:DeleteBucket", "kms:Decrypt"]),
+    ("not-action-tf", &["s3:DeleteBucket", "kms:Decrypt"]),
+    ("removed-deny-json", &["dynamodb:DeleteTable"]),
+    ("removed-deny-tf", &["dynamodb:DeleteTable"]),
+    // SCPs govern principals only through `.iamlint.toml`; here it names an
+    // `AWS::Organizations::Policy` template and an `aws_organizations_policy` module.
+    (
+        "scp-loosened-cfn",
+        &["kms:Decrypt", "ec2:RunInstances aws:RequestedRegion=eu-west-1"],
+    ),
+    (
+        "scp-loosened-tf",
+        &["kms:Decrypt", "ec2:RunInstances aws:RequestedRegion=eu-west-1"],
+    ),
+    ("boundary-removed-json", &["secretsmanager:GetSecretValue"]),
+    ("boundary-removed-tf", &["secretsmanager:GetSecretValue"]),
+    // A plain trust policy file: the role that holds it is unknown.
+    ("trust-another-account-json", &["sts:AssumeRole"]),
+    ("trust-another-account-cfn", &["sts:AssumeRole"]),
 ];
 
 fn case_dir(case: &str) -> PathBuf {
