@@ -349,10 +349,15 @@ fn subjects<'x, 'a>(project: &Project<'x, 'a>, keys: &Keys<'_>) -> Subjects<'x, 
         .iter()
         .filter(|p| p.visibility != Visibility::Standalone)
     {
+        // Keyed as `principal_identity` keys the standalone principal the document makes
+        // when nothing holds it: a policy that stops (or starts) being held, as a boundary
+        // or an identity policy, is not new (or removed) access of its own.
         for document in principal.own_documents() {
-            if let Some(owner) = &document.owner {
-                held.insert(format!("{}#{owner}", keys.of(document.span.file)));
-            }
+            let file = keys.of(document.span.file);
+            held.insert(match &document.owner {
+                Some(owner) => format!("{file}#{owner}"),
+                None => file,
+            });
         }
     }
     let mut out = Vec::new();
