@@ -728,10 +728,14 @@ fn kind_of(arn: &str) -> Option<Kind> {
 /// The kinds a principal may be, with its ARN as each: a policy file alone may be held by
 /// a role or a user.
 fn kinds(principal: &Principal<'_, '_>) -> Vec<(Kind, String)> {
+    // A policy no principal of the files holds may be attached to a role, a user or a group;
+    // held by a group, its members act with it, and `iam:PutGroupPolicy` on that group (Rhino
+    // Security Labs' method for a group the user is part of) edits their own permissions.
     if principal.visibility == Visibility::Standalone {
         return vec![
             (Kind::Role, format!("arn:aws:iam::{ACCOUNT}:role/standalone")),
             (Kind::User, format!("arn:aws:iam::{ACCOUNT}:user/standalone")),
+            (Kind::Group, format!("arn:aws:iam::{ACCOUNT}:group/standalone")),
         ];
     }
     kind_of(&principal.arn)
