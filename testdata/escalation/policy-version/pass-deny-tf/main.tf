@@ -1,0 +1,27 @@
+resource "aws_iam_user" "release" {
+  name = "release"
+}
+
+resource "aws_iam_policy" "release" {
+  name = "release"
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Effect   = "Allow"
+        Action   = ["s3:GetObject", "iam:ListPolicyVersions", "iam:SetDefaultPolicyVersion", "iam:CreatePolicyVersion"]
+        Resource = "*"
+      },
+      {
+        Effect   = "Deny"
+        Action   = ["iam:SetDefaultPolicyVersion", "iam:CreatePolicyVersion"]
+        Resource = "arn:aws:iam::111122223333:policy/release"
+      },
+    ]
+  })
+}
+
+resource "aws_iam_user_policy_attachment" "release" {
+  user       = aws_iam_user.release.name
+  policy_arn = aws_iam_policy.release.arn
+}
