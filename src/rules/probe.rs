@@ -22,6 +22,13 @@ pub enum Unseen {
     Nothing,
 }
 
+/// The name of an IAM user from its ARN (`arn:aws:iam::ACCOUNT:user/PATH/NAME`).
+fn user_name(arn: &str) -> Option<&str> {
+    let resource = arn.splitn(6, ':').nth(5)?;
+    let path = resource.strip_prefix("user/")?;
+    path.rsplit('/').next().filter(|name| !name.is_empty())
+}
+
 /// A principal's policy set and caller, ready to be asked.
 pub struct Probe<'m, 'a> {
     set: PolicySet<'m, 'a>,
@@ -69,6 +76,14 @@ impl<'m, 'a> Probe<'m, 'a> {
         }
         if context.get("aws:PrincipalAccount").is_none() {
             context.set("aws:PrincipalAccount", vec![ACCOUNT.to_string()]);
+        }
+        // The IAM User Guide's global condition keys: `aws:username` "is always included in
+        // the request context for IAM users", so `${aws:username}` in a user's policy is
+        // its own name.
+        if context.get("aws:username").is_none()
+            && let Some(name) = user_name(&self.caller.arn)
+        {
+            context.set("aws:username", vec![name.to_string()]);
         }
         Request {
             action: action.to_string(),
@@ -190,4 +205,20 @@ pub fn places(principal: &Principal<'_, '_>, service: &str) -> Vec<(String, Stri
         }
     }
     places
+}
+
+#[cfg(test)]
+mod tests {
+    use super::user_name;
+
+    #[test]
+    fn a_user_arn_gives_its_name_whatever_its_path() {
+        assert_eq!(user_name("arn:aws:iam::111122223333:user/ops"), Some("ops"));
+        assert_eq!(
+            user_name("arn:aws:iam::111122223333:user/team/a/ops"),
+            Some("ops")
+        );
+        assert_eq!(user_name("arn:aws:iam::111122223333:role/ops"), None);
+        assert_eq!(user_name("arn:aws:iam::111122223333:user/"), None);
+    }
 }
