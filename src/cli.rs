@@ -41,8 +41,8 @@ pub enum Command {
     /// Report the access HEAD allows that BASE did not, each with a request that proves
     /// it (and access removed, as information); see docs/diff.md
     Diff(DiffArgs),
-    /// Run a Language Server over stdin and stdout (diagnostics, hover, completion and
-    /// suppressions in an editor); see the README's "Editors"
+    /// Run a Language Server over stdin and stdout (diagnostics, hover, completion, quick fixes
+    /// and suppressions in an editor); see the README's "Editors"
     Server,
     /// Print the documentation of a rule
     Explain {
