@@ -57,12 +57,9 @@ pub enum Command {
     },
 }
 
+/// Where reports go and how they look: the same for `check` and `diff`.
 #[derive(Debug, Args)]
-pub struct CheckArgs {
-    /// Files and directories to check; `-` reads standard input
-    #[arg(default_value = ".")]
-    pub paths: Vec<PathBuf>,
-
+pub struct ReportArgs {
     /// Output format on standard output [default: human]; the same as `--output FORMAT`
     #[arg(long, value_enum)]
     pub format: Option<Format>,
@@ -76,6 +73,16 @@ pub struct CheckArgs {
     /// When to use colors in the human format
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Files and directories to check; `-` reads standard input
+    #[arg(default_value = ".")]
+    pub paths: Vec<PathBuf>,
+
+    #[command(flatten)]
+    pub report: ReportArgs,
 
     /// Exit with 1 when a finding has at least this severity [default: `fail-on` of
     /// .iamlint.toml, else warning]
@@ -291,17 +298,8 @@ pub struct DiffArgs {
     #[arg(long, value_name = "REV")]
     pub base: Option<String>,
 
-    /// Output format on standard output [default: human]; the same as `--output FORMAT`
-    #[arg(long, value_enum)]
-    pub format: Option<Format>,
-
-    /// Write a report in FORMAT to FILE, or to standard output without `:FILE`; repeatable
-    #[arg(long, value_name = "FORMAT[:FILE]")]
-    pub output: Vec<OutputSpec>,
-
-    /// When to use colors in the human format
-    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
-    pub color: ColorChoice,
+    #[command(flatten)]
+    pub report: ReportArgs,
 
     /// Which new access makes the exit status 1: `all`, `high` (IAM changes, role
     /// assumption, kms:Decrypt, secretsmanager:GetSecretValue, every resource, a new

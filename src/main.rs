@@ -354,15 +354,19 @@ fn run_check(args: CheckArgs, registry: &'static Registry) -> Result<ExitCode, S
         None => false,
     };
     let reporting = timing::Stopwatch::start(Phase::Report);
-    write_outputs(outputs, args.statistics, args.color, report_to_stderr, |color| {
-        Report {
+    write_outputs(
+        outputs,
+        args.statistics,
+        args.report.color,
+        report_to_stderr,
+        |color| Report {
             outcome: &outcome,
             registry,
             settings: Some(&settings),
             color,
             width: None,
-        }
-    })?;
+        },
+    )?;
     reporting.stop();
     if let Some(summary) = timing::summary() {
         let _ = report::timing::write(&summary, &mut io::stderr().lock());
@@ -416,7 +420,7 @@ struct Output {
 /// The reports of `--format` and `--output`: human on standard output when neither is
 /// given. At most one goes to standard output, and no two to the same file.
 fn open_outputs(args: &CheckArgs) -> Result<Vec<Output>, String> {
-    open_specs(args.format, &args.output)
+    open_specs(args.report.format, &args.report.output)
 }
 
 fn open_specs(format: Option<iamlint::report::Format>, output: &[OutputSpec]) -> Result<Vec<Output>, String> {
@@ -706,7 +710,7 @@ fn mask_values(text: &str, values: &[String]) -> String {
 fn run_diff(args: DiffArgs, registry: &'static Registry) -> Result<ExitCode, String> {
     use iamlint::diff::{Side, diff, revision};
     timing::start();
-    let outputs = open_specs(args.format, &args.output)?;
+    let outputs = open_specs(args.report.format, &args.report.output)?;
     let filters = Filters::default();
     let config_of = |path: &Path| -> Result<Option<Config>, String> {
         if args.no_config {
@@ -795,7 +799,7 @@ fn run_diff(args: DiffArgs, registry: &'static Registry) -> Result<ExitCode, Str
         extend_select: Vec::new(),
         ignore: Vec::new(),
     });
-    write_outputs(outputs, false, args.color, false, |color| Report {
+    write_outputs(outputs, false, args.report.color, false, |color| Report {
         outcome: &outcome,
         registry,
         settings: Some(&settings),
